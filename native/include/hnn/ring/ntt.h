@@ -1,0 +1,48 @@
+// Negacyclic number-theoretic transform over Z_q[X]/(X^N + 1).
+//
+// forward(): coefficients in natural order -> evaluations in bit-reversed order, where slot j holds
+// a(psi^(2*brv(j)+1)) for the canonical primitive 2N-th root psi. inverse() undoes it exactly.
+// Both take and return fully reduced values in [0, q). Internally the butterflies are Harvey's lazy ones
+// (values kept in [0, 4q) between stages), and the kernel is chosen at run time by CPU detection
+// (see simd.h): every kernel returns bit-identical results.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+
+#include "hnn/ring/modulus.h"
+#include "hnn/util/memory.h"
+
+namespace hnn {
+
+class NttTables {
+ public:
+  /// n a power of two in [2^1, 2^17]; q prime with q = 1 mod 2n.
+  NttTables(std::size_t n, const Modulus& q);
+
+  std::size_t n() const { return n_; }
+  int log_n() const { return log_n_; }
+  const Modulus& modulus() const { return q_; }
+  std::uint64_t root() const { return psi_; }
+
+  /// In place; input and output in [0, q).
+  void forward(std::uint64_t* a) const;
+  /// In place; input and output in [0, q). Includes the factor 1/n.
+  void inverse(std::uint64_t* a) const;
+
+  // Tables, exposed for the SIMD kernels: psi^brv(i) and psi^-brv(i) (i in [0, n)) with Shoup quotients.
+  const std::uint64_t* root_powers() const { return root_powers_.data(); }
+  const std::uint64_t* root_quotients() const { return root_quotients_.data(); }
+  const std::uint64_t* inv_root_powers() const { return inv_root_powers_.data(); }
+  const std::uint64_t* inv_root_quotients() const { return inv_root_quotients_.data(); }
+  const ShoupMultiplier& inv_n() const { return inv_n_; }
+
+ private:
+  std::size_t n_;
+  int log_n_;
+  Modulus q_;
+  std::uint64_t psi_;
+  U64Vector root_powers_, root_quotients_, inv_root_powers_, inv_root_quotients_;
+  ShoupMultiplier inv_n_;
+};
+
+}  // namespace hnn

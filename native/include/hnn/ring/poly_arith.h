@@ -1,0 +1,34 @@
+// Element-wise arithmetic on one RNS limb (n residues modulo one prime). These loops are where CKKS spends
+// the time the NTT does not take; each has a portable body and, where it pays, an AVX-512 one chosen at run
+// time. All variants give bit-identical results. Inputs are in [0, q) and so are outputs; `out` may alias
+// an input.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+
+#include "hnn/ring/modulus.h"
+
+namespace hnn {
+
+void add_mod(const std::uint64_t* a, const std::uint64_t* b, std::uint64_t* out, std::size_t n, const Modulus& q);
+void sub_mod(const std::uint64_t* a, const std::uint64_t* b, std::uint64_t* out, std::size_t n, const Modulus& q);
+void negate_mod(const std::uint64_t* a, std::uint64_t* out, std::size_t n, const Modulus& q);
+/// out = a * b (pointwise).
+void mul_mod(const std::uint64_t* a, const std::uint64_t* b, std::uint64_t* out, std::size_t n, const Modulus& q);
+/// out += a * b (pointwise).
+void mul_add_mod(const std::uint64_t* a, const std::uint64_t* b, std::uint64_t* out, std::size_t n,
+                 const Modulus& q);
+/// out = a * s for a scalar s < q.
+void mul_scalar_mod(const std::uint64_t* a, std::uint64_t s, std::uint64_t* out, std::size_t n, const Modulus& q);
+/// out = a + s for a scalar s < q.
+void add_scalar_mod(const std::uint64_t* a, std::uint64_t s, std::uint64_t* out, std::size_t n, const Modulus& q);
+/// out = (a - b) * s, the step of rescaling and of key-switching's mod-down.
+void sub_mul_scalar_mod(const std::uint64_t* a, const std::uint64_t* b, std::uint64_t s, std::uint64_t* out,
+                        std::size_t n, const Modulus& q);
+
+/// Accumulator of sums of products without intermediate reduction: holds 128-bit sums; up to 256 products
+/// of residues (< 2^120 each) fit before reduce_into() must be called.
+void mul_accumulate_u128(const std::uint64_t* a, const std::uint64_t* b, u128* acc, std::size_t n);
+void reduce_u128(const u128* acc, std::uint64_t* out, std::size_t n, const Modulus& q);
+
+}  // namespace hnn

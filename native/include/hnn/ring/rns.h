@@ -1,0 +1,50 @@
+// Residue number system bases and fast base conversion (Bajard et al.; Cheon-Han-Kim-Kim-Song 2018):
+// given residues of x modulo the primes of base B, produce residues modulo the primes of base C of
+// x + u*Q_B for a small u in [0, |B|), without reconstructing x.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "hnn/ring/modulus.h"
+#include "hnn/util/memory.h"
+
+namespace hnn {
+
+class RnsBase {
+ public:
+  RnsBase() = default;
+  /// Distinct primes; throws InvalidParametersError otherwise.
+  explicit RnsBase(std::vector<Modulus> primes);
+
+  std::size_t size() const { return primes_.size(); }
+  const Modulus& operator[](std::size_t i) const { return primes_[i]; }
+  const std::vector<Modulus>& primes() const { return primes_; }
+  /// (Q / q_i)^-1 mod q_i, with Shoup quotients.
+  const ShoupMultiplier& inv_punctured(std::size_t i) const { return inv_punctured_[i]; }
+  /// Q mod p for another prime p.
+  std::uint64_t product_mod(const Modulus& p) const;
+  /// (Q / q_i) mod p.
+  std::uint64_t punctured_product_mod(std::size_t i, const Modulus& p) const;
+
+ private:
+  std::vector<Modulus> primes_;
+  std::vector<ShoupMultiplier> inv_punctured_;
+};
+
+class BaseConverter {
+ public:
+  BaseConverter(const RnsBase& from, const RnsBase& to);
+  const RnsBase& from() const { return from_; }
+  const RnsBase& to() const { return to_; }
+
+  /// in: |from| limbs of n coefficients (limb-major); out: |to| limbs of n coefficients, in [0, p_j).
+  void fast_convert(const std::uint64_t* in, std::uint64_t* out, std::size_t n) const;
+
+ private:
+  RnsBase from_, to_;
+  // matrix_[j * |from| + i] = (Q_from / q_i) mod p_j
+  std::vector<std::uint64_t> matrix_;
+};
+
+}  // namespace hnn

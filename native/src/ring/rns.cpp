@@ -1,0 +1,77 @@
+#include "hnn/ring/rns.h"
+
+#include <string>
+
+#include "hnn/ring/poly_arith.h"
+
+namespace hnn {
+
+RnsBase::RnsBase(std::vector<Modulus> primes) : primes_(std::move(primes)) {
+  for (std::size_t i = 0; i < primes_.size(); ++i)
+    for (std::size_t j = 0; j < i; ++j)
+      if (primes_[i] == primes_[j])
+        throw InvalidParametersError("RNS base has the prime " + std::to_string(primes_[i].value()) + " twice");
+  inv_punctured_.reserve(primes_.size());
+  for (std::size_t i = 0; i < primes_.size(); ++i)
+    inv_punctured_.emplace_back(inverse_mod(punctured_product_mod(i, primes_[i]), primes_[i]), primes_[i]);
+}
+
+std::uint64_t RnsBase::product_mod(const Modulus& p) const {
+  std::uint64_t r = 1 % p.value();
+  for (const Modulus& q : primes_) r = mul_mod(r, p.reduce(q.value()), p);
+  return r;
+}
+
+std::uint64_t RnsBase::punctured_product_mod(std::size_t i, const Modulus& p) const {
+  std::uint64_t r = 1 % p.value();
+  for (std::size_t j = 0; j < primes_.size(); ++j)
+    if (j != i) r = mul_mod(r, p.reduce(primes_[j].value()), p);
+  return r;
+}
+
+BaseConverter::BaseConverter(const RnsBase& from, const RnsBase& to) : from_(from), to_(to) {
+  if (from.size() == 0 || to.size() == 0) throw InvalidParametersError("base conversion needs non-empty bases");
+  if (from.size() > 256) throw InvalidParametersError("base conversion supports at most 256 source primes");
+  matrix_.resize(to.size() * from.size());
+  for (std::size_t j = 0; j < to.size(); ++j)
+    for (std::size_t i = 0; i < from.size(); ++i) matrix_[j * from.size() + i] = from.punctured_product_mod(i, to[j]);
+}
+
+void BaseConverter::fast_convert(const std::uint64_t* in, std::uint64_t* out, std::size_t n) const {
+  const std::size_t k = from_.size();
+  // y_i = x_i * (Q/q_i)^-1 mod q_i; then out_j = sum_i y_i * (Q/q_i) mod p_j.
+  U64Vector y(k * n);
+  for (std::size_t i = 0; i < k; ++i) {
+    const std::uint64_t* x = in + i * n;
+    std::uint64_t* yi = y.data() + i * n;
+    const ShoupMultiplier& w = from_.inv_punctured(i);
+    const std::uint64_t q = from_[i].value();
+    for (std::size_t c = 0; c < n; ++c) yi[c] = mul_shoup(x[c], w, q);
+  }
+  if (k == 1) {
+    for (std::size_t j = 0; j < to_.size(); ++j) {
+      const Modulus& p = to_[j];
+      const std::uint64_t m = matrix_[j];
+      std::uint64_t* o = out + j * n;
+      if (m == 1) {
+        for (std::size_t c = 0; c < n; ++c) o[c] = p.reduce(y[c]);
+      } else {
+        for (std::size_t c = 0; c < n; ++c) o[c] = mul_mod(p.reduce(y[c]), m, p);
+      }
+    }
+    return;
+  }
+  std::vector<u128> acc(n);
+  U64Vector m_row(n);
+  for (std::size_t j = 0; j < to_.size(); ++j) {
+    std::fill(acc.begin(), acc.end(), 0);
+    for (std::size_t i = 0; i < k; ++i) {
+      const std::uint64_t m = matrix_[j * k + i];
+      const std::uint64_t* yi = y.data() + i * n;
+      for (std::size_t c = 0; c < n; ++c) acc[c] += static_cast<u128>(yi[c]) * m;
+    }
+    reduce_u128(acc.data(), out + j * n, n, to_[j]);
+  }
+}
+
+}  // namespace hnn

@@ -1,0 +1,142 @@
+#include "hnn/util/thread_pool.h"
+
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <exception>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace hnn {
+namespace {
+
+std::size_t default_threads() {
+  unsigned hc = std::thread::hardware_concurrency();
+  return hc == 0 ? 1 : hc;
+}
+
+// One job at a time: workers take indices from a shared atomic counter. The calling thread takes part,
+// so a pool of k threads has k-1 workers.
+class Pool {
+ public:
+  explicit Pool(std::size_t threads) {
+    for (std::size_t i = 1; i < threads; ++i) workers_.emplace_back([this] { work(); });
+  }
+  ~Pool() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    for (auto& t : workers_) t.join();
+  }
+  std::size_t size() const { return workers_.size() + 1; }
+
+  // Runs the job on the pool. Returns false, doing nothing, when another caller's job holds the pool: the
+  // caller then runs its loop itself, so concurrent callers (many Java threads) never queue behind each other.
+  bool try_run(std::size_t begin, std::size_t end, const std::function<void(std::size_t)>& fn) {
+    std::unique_lock<std::mutex> job_lock(job_mu_, std::try_to_lock);
+    if (!job_lock.owns_lock()) return false;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      fn_ = &fn;
+      next_.store(begin);
+      end_ = end;
+      error_ = nullptr;
+      active_ = workers_.size();
+      ++generation_;
+    }
+    cv_.notify_all();
+    drain();
+    std::unique_lock<std::mutex> lock(mu_);
+    done_cv_.wait(lock, [this] { return active_ == 0; });
+    fn_ = nullptr;
+    if (error_) std::rethrow_exception(error_);
+    return true;
+  }
+
+ private:
+  void drain() {
+    in_pool_ = true;
+    for (;;) {
+      std::size_t i = next_.fetch_add(1);
+      if (i >= end_) break;
+      try {
+        (*fn_)(i);
+      } catch (...) {
+        std::lock_guard<std::mutex> lock(mu_);
+        if (!error_) error_ = std::current_exception();
+        next_.store(end_);
+      }
+    }
+    in_pool_ = false;
+  }
+  void work() {
+    std::size_t seen = 0;
+    for (;;) {
+      {
+        std::unique_lock<std::mutex> lock(mu_);
+        cv_.wait(lock, [&] { return stop_ || generation_ != seen; });
+        if (stop_) return;
+        seen = generation_;
+      }
+      drain();
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        if (--active_ == 0) done_cv_.notify_all();
+      }
+    }
+  }
+
+ public:
+  static thread_local bool in_pool_;
+
+ private:
+  std::vector<std::thread> workers_;
+  std::mutex mu_, job_mu_;
+  std::condition_variable cv_, done_cv_;
+  const std::function<void(std::size_t)>* fn_ = nullptr;
+  std::atomic<std::size_t> next_{0};
+  std::size_t end_ = 0;
+  std::size_t active_ = 0;
+  std::size_t generation_ = 0;
+  bool stop_ = false;
+  std::exception_ptr error_;
+};
+
+thread_local bool Pool::in_pool_ = false;
+
+std::mutex g_pool_mu;
+std::shared_ptr<Pool> g_pool;
+std::atomic<std::size_t> g_threads{0};
+
+std::shared_ptr<Pool> pool() {
+  std::lock_guard<std::mutex> lock(g_pool_mu);
+  std::size_t want = g_threads.load() == 0 ? default_threads() : g_threads.load();
+  if (!g_pool || g_pool->size() != want) g_pool = std::make_shared<Pool>(want);
+  return g_pool;
+}
+
+}  // namespace
+
+std::size_t thread_count() {
+  std::size_t t = g_threads.load();
+  return t == 0 ? default_threads() : t;
+}
+
+void set_thread_count(std::size_t threads) { g_threads.store(threads); }
+
+void parallel_for(std::size_t begin, std::size_t end, const std::function<void(std::size_t)>& fn) {
+  if (begin >= end) return;
+  if (end - begin == 1 || thread_count() == 1 || Pool::in_pool_) {
+    for (std::size_t i = begin; i < end; ++i) fn(i);
+    return;
+  }
+  auto p = pool();
+  if (!p->try_run(begin, end, fn)) {
+    for (std::size_t i = begin; i < end; ++i) fn(i);
+  }
+}
+
+}  // namespace hnn
