@@ -1,0 +1,48 @@
+// CKKS encoding (Cheon-Kim-Kim-Song 2017): a vector of up to N/2 complex (or real) numbers is the image of
+// a real polynomial m(X) under the canonical embedding, slot k holding m(zeta^(5^k)) for zeta = exp(i pi/N).
+// encode() computes m by the inverse "special FFT", multiplies by the scale and rounds; decode() inverts.
+// Shorter inputs are padded with zeros.
+#pragma once
+#include <complex>
+#include <cstddef>
+#include <vector>
+
+#include "hnn/rlwe/context.h"
+#include "hnn/rlwe/plaintext.h"
+
+namespace hnn {
+
+class CkksEncoder {
+ public:
+  explicit CkksEncoder(ContextPtr context);
+
+  std::size_t slot_count() const { return slots_; }
+
+  /// Throws InvalidArgumentError for too many values, NaN or infinity, a non-positive scale, or values
+  /// that do not fit the modulus at `level` once scaled.
+  void encode(const std::vector<double>& values, double scale, std::size_t level, Plaintext& out) const;
+  void encode(const std::vector<std::complex<double>>& values, double scale, std::size_t level,
+              Plaintext& out) const;
+  void encode(const double* values, std::size_t count, double scale, std::size_t level, Plaintext& out) const;
+  /// The same value in every slot (a constant polynomial: cheap).
+  void encode_constant(double value, double scale, std::size_t level, Plaintext& out) const;
+
+  void decode(const Plaintext& plain, std::vector<double>& out) const;
+  void decode(const Plaintext& plain, std::vector<std::complex<double>>& out) const;
+
+ private:
+  void encode_complex(const std::complex<double>* values, std::size_t count, double scale, std::size_t level,
+                      Plaintext& out) const;
+  void coefficients_to_plaintext(const std::vector<double>& coeffs, double scale, std::size_t level,
+                                 Plaintext& out) const;
+  void plaintext_to_coefficients(const Plaintext& plain, std::vector<double>& coeffs) const;
+  void special_fft(std::complex<double>* v) const;          // coefficients -> slots
+  void special_fft_inverse(std::complex<double>* v) const;  // slots -> coefficients
+
+  ContextPtr ctx_;
+  std::size_t n_, slots_;
+  std::vector<std::complex<double>> roots_;  // exp(2 pi i k / 2N), k < 2N
+  std::vector<std::size_t> rot_group_;       // 5^j mod 2N, j < N/2
+};
+
+}  // namespace hnn

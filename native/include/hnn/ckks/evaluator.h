@@ -1,0 +1,90 @@
+// Homomorphic operations on CKKS ciphertexts. All ciphertexts and plaintexts are in NTT form; every
+// operation checks that its operands belong to this context and agree in level and scale, and says how to
+// fix it when they do not (mod_switch_to / rescale / align). Multiplications do not rescale by themselves:
+// call rescale() (or multiply_relin_rescale) when the scale should come back down.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "hnn/rlwe/ciphertext.h"
+#include "hnn/rlwe/context.h"
+#include "hnn/rlwe/key_switcher.h"
+#include "hnn/rlwe/keys.h"
+#include "hnn/rlwe/plaintext.h"
+
+namespace hnn {
+
+class CkksEvaluator {
+ public:
+  explicit CkksEvaluator(ContextPtr context);
+  const ContextPtr& context() const { return ctx_; }
+
+  // --- Additive operations (operands at equal level and scale).
+  void add(const Ciphertext& a, const Ciphertext& b, Ciphertext& out) const;
+  void add_inplace(Ciphertext& a, const Ciphertext& b) const;
+  void sub(const Ciphertext& a, const Ciphertext& b, Ciphertext& out) const;
+  void sub_inplace(Ciphertext& a, const Ciphertext& b) const;
+  void negate_inplace(Ciphertext& a) const;
+  void add_plain_inplace(Ciphertext& a, const Plaintext& p) const;
+  void sub_plain_inplace(Ciphertext& a, const Plaintext& p) const;
+  /// Adds a real constant to every slot (no level used).
+  void add_scalar_inplace(Ciphertext& a, double value) const;
+
+  // --- Multiplicative operations.
+  /// Size-3 product (c_0 d_0, c_0 d_1 + c_1 d_0, c_1 d_1); scale multiplies.
+  void multiply(const Ciphertext& a, const Ciphertext& b, Ciphertext& out) const;
+  void square(const Ciphertext& a, Ciphertext& out) const;
+  void multiply_plain(const Ciphertext& a, const Plaintext& p, Ciphertext& out) const;
+  void multiply_plain_inplace(Ciphertext& a, const Plaintext& p) const;
+  /// Multiplies every slot by a real constant encoded at `scale` (rescale afterwards to use a level).
+  void multiply_scalar_inplace(Ciphertext& a, double value, double scale) const;
+  /// Multiplies by a small integer: no new scale, no level used.
+  void multiply_integer_inplace(Ciphertext& a, long long value) const;
+  /// Size 3 -> size 2 with the relinearization key.
+  void relinearize_inplace(Ciphertext& a, const RelinKeys& rk) const;
+  /// Divides by the last prime of the level: level - 1, scale / q_level.
+  void rescale_inplace(Ciphertext& a) const;
+  /// multiply, relinearize, rescale.
+  void multiply_relin_rescale(const Ciphertext& a, const Ciphertext& b, const RelinKeys& rk, Ciphertext& out) const;
+  /// Sum of products sum_i a_i * p_i with one reduction per coefficient and no rescale: the inner loop of
+  /// encrypted matrix-vector products. All operands at one level; all plaintexts at one scale.
+  void multiply_plain_accumulate(const std::vector<const Ciphertext*>& a, const std::vector<const Plaintext*>& p,
+                                 Ciphertext& out) const;
+
+  // --- Levels and scales.
+  /// Drops primes without dividing (scale unchanged) down to `level`.
+  void mod_switch_to_inplace(Ciphertext& a, std::size_t level) const;
+  void mod_switch_to_inplace(Plaintext& p, std::size_t level) const;
+  /// Brings a and b to the lower of their two levels (mod switch, no division). Scales must then agree to
+  /// within kScaleTolerance (relative), else IncompatibleObjectsError says by how much.
+  void align_inplace(Ciphertext& a, Ciphertext& b) const;
+  /// Overrides the recorded scale, accepting the relative error |scale / a.scale() - 1| in the values. Useful
+  /// when two scales differ only because the primes divided out were not exactly equal to the scale.
+  void set_scale(Ciphertext& a, double scale) const;
+
+  /// Two scales are "equal" for addition when they differ by at most this much, relatively.
+  static constexpr double kScaleTolerance = 1e-9;
+
+  // --- Rotations (need Galois keys for the steps / conjugation).
+  void rotate(const Ciphertext& a, long long steps, const GaloisKeys& gk, Ciphertext& out) const;
+  void rotate_inplace(Ciphertext& a, long long steps, const GaloisKeys& gk) const;
+  void conjugate(const Ciphertext& a, const GaloisKeys& gk, Ciphertext& out) const;
+  /// Several rotations of one ciphertext sharing one decomposition of c_1 (hoisting).
+  void rotate_hoisted(const Ciphertext& a, const std::vector<long long>& steps, const GaloisKeys& gk,
+                      std::vector<Ciphertext>& out) const;
+  void apply_galois(const Ciphertext& a, std::uint64_t galois_elt, const GaloisKeys& gk, Ciphertext& out) const;
+
+ private:
+  void check_ciphertext(const Ciphertext& a, const char* what) const;
+  void check_plaintext(const Plaintext& p, const char* what) const;
+  void check_same_level_and_scale(const Ciphertext& a, double scale_b, std::size_t level_b, const char* op) const;
+  void check_scale_fits(double scale, std::size_t level, const char* op) const;
+  void galois_with_lifted(const Ciphertext& a, const LiftedDigits& lifted, std::uint64_t galois_elt,
+                          const GaloisKeys& gk, Ciphertext& out) const;
+
+  ContextPtr ctx_;
+  KeySwitcher switcher_;
+};
+
+}  // namespace hnn

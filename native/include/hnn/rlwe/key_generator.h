@@ -1,0 +1,38 @@
+// Generates the secret key and the keys derived from it: the public key, the relinearization key and
+// Galois keys for chosen rotations (generate only those a circuit needs: each costs a full key-switching key).
+#pragma once
+#include <cstdint>
+#include <vector>
+
+#include "hnn/rlwe/context.h"
+#include "hnn/rlwe/keys.h"
+
+namespace hnn {
+
+/// The uniform polynomial a_j of digit j of a key-switching key, over all primes (data then special), NTT
+/// form, expanded from the key's seed (stream digit * prime_count + prime index). Serialization uses it to
+/// rebuild keys from their seeds.
+void expand_switch_key_a(const Context& ctx, const Seed& seed, std::size_t digit, std::uint64_t* out);
+
+class KeyGenerator {
+ public:
+  /// Samples a fresh uniform ternary secret key.
+  explicit KeyGenerator(ContextPtr context);
+  /// Derives further keys from an existing secret key (validated against the context).
+  KeyGenerator(ContextPtr context, const SecretKey& secret_key);
+
+  const SecretKey& secret_key() const { return sk_; }
+  void create_public_key(PublicKey& out) const;
+  void create_relin_keys(RelinKeys& out) const;
+  /// Keys for rotations by each step (positive: left) and, if asked, for complex conjugation.
+  void create_galois_keys(const std::vector<long long>& steps, bool conjugation, GaloisKeys& out) const;
+  /// Keys for explicit Galois elements (odd, below 2N).
+  void create_galois_keys_for_elements(const std::vector<std::uint64_t>& elements, GaloisKeys& out) const;
+
+ private:
+  void create_switch_key(const std::uint64_t* new_key_ntt, KeySwitchKey& out) const;
+  ContextPtr ctx_;
+  SecretKey sk_;
+};
+
+}  // namespace hnn

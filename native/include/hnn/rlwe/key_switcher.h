@@ -1,0 +1,47 @@
+// Hybrid key switching (Cheon-Han-Kim-Kim-Song 2018; Han-Ki 2020): lifts a polynomial d mod Q_l to Q_l P
+// digit by digit ("mod up"), takes the inner product with a key-switching key, and divides by P ("mod down").
+// The lifted digits do not depend on the key, so several rotations of one ciphertext share them (hoisting):
+// an automorphism is a permutation in the NTT domain and is applied to the lifted digits directly.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "hnn/rlwe/context.h"
+#include "hnn/rlwe/keys.h"
+#include "hnn/util/memory.h"
+
+namespace hnn {
+
+/// The digits of a polynomial at some level, each over the extended base Q_level P, NTT form.
+struct LiftedDigits {
+  std::size_t level = 0;
+  std::size_t digits = 0;
+  std::size_t limbs = 0;  // level + 1 + special primes
+  std::size_t n = 0;
+  U64Vector data;         // [digit][limb][n]
+  const std::uint64_t* limb(std::size_t digit, std::size_t i) const { return data.data() + (digit * limbs + i) * n; }
+  std::uint64_t* limb(std::size_t digit, std::size_t i) { return data.data() + (digit * limbs + i) * n; }
+};
+
+class KeySwitcher {
+ public:
+  explicit KeySwitcher(ContextPtr context) : ctx_(std::move(context)) {}
+
+  /// Lifts d (level + 1 limbs, NTT form) into digits over Q_level P.
+  void lift(const std::uint64_t* d, std::size_t level, LiftedDigits& out) const;
+
+  /// (out0, out1) += key-switch of the lifted polynomial under `key`, optionally after the automorphism
+  /// with NTT permutation `perm` (nullptr for none). out0/out1: level + 1 limbs, NTT form.
+  void apply(const LiftedDigits& digits, const KeySwitchKey& key, const std::uint32_t* perm, std::uint64_t* out0,
+             std::uint64_t* out1) const;
+
+  /// Both steps: (out0, out1) += key-switch of d.
+  void switch_key(const std::uint64_t* d, std::size_t level, const KeySwitchKey& key, std::uint64_t* out0,
+                  std::uint64_t* out1) const;
+
+ private:
+  ContextPtr ctx_;
+};
+
+}  // namespace hnn

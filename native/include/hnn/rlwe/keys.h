@@ -1,0 +1,110 @@
+// Key material. All polynomials are in NTT form over the data primes and, where key switching needs them,
+// the special primes. The secret key lives in memory that is wiped when freed, and is never printed.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <vector>
+
+#include "hnn/rlwe/ciphertext.h"
+#include "hnn/rlwe/parameters.h"
+#include "hnn/util/memory.h"
+#include "hnn/util/random.h"
+
+namespace hnn {
+
+/// Uniform ternary secret s, over all primes (data and special), NTT form.
+class SecretKey {
+ public:
+  SecretKey() = default;
+  void resize(const ParamsHash& params, std::size_t n, std::size_t limbs);
+  std::size_t n() const { return n_; }
+  std::size_t limb_count() const { return limbs_; }
+  const ParamsHash& params_hash() const { return params_; }
+  bool empty() const { return n_ == 0; }
+  std::uint64_t* limb(std::size_t i) { return data_.data() + i * n_; }
+  const std::uint64_t* limb(std::size_t i) const { return data_.data() + i * n_; }
+  std::uint64_t* data() { return data_.data(); }
+  const std::uint64_t* data() const { return data_.data(); }
+  std::size_t word_count() const { return data_.size(); }
+  /// Overwrites and releases the key now (the destructor does the same).
+  void wipe();
+
+ private:
+  ParamsHash params_{};
+  std::size_t n_ = 0, limbs_ = 0;
+  SecretU64Vector data_;
+};
+
+/// An encryption of zero under s at the top level: (b, a) = (-a s + e, a).
+class PublicKey {
+ public:
+  Ciphertext& data() { return ct_; }
+  const Ciphertext& data() const { return ct_; }
+  const ParamsHash& params_hash() const { return ct_.params_hash(); }
+  bool empty() const { return ct_.empty(); }
+
+ private:
+  Ciphertext ct_;
+};
+
+/// Hybrid key-switching key from s' to s: for each digit j of data primes, (b_j, a_j) over Q_L P with
+/// b_j = -a_j s + e_j + P [Q/Q_j]^-1_{Q_j} (Q/Q_j) s'. Every a_j is expanded from `seed`, so serialization
+/// sends the seed instead of the a_j.
+class KeySwitchKey {
+ public:
+  KeySwitchKey() = default;
+  void resize(const ParamsHash& params, std::size_t n, std::size_t digits, std::size_t limbs);
+
+  std::size_t n() const { return n_; }
+  std::size_t digit_count() const { return digits_; }
+  std::size_t limb_count() const { return limbs_; }
+  const ParamsHash& params_hash() const { return params_; }
+  bool empty() const { return n_ == 0; }
+
+  /// Polynomial p (0 = b, 1 = a) of digit j: limb_count() limbs of n.
+  std::uint64_t* poly(std::size_t digit, std::size_t p) { return data_.data() + (digit * 2 + p) * limbs_ * n_; }
+  const std::uint64_t* poly(std::size_t digit, std::size_t p) const {
+    return data_.data() + (digit * 2 + p) * limbs_ * n_;
+  }
+  std::uint64_t* data() { return data_.data(); }
+  const std::uint64_t* data() const { return data_.data(); }
+  std::size_t word_count() const { return data_.size(); }
+
+  const Seed& seed() const { return seed_; }
+  void set_seed(const Seed& s) { seed_ = s; }
+
+ private:
+  ParamsHash params_{};
+  std::size_t n_ = 0, digits_ = 0, limbs_ = 0;
+  U64Vector data_;
+  Seed seed_{};
+};
+
+/// Key switching from s^2 to s.
+class RelinKeys {
+ public:
+  KeySwitchKey& key() { return key_; }
+  const KeySwitchKey& key() const { return key_; }
+  const ParamsHash& params_hash() const { return key_.params_hash(); }
+  bool empty() const { return key_.empty(); }
+
+ private:
+  KeySwitchKey key_;
+};
+
+/// Key switching from s(X^g) to s, one key per Galois element g.
+class GaloisKeys {
+ public:
+  bool has_key(std::uint64_t galois_elt) const { return keys_.count(galois_elt) != 0; }
+  /// Throws MissingKeyError naming the element (and the rotation step, if given) when absent.
+  const KeySwitchKey& key(std::uint64_t galois_elt) const;
+  KeySwitchKey& insert(std::uint64_t galois_elt) { return keys_[galois_elt]; }
+  const std::map<std::uint64_t, KeySwitchKey>& keys() const { return keys_; }
+  std::size_t size() const { return keys_.size(); }
+
+ private:
+  std::map<std::uint64_t, KeySwitchKey> keys_;
+};
+
+}  // namespace hnn
