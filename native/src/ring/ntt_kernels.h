@@ -1,4 +1,5 @@
 // Private: the NTT kernels behind NttTables, one set per SIMD level, and the dispatcher that picks one.
+// Every kernel computes exactly the same outputs (fully reduced, so bit-identical).
 #pragma once
 #include <cstdint>
 
@@ -8,6 +9,24 @@ namespace hnn::ntt_kernels {
 
 void forward_portable(const NttTables& t, std::uint64_t* a);
 void inverse_portable(const NttTables& t, std::uint64_t* a);
+
+/// Whether the IFMA52 kernels handle this modulus: their lazy values (< 4q) must fit 52 bits.
+inline bool ifma_supports(const Modulus& q) { return q.bit_count() <= 50; }
+
+#if defined(HNN_HAVE_AVX512_KERNELS)
+// Require AVX-512F/DQ/VL/BW. Any n (small ones are passed to the portable kernels).
+void forward_avx512(const NttTables& t, std::uint64_t* a);
+void inverse_avx512(const NttTables& t, std::uint64_t* a);
+#endif
+#if defined(HNN_HAVE_IFMA_KERNELS)
+// Require AVX-512 IFMA52 as well. Moduli of more than 50 bits are passed to the AVX-512F kernels.
+void forward_ifma(const NttTables& t, std::uint64_t* a);
+void inverse_ifma(const NttTables& t, std::uint64_t* a);
+#endif
+// The IFMA kernel on emulated lanes (any CPU; for tests). Moduli of more than 50 bits use the AVX-512F
+// kernel's arithmetic, also emulated.
+void forward_ifma_emulated(const NttTables& t, std::uint64_t* a);
+void inverse_ifma_emulated(const NttTables& t, std::uint64_t* a);
 
 // Dispatch on active_simd_level().
 void forward(const NttTables& t, std::uint64_t* a);

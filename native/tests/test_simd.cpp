@@ -1,0 +1,155 @@
+// Every SIMD path of the ring layer against the portable one, bit for bit: the NTT (forward and inverse, all
+// sizes, primes of 30..60 bits, random and edge inputs) and the element-wise limb kernels (odd lengths too).
+// The IFMA kernel is checked through its emulated-lane instantiation on every CPU, and for real where the
+// CPU has IFMA.
+#include <functional>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "hnn/ring/ntt.h"
+#include "hnn/ring/poly_arith.h"
+#include "hnn/ring/primes.h"
+#include "hnn/ring/simd.h"
+#include "ntt_kernels.h"
+#include "test_framework.h"
+
+using namespace hnn;
+
+namespace {
+
+using Limb = std::vector<std::uint64_t>;
+using NttKernel = void (*)(const NttTables&, std::uint64_t*);
+
+struct NttPath {
+  std::string name;
+  NttKernel forward, inverse;
+};
+
+// The paths this CPU can run, besides the portable reference.
+std::vector<NttPath> ntt_paths() {
+  std::vector<NttPath> paths;
+  paths.push_back({"ifma-emulated", ntt_kernels::forward_ifma_emulated, ntt_kernels::inverse_ifma_emulated});
+  const SimdLevel cpu = detected_simd_level();
+#if defined(HNN_HAVE_AVX512_KERNELS)
+  if (cpu >= SimdLevel::kAvx512)
+    paths.push_back({"avx512", ntt_kernels::forward_avx512, ntt_kernels::inverse_avx512});
+#endif
+#if defined(HNN_HAVE_IFMA_KERNELS)
+  if (cpu >= SimdLevel::kAvx512Ifma)
+    paths.push_back({"ifma", ntt_kernels::forward_ifma, ntt_kernels::inverse_ifma});
+#endif
+  (void)cpu;
+  return paths;
+}
+
+// Random residues, with the edge values 0 and q-1 at the start, the end and a few random places.
+Limb test_input(std::size_t n, std::uint64_t q, std::mt19937_64& rng) {
+  Limb v(n);
+  for (auto& x : v) x = rng() % q;
+  v[0] = q - 1;
+  v[n - 1] = 0;
+  for (int k = 0; k < 4; ++k) v[rng() % n] = (k % 2) ? 0 : q - 1;
+  return v;
+}
+
+std::string where(const std::string& path, std::size_t n, int bits) {
+  return path + " n=" + std::to_string(n) + " bits=" + std::to_string(bits);
+}
+
+}  // namespace
+
+TEST(ntt_simd_paths_match_portable) {
+  std::mt19937_64 rng(7);
+  const auto paths = ntt_paths();
+  for (int bits : {30, 40, 49, 50, 55, 60}) {
+    for (int log_n = 1; log_n <= 17; ++log_n) {
+      const std::size_t n = std::size_t{1} << log_n;
+      const Modulus q = generate_ntt_primes(bits, 1, n)[0];
+      const NttTables t(n, q);
+      const int inputs = log_n <= 12 ? 3 : 1;
+      for (int k = 0; k < inputs; ++k) {
+        Limb in = test_input(n, q.value(), rng);
+        if (k == 1) std::fill(in.begin(), in.end(), q.value() - 1);
+        Limb ref_fwd = in, ref_inv = in;
+        ntt_kernels::forward_portable(t, ref_fwd.data());
+        ntt_kernels::inverse_portable(t, ref_inv.data());
+        for (const auto& path : paths) {
+          Limb fwd = in, inv = in;
+          path.forward(t, fwd.data());
+          path.inverse(t, inv.data());
+          if (fwd != ref_fwd) throw hnn_test::Failure{"forward differs: " + where(path.name, n, bits)};
+          if (inv != ref_inv) throw hnn_test::Failure{"inverse differs: " + where(path.name, n, bits)};
+        }
+      }
+    }
+  }
+}
+
+// The public entry points dispatch to every level the CPU has and round-trip exactly.
+TEST(ntt_dispatch_all_levels_round_trip) {
+  std::mt19937_64 rng(8);
+  const SimdLevel saved = active_simd_level();
+  for (int bits : {40, 60}) {
+    const std::size_t n = 4096;
+    const Modulus q = generate_ntt_primes(bits, 1, n)[0];
+    const NttTables t(n, q);
+    const Limb in = test_input(n, q.value(), rng);
+    set_simd_level(SimdLevel::kPortable);
+    Limb ref = in;
+    t.forward(ref.data());
+    for (int level = 0; level <= static_cast<int>(detected_simd_level()); ++level) {
+      set_simd_level(static_cast<SimdLevel>(level));
+      CHECK(active_simd_level() == static_cast<SimdLevel>(level));
+      Limb v = in;
+      t.forward(v.data());
+      CHECK(v == ref);
+      t.inverse(v.data());
+      CHECK(v == in);
+    }
+  }
+  set_simd_level(saved);
+}
+
+// The element-wise kernels at every level the CPU has, against the portable level, for lengths around the
+// vector width.
+TEST(poly_arith_simd_levels_match_portable) {
+  std::mt19937_64 rng(9);
+  const SimdLevel saved = active_simd_level();
+  for (int bits : {30, 49, 50, 60}) {
+    const Modulus q = generate_ntt_primes(bits, 1, 1024)[0];
+    const std::uint64_t qv = q.value();
+    for (std::size_t n : {1u, 3u, 7u, 8u, 9u, 15u, 16u, 17u, 31u, 100u, 1024u, 1027u}) {
+      Limb a = test_input(n, qv, rng), b = test_input(n, qv, rng), acc = test_input(n, qv, rng);
+      if (n > 2) b[1] = qv - 1, a[1] = qv - 1;
+      const std::uint64_t s = rng() % qv;
+      const std::vector<std::pair<std::string, std::function<void(Limb&)>>> ops = {
+          {"add", [&](Limb& o) { add_mod(a.data(), b.data(), o.data(), n, q); }},
+          {"sub", [&](Limb& o) { sub_mod(a.data(), b.data(), o.data(), n, q); }},
+          {"negate", [&](Limb& o) { negate_mod(a.data(), o.data(), n, q); }},
+          {"mul", [&](Limb& o) { mul_mod(a.data(), b.data(), o.data(), n, q); }},
+          {"mul_add", [&](Limb& o) { mul_add_mod(a.data(), b.data(), o.data(), n, q); }},
+          {"mul_scalar", [&](Limb& o) { mul_scalar_mod(a.data(), s, o.data(), n, q); }},
+          {"mul_scalar_edge", [&](Limb& o) { mul_scalar_mod(a.data(), qv - 1, o.data(), n, q); }},
+          {"add_scalar", [&](Limb& o) { add_scalar_mod(a.data(), s, o.data(), n, q); }},
+          {"add_scalar_edge", [&](Limb& o) { add_scalar_mod(a.data(), qv - 1, o.data(), n, q); }},
+          {"sub_mul_scalar", [&](Limb& o) { sub_mul_scalar_mod(a.data(), b.data(), s, o.data(), n, q); }},
+          {"in_place_add", [&](Limb& o) { add_mod(o.data(), a.data(), o.data(), n, q); }},
+      };
+      for (const auto& [name, op] : ops) {
+        set_simd_level(SimdLevel::kPortable);
+        Limb ref = acc;
+        op(ref);
+        for (int level = 1; level <= static_cast<int>(detected_simd_level()); ++level) {
+          set_simd_level(static_cast<SimdLevel>(level));
+          Limb out = acc;
+          op(out);
+          if (out != ref)
+            throw hnn_test::Failure{name + " differs at " + to_string(static_cast<SimdLevel>(level)) +
+                                    " n=" + std::to_string(n) + " bits=" + std::to_string(bits)};
+        }
+      }
+    }
+  }
+  set_simd_level(saved);
+}
