@@ -1,7 +1,8 @@
 // Micro-benchmark of the ring-layer kernels: forward/inverse NTT and the element-wise limb kernels, for every
 // SIMD level this CPU supports. One limb, one 60-bit prime (or --bits), single thread; prints CSV
 //   N,op,simd,median_us
-// Usage: hnn_ring_bench [--bits B] [--reps R] [--n N]...
+// Usage: hnn_ring_bench [--bits B] [--reps R] [--n N]... [--ops PREFIX] [--min]
+//   --ops ntt: the NTTs only; --min: the fastest run instead of the median (the column keeps its name).
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -22,31 +23,48 @@ using namespace hnn;
 
 namespace {
 
-// Median wall time of one call, in microseconds, over `reps` timed calls after a warm-up.
-double median_us(int reps, const std::function<void()>& op) {
-  for (int i = 0; i < std::max(3, reps / 10); ++i) op();
-  std::vector<double> samples(reps);
-  for (int i = 0; i < reps; ++i) {
-    const auto start = std::chrono::steady_clock::now();
-    op();
-    const auto stop = std::chrono::steady_clock::now();
-    samples[i] = std::chrono::duration<double, std::micro>(stop - start).count();
+// Median (or, with --min, minimum) wall time of one call per level, in microseconds. The levels are timed in turn within each round
+// (not one after the other), so that a change of machine load affects all of them alike.
+std::vector<double> median_us(int reps, const std::vector<SimdLevel>& levels, const std::function<void()>& op,
+                              bool minimum) {
+  for (SimdLevel level : levels) {
+    set_simd_level(level);
+    for (int i = 0; i < std::max(3, reps / 20); ++i) op();
   }
-  std::nth_element(samples.begin(), samples.begin() + reps / 2, samples.end());
-  return samples[reps / 2];
+  std::vector<std::vector<double>> samples(levels.size(), std::vector<double>(reps));
+  for (int i = 0; i < reps; ++i) {
+    for (std::size_t l = 0; l < levels.size(); ++l) {
+      set_simd_level(levels[l]);
+      const auto start = std::chrono::steady_clock::now();
+      op();
+      const auto stop = std::chrono::steady_clock::now();
+      samples[l][i] = std::chrono::duration<double, std::micro>(stop - start).count();
+    }
+  }
+  std::vector<double> medians;
+  for (auto& s : samples) {
+    const std::size_t rank = minimum ? 0 : reps / 2;
+    std::nth_element(s.begin(), s.begin() + rank, s.end());
+    medians.push_back(s[rank]);
+  }
+  return medians;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
   int bits = 60, reps = 1001;
+  std::string only;  // a prefix of op names, e.g. "ntt"
+  bool minimum = false;  // report the fastest run instead of the median (less sensitive to a loaded machine)
   std::vector<std::size_t> sizes;
   for (int i = 1; i < argc; ++i) {
     if (!std::strcmp(argv[i], "--bits") && i + 1 < argc) bits = std::atoi(argv[++i]);
     else if (!std::strcmp(argv[i], "--reps") && i + 1 < argc) reps = std::atoi(argv[++i]);
     else if (!std::strcmp(argv[i], "--n") && i + 1 < argc) sizes.push_back(std::strtoull(argv[++i], nullptr, 10));
+    else if (!std::strcmp(argv[i], "--ops") && i + 1 < argc) only = argv[++i];
+    else if (!std::strcmp(argv[i], "--min")) minimum = true;
     else {
-      std::fprintf(stderr, "usage: %s [--bits B] [--reps R] [--n N]...\n", argv[0]);
+      std::fprintf(stderr, "usage: %s [--bits B] [--reps R] [--n N]... [--ops PREFIX] [--min]\n", argv[0]);
       return 2;
     }
   }
@@ -83,13 +101,14 @@ int main(int argc, char** argv) {
         {"sub_mul_scalar", [&] { sub_mul_scalar_mod(a.data(), b.data(), s, c.data(), n, q); }},
     };
     for (const Op& op : ops) {
-      for (SimdLevel level : levels) {
-        set_simd_level(level);
-        std::copy(a.begin(), a.end(), work.begin());
-        std::fill(c.begin(), c.end(), 0);
-        std::printf("%zu,%s,%s,%.2f\n", n, op.name, to_string(level).c_str(), median_us(reps, op.run));
-        std::fflush(stdout);
-      }
+      if (std::string(op.name).rfind(only, 0) != 0) continue;
+      // The NTTs run in place on `work`: forward and inverse keep it in [0, q), which is all they need.
+      std::copy(a.begin(), a.end(), work.begin());
+      std::fill(c.begin(), c.end(), 0);
+      const std::vector<double> us = median_us(reps, levels, op.run, minimum);
+      for (std::size_t l = 0; l < levels.size(); ++l)
+        std::printf("%zu,%s,%s,%.2f\n", n, op.name, to_string(levels[l]).c_str(), us[l]);
+      std::fflush(stdout);
     }
   }
   return 0;

@@ -1,7 +1,11 @@
 // Private: the vectorised negacyclic NTT, written once over a lane backend L (8 x 64-bit lanes, see
 // simd_lanes_*.h) and a Shoup multiplier M<L> (shoup_vector.h). It computes exactly what
 // NttTables::forward()/inverse() specify, from the same tables, with the same lazy ranges as the portable
-// kernels in ntt.cpp (Harvey 2014: [0, 4q) between forward stages, [0, 2q) between inverse stages).
+// kernels in ntt.cpp, but with Harvey's lazy ranges (D. Harvey 2014) widened by the multiplier's output
+// bound R = M::kBound (its products are in [0, Rq)): values stay in [0, 2Rq) between forward stages and in
+// [0, Rq) between inverse stages. With R = 2 (IFMA) these are Harvey's [0, 4q) and [0, 2q); with R = 4
+// (AVX-512F, whose cheaper approximate quotient gives products in [0, 4q)) they are [0, 8q) and [0, 4q),
+// below 2^63 for q < 2^60, and each butterfly still needs only one conditional subtraction.
 //
 // Structure (n >= 16):
 //  * stages whose butterfly span is >= 8 work on whole registers with one broadcast twiddle per block; they
@@ -33,31 +37,46 @@ struct VectorNtt {
   /// The smallest n this kernel handles (the in-register stages need 16 values).
   static constexpr std::size_t kMinN = 16;
 
+  static constexpr std::uint64_t R = M::kBound;
+  static_assert(R == 2 || R == 4, "multiplier output bound");
+
   struct Consts {
-    V q, two_q;
+    V q, two_q, four_q, rq;  // rq = R * q
+    explicit Consts(std::uint64_t qv)
+        : q(L::set1(qv)), two_q(L::set1(2 * qv)), four_q(L::set1(4 * qv)), rq(L::set1(R * qv)) {}
   };
 
   static Twiddle broadcast(std::uint64_t w, std::uint64_t wq) { return M::make(L::set1(w), L::set1(wq)); }
 
-  // Cooley-Tukey butterfly: x, y in [0, 4q) -> x + w*y, x - w*y, both in [0, 4q).
+  // Cooley-Tukey butterfly: x, y in [0, 2Rq) -> x + w*y, x - w*y, both in [0, 2Rq).
   static void ct(V& x, V& y, const Twiddle& w, const Consts& c) {
-    const V u = L::reduce_below(x, c.two_q);
-    const V v = M::mul_lazy(y, w, c.q, c.two_q);
+    const V u = L::reduce_below(x, c.rq);  // [0, Rq)
+    const V v = M::mul_lazy(y, w, c.q);    // [0, Rq)
     x = L::add(u, v);
-    y = L::sub(L::add(u, c.two_q), v);
+    y = L::sub(L::add(u, c.rq), v);
   }
 
-  // Gentleman-Sande butterfly: x, y in [0, 2q) -> x + y, (x - y) * w, both in [0, 2q).
+  // Gentleman-Sande butterfly: x, y in [0, Rq) -> x + y, (x - y) * w, both in [0, Rq).
   static void gs(V& x, V& y, const Twiddle& w, const Consts& c) {
     const V u = x, v = y;
-    x = L::reduce_below(L::add(u, v), c.two_q);
-    y = M::mul_lazy(L::sub(L::add(u, c.two_q), v), w, c.q, c.two_q);
+    x = L::reduce_below(L::add(u, v), c.rq);
+    y = M::mul_lazy(L::sub(L::add(u, c.rq), v), w, c.q);
+  }
+
+  // [0, 2Rq) -> [0, q), and [0, Rq) -> [0, q).
+  static V reduce_from_2r(V x, const Consts& c) {
+    if (R == 4) x = L::reduce_below(x, c.four_q);
+    return L::reduce_below(L::reduce_below(x, c.two_q), c.q);
+  }
+  static V reduce_from_r(V x, const Consts& c) {
+    if (R == 4) x = L::reduce_below(x, c.two_q);
+    return L::reduce_below(x, c.q);
   }
 
   static void forward(const NttTables& t, std::uint64_t* a) {
     const std::size_t n = t.n();
     const std::uint64_t qv = t.modulus().value();
-    const Consts c{L::set1(qv), L::set1(2 * qv)};
+    const Consts c(qv);
     const std::uint64_t* w = t.root_powers();
     const std::uint64_t* wq = t.root_quotients();
 
@@ -96,7 +115,7 @@ struct VectorNtt {
         }
       }
     }
-    // Spans 4, 2, 1 on groups of 16 values, then the reduction from [0, 4q) to [0, q).
+    // Spans 4, 2, 1 on groups of 16 values, then the reduction to [0, q).
     const std::size_t groups = n / 16;
     const std::uint64_t *w4 = w + n / 8, *wq4 = wq + n / 8;
     const std::uint64_t *w2 = w + n / 4, *wq2 = wq + n / 4;
@@ -111,8 +130,8 @@ struct VectorNtt {
       x = L::interleave_low(x2, y2);
       y = L::interleave_high(x2, y2);
       ct(x, y, M::make(L::load(w1 + 8 * g), L::load(wq1 + 8 * g)), c);
-      x = L::reduce_below(L::reduce_below(x, c.two_q), c.q);
-      y = L::reduce_below(L::reduce_below(y, c.two_q), c.q);
+      x = reduce_from_2r(x, c);
+      y = reduce_from_2r(y, c);
       L::store(p, L::interleave_low(x, y));
       L::store(p + 8, L::interleave_high(x, y));
     }
@@ -122,7 +141,7 @@ struct VectorNtt {
     const std::size_t n = t.n();
     const Modulus& q = t.modulus();
     const std::uint64_t qv = q.value();
-    const Consts c{L::set1(qv), L::set1(2 * qv)};
+    const Consts c(qv);
     const std::uint64_t* w = t.inv_root_powers();
     const std::uint64_t* wq = t.inv_root_quotients();
 
@@ -191,10 +210,10 @@ struct VectorNtt {
     const std::size_t half = n / 2;
     for (std::size_t j = 0; j < half; j += 8) {
       const V x = L::load(a + j), y = L::load(a + half + j);
-      const V sum = M::mul_lazy(L::add(x, y), t_sum, c.q, c.two_q);
-      const V diff = M::mul_lazy(L::sub(L::add(x, c.two_q), y), t_diff, c.q, c.two_q);
-      L::store(a + j, L::reduce_below(sum, c.q));
-      L::store(a + half + j, L::reduce_below(diff, c.q));
+      const V sum = M::mul_lazy(L::add(x, y), t_sum, c.q);
+      const V diff = M::mul_lazy(L::sub(L::add(x, c.rq), y), t_diff, c.q);
+      L::store(a + j, reduce_from_r(sum, c));
+      L::store(a + half + j, reduce_from_r(diff, c));
     }
   }
 };

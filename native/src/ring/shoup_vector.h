@@ -2,10 +2,11 @@
 // "Faster arithmetic for number-theoretic transforms", J. Symb. Comp. 2014), lane-wise over a lane backend
 // L (simd_lanes_avx512.h or simd_lanes_emulated.h). Two variants, same contract:
 //
-//   Twiddle make(w, wq)          w < q and its 64-bit Shoup quotient wq = floor(w * 2^64 / q), lane-wise
-//   V mul_lazy(x, tw, q, two_q)  x * w mod q, in [0, 2q)
+//   Twiddle make(w, wq)     w < q and its 64-bit Shoup quotient wq = floor(w * 2^64 / q), lane-wise
+//   V mul_lazy(x, tw, q)    a representative of x * w mod q in [0, kBound * q)
 //
-// Shoup64 works for every modulus < 2^60 and any x < 2^64; ShoupIfma52 needs q < 2^50 and x < 2^52.
+// Shoup64 works for every modulus < 2^60 and any x < 2^64 (kBound = 4); ShoupIfma52 needs q < 2^50 and
+// x < 2^52 (kBound = 2).
 #pragma once
 #include <cstdint>
 
@@ -17,26 +18,28 @@ namespace {
 /// cross products); dropping the low x low product and the carries out of the middle column makes the
 /// estimate of floor(x * wq / 2^64) low by at most 2 (three discarded fractions, each < 1), so with the
 /// usual error of Shoup's quotient the remainder x*w - estimate*q lies in [0, 4q) instead of [0, 2q).
-/// One conditional subtraction of 2q brings it back. That is 3 vpmuludq, 2 vpmullq (for the low words of
-/// x*w and estimate*q, which are exact mod 2^64 and whose difference is < 2^62) and 7 cheap operations.
+/// It is returned as is: the NTT keeps its lazy values below 8q < 2^63 instead (see ntt_vector.h), which
+/// costs no more corrections than bringing this one back to [0, 2q) would. That is 3 vpmuludq, 2 vpmullq
+/// (for the low words of x*w and estimate*q, exact mod 2^64, whose difference is < 2^62) and 5 cheap
+/// operations.
 template <class L>
 struct Shoup64 {
   using V = typename L::V;
+  static constexpr std::uint64_t kBound = 4;
   struct Twiddle {
     V operand;         // w
     V quotient;        // wq; vpmuludq reads its low 32 bits
     V quotient_high;   // wq >> 32
   };
   static Twiddle make(V w, V wq) { return {w, wq, L::template shift_right<32>(wq)}; }
-  static V mul_lazy(V x, const Twiddle& t, V q, V two_q) {
+  static V mul_lazy(V x, const Twiddle& t, V q) {
     const V x_high = L::template shift_right<32>(x);
     const V high_high = L::mul_u32(x_high, t.quotient_high);
     const V high_low = L::mul_u32(x_high, t.quotient);
     const V low_high = L::mul_u32(x, t.quotient_high);
     const V estimate = L::add(high_high, L::add(L::template shift_right<32>(high_low),
                                                  L::template shift_right<32>(low_high)));
-    const V r = L::sub(L::mul_lo64(x, t.operand), L::mul_lo64(estimate, q));  // [0, 4q)
-    return L::reduce_below(r, two_q);
+    return L::sub(L::mul_lo64(x, t.operand), L::mul_lo64(estimate, q));
   }
 };
 
@@ -49,13 +52,14 @@ struct Shoup64 {
 template <class L>
 struct ShoupIfma52 {
   using V = typename L::V;
+  static constexpr std::uint64_t kBound = 2;
   static constexpr std::uint64_t kMask52 = (std::uint64_t{1} << 52) - 1;
   struct Twiddle {
     V operand;
     V quotient52;
   };
   static Twiddle make(V w, V wq) { return {w, L::template shift_right<12>(wq)}; }
-  static V mul_lazy(V x, const Twiddle& t, V q, V /*two_q*/) {
+  static V mul_lazy(V x, const Twiddle& t, V q) {
     const V zero = L::zero();
     const V estimate = L::madd52hi(zero, x, t.quotient52);
     const V r = L::sub(L::madd52lo(zero, x, t.operand), L::madd52lo(zero, estimate, q));
