@@ -1,0 +1,116 @@
+#include "crt_composer.h"
+
+#include <cmath>
+
+#include "hnn/util/errors.h"
+
+namespace hnn::detail {
+namespace {
+
+// a[0..w) *= m, returns carry.
+std::uint64_t mul_word(std::uint64_t* a, std::size_t w, std::uint64_t m) {
+  std::uint64_t carry = 0;
+  for (std::size_t i = 0; i < w; ++i) {
+    u128 t = static_cast<u128>(a[i]) * m + carry;
+    a[i] = static_cast<std::uint64_t>(t);
+    carry = static_cast<std::uint64_t>(t >> 64);
+  }
+  return carry;
+}
+// a[0..w) += b[0..w) * m (a has w + 1 words).
+void add_mul_word(std::uint64_t* a, const std::uint64_t* b, std::size_t w, std::uint64_t m) {
+  std::uint64_t carry = 0;
+  for (std::size_t i = 0; i < w; ++i) {
+    u128 t = static_cast<u128>(b[i]) * m + a[i] + carry;
+    a[i] = static_cast<std::uint64_t>(t);
+    carry = static_cast<std::uint64_t>(t >> 64);
+  }
+  u128 t = static_cast<u128>(a[w]) + carry;
+  a[w] = static_cast<std::uint64_t>(t);
+}
+// a[0..w] -= b[0..w) * m; requires a >= b * m.
+void sub_mul_word(std::uint64_t* a, const std::uint64_t* b, std::size_t w, std::uint64_t m) {
+  std::uint64_t borrow = 0, carry = 0;
+  for (std::size_t i = 0; i <= w; ++i) {
+    u128 prod = (i < w ? static_cast<u128>(b[i]) * m : 0) + carry;
+    carry = static_cast<std::uint64_t>(prod >> 64);
+    std::uint64_t p = static_cast<std::uint64_t>(prod);
+    u128 d = static_cast<u128>(a[i]) - p - borrow;
+    a[i] = static_cast<std::uint64_t>(d);
+    borrow = static_cast<std::uint64_t>(d >> 64) ? 1 : 0;
+  }
+}
+// Compare a[0..w] (w + 1 words) with b[0..w) (w words).
+bool geq(const std::uint64_t* a, const std::uint64_t* b, std::size_t w) {
+  if (a[w] != 0) return true;
+  for (std::size_t i = w; i-- > 0;) {
+    if (a[i] != b[i]) return a[i] > b[i];
+  }
+  return true;
+}
+
+}  // namespace
+
+CrtComposer::CrtComposer(const std::vector<Modulus>& primes) : primes_(primes), words_(primes.size()) {
+  const std::size_t k = primes.size();
+  if (k == 0 || k > 64) throw InvalidParametersError("decoding supports 1 to 64 primes per level");
+  q_.assign(words_, 0);
+  q_[0] = 1;
+  for (const Modulus& p : primes) mul_word(q_.data(), words_, p.value());
+  half_q_ = q_;
+  for (std::size_t i = 0; i < words_; ++i) {
+    half_q_[i] = (q_[i] >> 1) | (i + 1 < words_ ? (q_[i + 1] << 63) : 0);
+  }
+  punctured_.assign(k * words_, 0);
+  for (std::size_t i = 0; i < k; ++i) {
+    std::uint64_t* p = punctured_.data() + i * words_;
+    p[0] = 1;
+    std::uint64_t inv = 1;
+    for (std::size_t j = 0; j < k; ++j) {
+      if (j == i) continue;
+      mul_word(p, words_, primes[j].value());
+      inv = mul_mod(inv, primes[i].reduce(primes[j].value()), primes[i]);
+    }
+    inv_punctured_.emplace_back(inverse_mod(inv, primes[i]), primes[i]);
+    inv_primes_.push_back(1.0L / static_cast<long double>(primes[i].value()));
+  }
+}
+
+double CrtComposer::compose(const std::uint64_t* residues, std::size_t stride) const {
+  const std::size_t k = primes_.size();
+  if (k == 1) return static_cast<double>(to_centered(residues[0], primes_[0]));
+  // v = sum_i y_i (Q/q_i) with y_i = x_i (Q/q_i)^-1 mod q_i; then v mod Q = v - floor(sum y_i / q_i) Q.
+  std::uint64_t acc[64 + 1] = {0};
+  long double frac = 0;
+  for (std::size_t i = 0; i < k; ++i) {
+    const std::uint64_t y = mul_shoup(residues[i * stride], inv_punctured_[i], primes_[i].value());
+    add_mul_word(acc, punctured_.data() + i * words_, words_, y);
+    frac += static_cast<long double>(y) * inv_primes_[i];
+  }
+  // The floating estimate of floor(v / Q) may be off by one; subtract one less, then correct exactly.
+  long double t = std::floor(frac);
+  if (t >= 1) sub_mul_word(acc, q_.data(), words_, static_cast<std::uint64_t>(t) - 1);
+  while (geq(acc, q_.data(), words_)) sub_mul_word(acc, q_.data(), words_, 1);
+  // Centered: values above Q/2 are negative.
+  bool negative = false;
+  for (std::size_t i = words_; i-- > 0;) {
+    if (acc[i] != half_q_[i]) {
+      negative = acc[i] > half_q_[i];
+      break;
+    }
+  }
+  if (negative) {
+    // |v| = Q - v
+    std::uint64_t borrow = 0;
+    for (std::size_t i = 0; i < words_; ++i) {
+      u128 d = static_cast<u128>(q_[i]) - acc[i] - borrow;
+      acc[i] = static_cast<std::uint64_t>(d);
+      borrow = static_cast<std::uint64_t>(d >> 64) ? 1 : 0;
+    }
+  }
+  long double value = 0;
+  for (std::size_t i = words_; i-- > 0;) value = value * 18446744073709551616.0L + static_cast<long double>(acc[i]);
+  return static_cast<double>(negative ? -value : value);
+}
+
+}  // namespace hnn::detail

@@ -1,0 +1,28 @@
+// Private: exact CRT reconstruction of RNS coefficients as centered multi-word integers, converted to double.
+// Decoding needs the true signed value of each coefficient modulo Q_l, which no single prime holds.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "hnn/ring/modulus.h"
+
+namespace hnn::detail {
+
+class CrtComposer {
+ public:
+  explicit CrtComposer(const std::vector<Modulus>& primes);
+  /// residues[i * stride] is the coefficient modulo prime i; returns its centered value as a double.
+  double compose(const std::uint64_t* residues, std::size_t stride) const;
+
+ private:
+  std::vector<Modulus> primes_;
+  std::size_t words_;                     // words of Q
+  std::vector<std::uint64_t> q_;          // Q
+  std::vector<std::uint64_t> half_q_;     // floor(Q / 2)
+  std::vector<std::uint64_t> punctured_;  // (Q / q_i), words_ words each
+  std::vector<ShoupMultiplier> inv_punctured_;
+  std::vector<long double> inv_primes_;
+};
+
+}  // namespace hnn::detail

@@ -1,0 +1,202 @@
+#include "hnn/ckks/encoder.h"
+
+#include <cmath>
+#include <string>
+
+#include "crt_composer.h"
+#include "hnn/util/bits.h"
+#include "hnn/util/thread_pool.h"
+
+namespace hnn {
+namespace {
+
+constexpr double kTwoPi = 6.283185307179586476925286766559;
+
+void bit_reverse_permute(std::complex<double>* v, std::size_t n) {
+  const int bits = log2_floor(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    std::size_t j = reverse_bits(i, bits);
+    if (i < j) std::swap(v[i], v[j]);
+  }
+}
+
+// The residue of round(x) modulo q, for any finite double x (exact: x = m 2^e with a 53-bit integer m).
+std::uint64_t round_to_residue(double x, const Modulus& q) {
+  const double r = std::nearbyint(x);
+  if (std::fabs(r) < 9.2e18) return from_signed(static_cast<std::int64_t>(r), q);
+  int exp = 0;
+  const double mant = std::frexp(r, &exp);  // r = mant * 2^exp, 0.5 <= |mant| < 1
+  const std::int64_t m = static_cast<std::int64_t>(std::ldexp(mant, 53));
+  const std::uint64_t pow2 = pow_mod(2, static_cast<std::uint64_t>(exp - 53), q);
+  return mul_mod(from_signed(m, q), pow2, q);
+}
+
+}  // namespace
+
+CkksEncoder::CkksEncoder(ContextPtr context) : ctx_(std::move(context)) {
+  if (!ctx_) throw InvalidArgumentError("context is null");
+  n_ = ctx_->n();
+  slots_ = n_ / 2;
+  const std::size_t m = 2 * n_;
+  roots_.resize(m);
+  for (std::size_t j = 0; j < m; ++j) {
+    const long double angle = static_cast<long double>(kTwoPi) * j / m;
+    roots_[j] = std::complex<double>(static_cast<double>(std::cos(angle)), static_cast<double>(std::sin(angle)));
+  }
+  rot_group_.resize(slots_);
+  std::size_t g = 1;
+  for (std::size_t j = 0; j < slots_; ++j) {
+    rot_group_[j] = g;
+    g = g * 5 % m;
+  }
+}
+
+// Slot k of a real polynomial m is m(zeta^(5^k)). Writing u_i = m_i + i m_(i + N/2) (i < N/2) this equals
+// U(zeta^(5^k)) for U = sum u_i X^i, because zeta^(5^k N/2) = i. Splitting U into even and odd parts gives
+// U(x_k) = E_k + x_k O_k and U(x_(k + n/2)) = E_k - x_k O_k (since 5^(n/2) = N + 1 mod 2N), a radix-2 FFT
+// whose twiddles follow the powers of 5.
+void CkksEncoder::special_fft(std::complex<double>* v) const {
+  const std::size_t n = slots_, m = 2 * n_;
+  bit_reverse_permute(v, n);
+  for (std::size_t len = 2; len <= n; len <<= 1) {
+    const std::size_t half = len >> 1, lenq = len << 2, gap = m / lenq;
+    for (std::size_t i = 0; i < n; i += len) {
+      for (std::size_t j = 0; j < half; ++j) {
+        const std::complex<double> u = v[i + j];
+        const std::complex<double> t = v[i + j + half] * roots_[(rot_group_[j] % lenq) * gap];
+        v[i + j] = u + t;
+        v[i + j + half] = u - t;
+      }
+    }
+  }
+}
+
+void CkksEncoder::special_fft_inverse(std::complex<double>* v) const {
+  const std::size_t n = slots_, m = 2 * n_;
+  for (std::size_t len = n; len >= 2; len >>= 1) {
+    const std::size_t half = len >> 1, lenq = len << 2, gap = m / lenq;
+    for (std::size_t i = 0; i < n; i += len) {
+      for (std::size_t j = 0; j < half; ++j) {
+        const std::complex<double> a = v[i + j], b = v[i + j + half];
+        v[i + j] = a + b;
+        v[i + j + half] = (a - b) * roots_[(lenq - rot_group_[j] % lenq) * gap];  // conjugate twiddle
+      }
+    }
+  }
+  bit_reverse_permute(v, n);
+  const double inv = 1.0 / static_cast<double>(n);
+  for (std::size_t i = 0; i < n; ++i) v[i] *= inv;
+}
+
+void CkksEncoder::coefficients_to_plaintext(const std::vector<double>& coeffs, double scale, std::size_t level,
+                                            Plaintext& out) const {
+  const Context& ctx = *ctx_;
+  // Every coefficient must stay below Q_level / 2 in absolute value, or it wraps around.
+  double max_abs = 0;
+  for (double c : coeffs) max_abs = std::max(max_abs, std::fabs(c));
+  if (max_abs > 0 && std::log2(max_abs) >= ctx.log2_modulus_at(level) - 1)
+    throw InvalidArgumentError("encoded values reach 2^" + std::to_string(static_cast<int>(std::log2(max_abs))) +
+                               " at scale 2^" + std::to_string(std::log2(scale)) + ", beyond the modulus at level " +
+                               std::to_string(level) + " (2^" + std::to_string(static_cast<int>(ctx.log2_modulus_at(level))) +
+                               "): use a smaller scale, smaller values or a higher level");
+  Plaintext p;
+  p.resize(ctx.params_hash(), n_, level);
+  parallel_for(0, level + 1, [&](std::size_t i) {
+    const Modulus& q = ctx.prime(i);
+    std::uint64_t* limb = p.limb(i);
+    for (std::size_t c = 0; c < n_; ++c) limb[c] = round_to_residue(coeffs[c], q);
+    ctx.ntt(i).forward(limb);
+  });
+  p.set_scale(scale);
+  out = std::move(p);
+}
+
+void CkksEncoder::encode_complex(const std::complex<double>* values, std::size_t count, double scale,
+                                 std::size_t level, Plaintext& out) const {
+  const Context& ctx = *ctx_;
+  if (count > slots_)
+    throw InvalidArgumentError(std::to_string(count) + " values do not fit in " + std::to_string(slots_) +
+                               " slots: split the vector over several plaintexts");
+  if (!(scale > 0) || !std::isfinite(scale)) throw InvalidArgumentError("scale must be positive and finite");
+  if (level > ctx.max_level())
+    throw InvalidArgumentError("level " + std::to_string(level) + " is above the top level " +
+                               std::to_string(ctx.max_level()));
+  std::vector<std::complex<double>> v(slots_);
+  for (std::size_t i = 0; i < count; ++i) {
+    if (!std::isfinite(values[i].real()) || !std::isfinite(values[i].imag()))
+      throw InvalidArgumentError("value at index " + std::to_string(i) + " is NaN or infinite");
+    v[i] = values[i];
+  }
+  special_fft_inverse(v.data());
+  std::vector<double> coeffs(n_);
+  for (std::size_t i = 0; i < slots_; ++i) {
+    coeffs[i] = v[i].real() * scale;
+    coeffs[i + slots_] = v[i].imag() * scale;
+  }
+  coefficients_to_plaintext(coeffs, scale, level, out);
+}
+
+void CkksEncoder::encode(const double* values, std::size_t count, double scale, std::size_t level,
+                         Plaintext& out) const {
+  if (count > 0 && values == nullptr) throw InvalidArgumentError("values is null");
+  std::vector<std::complex<double>> v(count);
+  for (std::size_t i = 0; i < count; ++i) v[i] = values[i];
+  encode_complex(v.data(), count, scale, level, out);
+}
+
+void CkksEncoder::encode(const std::vector<double>& values, double scale, std::size_t level, Plaintext& out) const {
+  encode(values.data(), values.size(), scale, level, out);
+}
+
+void CkksEncoder::encode(const std::vector<std::complex<double>>& values, double scale, std::size_t level,
+                         Plaintext& out) const {
+  encode_complex(values.data(), values.size(), scale, level, out);
+}
+
+void CkksEncoder::encode_constant(double value, double scale, std::size_t level, Plaintext& out) const {
+  if (!std::isfinite(value)) throw InvalidArgumentError("value is NaN or infinite");
+  if (!(scale > 0) || !std::isfinite(scale)) throw InvalidArgumentError("scale must be positive and finite");
+  if (level > ctx_->max_level()) throw InvalidArgumentError("level is above the top level");
+  std::vector<double> coeffs(n_, 0.0);
+  coeffs[0] = value * scale;  // the constant polynomial: the same value in every slot
+  coefficients_to_plaintext(coeffs, scale, level, out);
+}
+
+void CkksEncoder::plaintext_to_coefficients(const Plaintext& plain, std::vector<double>& coeffs) const {
+  const Context& ctx = *ctx_;
+  if (plain.empty()) throw InvalidArgumentError("plaintext is empty");
+  if (plain.params_hash() != ctx.params_hash() || plain.n() != n_ || plain.level() > ctx.max_level())
+    throw IncompatibleObjectsError("the plaintext belongs to other encryption parameters");
+  if (!(plain.scale() > 0) || !std::isfinite(plain.scale()))
+    throw InvalidArgumentError("plaintext scale must be positive and finite");
+  const std::size_t limbs = plain.level() + 1;
+  U64Vector data(plain.data(), plain.data() + limbs * n_);
+  parallel_for(0, limbs, [&](std::size_t i) { ctx.ntt(i).inverse(data.data() + i * n_); });
+  std::vector<Modulus> primes(ctx.primes().begin(), ctx.primes().begin() + limbs);
+  detail::CrtComposer crt(primes);
+  coeffs.resize(n_);
+  const double inv_scale = 1.0 / plain.scale();
+  const std::size_t chunk = 1024;
+  parallel_for(0, (n_ + chunk - 1) / chunk, [&](std::size_t b) {
+    for (std::size_t c = b * chunk; c < std::min(n_, (b + 1) * chunk); ++c)
+      coeffs[c] = crt.compose(data.data() + c, n_) * inv_scale;
+  });
+}
+
+void CkksEncoder::decode(const Plaintext& plain, std::vector<std::complex<double>>& out) const {
+  std::vector<double> coeffs;
+  plaintext_to_coefficients(plain, coeffs);
+  std::vector<std::complex<double>> v(slots_);
+  for (std::size_t i = 0; i < slots_; ++i) v[i] = {coeffs[i], coeffs[i + slots_]};
+  special_fft(v.data());
+  out = std::move(v);
+}
+
+void CkksEncoder::decode(const Plaintext& plain, std::vector<double>& out) const {
+  std::vector<std::complex<double>> v;
+  decode(plain, v);
+  out.resize(slots_);
+  for (std::size_t i = 0; i < slots_; ++i) out[i] = v[i].real();
+}
+
+}  // namespace hnn

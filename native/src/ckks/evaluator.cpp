@@ -1,0 +1,429 @@
+#include "hnn/ckks/evaluator.h"
+
+#include <cmath>
+#include <sstream>
+#include <string>
+
+#include "hnn/ring/automorphism.h"
+#include "hnn/ring/poly_arith.h"
+#include "hnn/util/thread_pool.h"
+
+namespace hnn {
+namespace {
+
+std::string pow2(double scale) {
+  std::ostringstream os;
+  os << "2^" << std::round(std::log2(scale) * 100) / 100;
+  return os.str();
+}
+
+// The residue of round(x) mod q for a finite double (constants for add_scalar / multiply_scalar).
+std::uint64_t constant_residue(double x, const Modulus& q) {
+  const double r = std::nearbyint(x);
+  if (std::fabs(r) < 9.2e18) return from_signed(static_cast<std::int64_t>(r), q);
+  int exp = 0;
+  const double mant = std::frexp(r, &exp);
+  const std::int64_t m = static_cast<std::int64_t>(std::ldexp(mant, 53));
+  return mul_mod(from_signed(m, q), pow_mod(2, static_cast<std::uint64_t>(exp - 53), q), q);
+}
+
+}  // namespace
+
+CkksEvaluator::CkksEvaluator(ContextPtr context) : ctx_(std::move(context)), switcher_(ctx_) {
+  if (!ctx_) throw InvalidArgumentError("context is null");
+}
+
+void CkksEvaluator::check_ciphertext(const Ciphertext& a, const char* what) const {
+  if (a.empty()) throw InvalidArgumentError(std::string(what) + " is an empty ciphertext");
+  if (a.params_hash() != ctx_->params_hash() || a.n() != ctx_->n() || a.level() > ctx_->max_level())
+    throw IncompatibleObjectsError(std::string(what) + " belongs to other encryption parameters");
+  if (a.size() < 2 || a.size() > 3) throw InvalidArgumentError(std::string(what) + " must have size 2 or 3");
+  if (!(a.scale() > 0) || !std::isfinite(a.scale()))
+    throw InvalidArgumentError(std::string(what) + " has a scale that is not positive and finite");
+}
+
+void CkksEvaluator::check_plaintext(const Plaintext& p, const char* what) const {
+  if (p.empty()) throw InvalidArgumentError(std::string(what) + " is an empty plaintext");
+  if (p.params_hash() != ctx_->params_hash() || p.n() != ctx_->n() || p.level() > ctx_->max_level())
+    throw IncompatibleObjectsError(std::string(what) + " belongs to other encryption parameters");
+  if (!(p.scale() > 0) || !std::isfinite(p.scale()))
+    throw InvalidArgumentError(std::string(what) + " has a scale that is not positive and finite");
+}
+
+void CkksEvaluator::check_same_level_and_scale(const Ciphertext& a, double scale_b, std::size_t level_b,
+                                               const char* op) const {
+  if (a.level() != level_b)
+    throw IncompatibleObjectsError(std::string(op) + ": operands are at levels " + std::to_string(a.level()) +
+                                   " and " + std::to_string(level_b) +
+                                   ": bring them to one level first (mod_switch_to or align)");
+  if (std::fabs(a.scale() / scale_b - 1.0) > kScaleTolerance)
+    throw IncompatibleObjectsError(std::string(op) + ": operands have scales " + pow2(a.scale()) + " and " +
+                                   pow2(scale_b) + ": rescale both the same number of times, or use set_scale "
+                                   "if the difference is only prime rounding");
+}
+
+void CkksEvaluator::check_scale_fits(double scale, std::size_t level, const char* op) const {
+  if (!std::isfinite(scale) || std::log2(scale) >= ctx_->log2_modulus_at(level) - 1)
+    throw DepthExhaustedError(std::string(op) + ": scale " + pow2(scale) + " exceeds the modulus at level " +
+                              std::to_string(level) + " (2^" +
+                              std::to_string(static_cast<int>(ctx_->log2_modulus_at(level))) +
+                              "): rescale after each multiplication or choose more primes");
+}
+
+// ---------------------------------------------------------------- additive
+
+void CkksEvaluator::add(const Ciphertext& a, const Ciphertext& b, Ciphertext& out) const {
+  check_ciphertext(a, "first operand");
+  check_ciphertext(b, "second operand");
+  check_same_level_and_scale(a, b.scale(), b.level(), "add");
+  const Ciphertext& big = a.size() >= b.size() ? a : b;
+  const Ciphertext& small = a.size() >= b.size() ? b : a;
+  Ciphertext r;
+  r.resize(ctx_->params_hash(), ctx_->n(), a.level(), big.size());
+  const std::size_t n = ctx_->n(), limbs = a.level() + 1;
+  parallel_for(0, big.size() * limbs, [&](std::size_t idx) {
+    const std::size_t p = idx / limbs, i = idx % limbs;
+    if (p < small.size()) add_mod(big.limb(p, i), small.limb(p, i), r.limb(p, i), n, ctx_->prime(i));
+    else std::copy(big.limb(p, i), big.limb(p, i) + n, r.limb(p, i));
+  });
+  r.set_scale(a.scale());
+  out = std::move(r);
+}
+
+void CkksEvaluator::add_inplace(Ciphertext& a, const Ciphertext& b) const { add(a, b, a); }
+
+void CkksEvaluator::sub(const Ciphertext& a, const Ciphertext& b, Ciphertext& out) const {
+  check_ciphertext(b, "second operand");
+  Ciphertext nb = b;
+  negate_inplace(nb);
+  add(a, nb, out);
+}
+
+void CkksEvaluator::sub_inplace(Ciphertext& a, const Ciphertext& b) const { sub(a, b, a); }
+
+void CkksEvaluator::negate_inplace(Ciphertext& a) const {
+  check_ciphertext(a, "operand");
+  const std::size_t n = ctx_->n(), limbs = a.level() + 1;
+  parallel_for(0, a.size() * limbs, [&](std::size_t idx) {
+    const std::size_t p = idx / limbs, i = idx % limbs;
+    negate_mod(a.limb(p, i), a.limb(p, i), n, ctx_->prime(i));
+  });
+}
+
+void CkksEvaluator::add_plain_inplace(Ciphertext& a, const Plaintext& p) const {
+  check_ciphertext(a, "ciphertext");
+  check_plaintext(p, "plaintext");
+  if (p.level() < a.level())
+    throw IncompatibleObjectsError("add_plain: the plaintext is at level " + std::to_string(p.level()) +
+                                   ", below the ciphertext's " + std::to_string(a.level()) + ": encode it higher");
+  check_same_level_and_scale(a, p.scale(), a.level(), "add_plain");
+  const std::size_t n = ctx_->n();
+  parallel_for(0, a.level() + 1, [&](std::size_t i) { add_mod(a.limb(0, i), p.limb(i), a.limb(0, i), n, ctx_->prime(i)); });
+}
+
+void CkksEvaluator::sub_plain_inplace(Ciphertext& a, const Plaintext& p) const {
+  check_ciphertext(a, "ciphertext");
+  check_plaintext(p, "plaintext");
+  if (p.level() < a.level())
+    throw IncompatibleObjectsError("sub_plain: the plaintext is below the ciphertext's level: encode it higher");
+  check_same_level_and_scale(a, p.scale(), a.level(), "sub_plain");
+  const std::size_t n = ctx_->n();
+  parallel_for(0, a.level() + 1, [&](std::size_t i) { sub_mod(a.limb(0, i), p.limb(i), a.limb(0, i), n, ctx_->prime(i)); });
+}
+
+void CkksEvaluator::add_scalar_inplace(Ciphertext& a, double value) const {
+  check_ciphertext(a, "ciphertext");
+  if (!std::isfinite(value)) throw InvalidArgumentError("add_scalar: value is NaN or infinite");
+  const double scaled = value * a.scale();
+  if (std::fabs(scaled) >= 1 && std::log2(std::fabs(scaled)) >= ctx_->log2_modulus_at(a.level()) - 1)
+    throw InvalidArgumentError("add_scalar: the value times the scale does not fit the modulus at this level");
+  const std::size_t n = ctx_->n();
+  // A constant polynomial is the same value at every NTT point.
+  parallel_for(0, a.level() + 1, [&](std::size_t i) {
+    add_scalar_mod(a.limb(0, i), constant_residue(scaled, ctx_->prime(i)), a.limb(0, i), n, ctx_->prime(i));
+  });
+}
+
+// ---------------------------------------------------------------- multiplicative
+
+void CkksEvaluator::multiply(const Ciphertext& a, const Ciphertext& b, Ciphertext& out) const {
+  check_ciphertext(a, "first operand");
+  check_ciphertext(b, "second operand");
+  if (a.size() != 2 || b.size() != 2)
+    throw InvalidArgumentError("multiply: operands must have size 2: relinearize first");
+  if (a.level() != b.level())
+    throw IncompatibleObjectsError("multiply: operands are at levels " + std::to_string(a.level()) + " and " +
+                                   std::to_string(b.level()) + ": bring them to one level first (mod_switch_to or align)");
+  const double scale = a.scale() * b.scale();
+  check_scale_fits(scale, a.level(), "multiply");
+  Ciphertext r;
+  r.resize(ctx_->params_hash(), ctx_->n(), a.level(), 3);
+  const std::size_t n = ctx_->n();
+  const bool same = &a == &b;
+  parallel_for(0, a.level() + 1, [&](std::size_t i) {
+    const Modulus& q = ctx_->prime(i);
+    mul_mod(a.limb(0, i), b.limb(0, i), r.limb(0, i), n, q);
+    mul_mod(a.limb(1, i), b.limb(1, i), r.limb(2, i), n, q);
+    mul_mod(a.limb(0, i), b.limb(1, i), r.limb(1, i), n, q);
+    if (same) add_mod(r.limb(1, i), r.limb(1, i), r.limb(1, i), n, q);
+    else mul_add_mod(a.limb(1, i), b.limb(0, i), r.limb(1, i), n, q);
+  });
+  r.set_scale(scale);
+  out = std::move(r);
+}
+
+void CkksEvaluator::square(const Ciphertext& a, Ciphertext& out) const { multiply(a, a, out); }
+
+void CkksEvaluator::multiply_plain(const Ciphertext& a, const Plaintext& p, Ciphertext& out) const {
+  check_ciphertext(a, "ciphertext");
+  check_plaintext(p, "plaintext");
+  if (p.level() < a.level())
+    throw IncompatibleObjectsError("multiply_plain: the plaintext is at level " + std::to_string(p.level()) +
+                                   ", below the ciphertext's " + std::to_string(a.level()) + ": encode it higher");
+  const double scale = a.scale() * p.scale();
+  check_scale_fits(scale, a.level(), "multiply_plain");
+  Ciphertext r;
+  r.resize(ctx_->params_hash(), ctx_->n(), a.level(), a.size());
+  const std::size_t n = ctx_->n(), limbs = a.level() + 1;
+  parallel_for(0, a.size() * limbs, [&](std::size_t idx) {
+    const std::size_t k = idx / limbs, i = idx % limbs;
+    mul_mod(a.limb(k, i), p.limb(i), r.limb(k, i), n, ctx_->prime(i));
+  });
+  r.set_scale(scale);
+  out = std::move(r);
+}
+
+void CkksEvaluator::multiply_plain_inplace(Ciphertext& a, const Plaintext& p) const { multiply_plain(a, p, a); }
+
+void CkksEvaluator::multiply_scalar_inplace(Ciphertext& a, double value, double scale) const {
+  check_ciphertext(a, "ciphertext");
+  if (!std::isfinite(value)) throw InvalidArgumentError("multiply_scalar: value is NaN or infinite");
+  if (!(scale >= 1) || !std::isfinite(scale)) throw InvalidArgumentError("multiply_scalar: scale must be >= 1");
+  const double new_scale = a.scale() * scale;
+  check_scale_fits(new_scale, a.level(), "multiply_scalar");
+  const double scaled = value * scale;
+  const std::size_t n = ctx_->n(), limbs = a.level() + 1;
+  parallel_for(0, a.size() * limbs, [&](std::size_t idx) {
+    const std::size_t k = idx / limbs, i = idx % limbs;
+    mul_scalar_mod(a.limb(k, i), constant_residue(scaled, ctx_->prime(i)), a.limb(k, i), n, ctx_->prime(i));
+  });
+  a.set_scale(new_scale);
+}
+
+void CkksEvaluator::multiply_integer_inplace(Ciphertext& a, long long value) const {
+  check_ciphertext(a, "ciphertext");
+  const std::size_t n = ctx_->n(), limbs = a.level() + 1;
+  parallel_for(0, a.size() * limbs, [&](std::size_t idx) {
+    const std::size_t k = idx / limbs, i = idx % limbs;
+    mul_scalar_mod(a.limb(k, i), from_signed(value, ctx_->prime(i)), a.limb(k, i), n, ctx_->prime(i));
+  });
+}
+
+void CkksEvaluator::relinearize_inplace(Ciphertext& a, const RelinKeys& rk) const {
+  check_ciphertext(a, "ciphertext");
+  if (a.size() == 2) return;
+  if (rk.empty()) throw MissingKeyError("relinearize: the relinearization key is empty: generate it first");
+  Ciphertext r;
+  r.resize(ctx_->params_hash(), ctx_->n(), a.level(), 2);
+  const std::size_t n = ctx_->n(), limbs = a.level() + 1;
+  std::copy(a.poly(0), a.poly(0) + limbs * n, r.poly(0));
+  std::copy(a.poly(1), a.poly(1) + limbs * n, r.poly(1));
+  switcher_.switch_key(a.poly(2), a.level(), rk.key(), r.poly(0), r.poly(1));
+  r.set_scale(a.scale());
+  a = std::move(r);
+}
+
+void CkksEvaluator::rescale_inplace(Ciphertext& a) const {
+  check_ciphertext(a, "ciphertext");
+  const std::size_t level = a.level();
+  if (level == 0)
+    throw DepthExhaustedError("rescale: the ciphertext is at level 0, no prime is left to divide by: choose "
+                              "parameters with more primes for this circuit's depth");
+  const Context& ctx = *ctx_;
+  const std::size_t n = ctx.n();
+  const Modulus& last = ctx.prime(level);
+  const std::uint64_t last_v = last.value(), half = last_v >> 1;
+  Ciphertext r;
+  r.resize(ctx.params_hash(), n, level - 1, a.size());
+  // round(c / q_l) = (c - [c + q_l/2]_{q_l} + q_l/2) / q_l: take the last limb to coefficients, add q_l/2 so
+  // the later subtraction rounds to nearest, reduce into every other prime, divide.
+  U64Vector last_coeffs(a.size() * n);
+  parallel_for(0, a.size(), [&](std::size_t k) {
+    std::uint64_t* c = last_coeffs.data() + k * n;
+    std::copy(a.limb(k, level), a.limb(k, level) + n, c);
+    ctx.ntt(level).inverse(c);
+    add_scalar_mod(c, half, c, n, last);
+  });
+  parallel_for(0, a.size() * level, [&](std::size_t idx) {
+    const std::size_t k = idx / level, i = idx % level;
+    const Modulus& q = ctx.prime(i);
+    const std::uint64_t half_mod = q.reduce(half);
+    const std::uint64_t* c = last_coeffs.data() + k * n;
+    std::uint64_t* t = r.limb(k, i);
+    // t = [c + q_l/2]_{q_l} - q_l/2: the centered residue of c mod q_l, reduced mod q_i (every coefficient).
+    const std::uint64_t minus_half = half_mod == 0 ? 0 : q.value() - half_mod;
+    for (std::size_t j = 0; j < n; ++j) t[j] = add_mod(q.reduce(c[j]), minus_half, q);
+    ctx.ntt(i).forward(t);
+    sub_mul_scalar_mod(a.limb(k, i), t, ctx.inv_last_prime(level, i).operand, t, n, q);  // (a - t) / q_l
+  });
+  r.set_scale(a.scale() / static_cast<double>(last_v));
+  a = std::move(r);
+}
+
+void CkksEvaluator::multiply_relin_rescale(const Ciphertext& a, const Ciphertext& b, const RelinKeys& rk,
+                                           Ciphertext& out) const {
+  Ciphertext r;
+  multiply(a, b, r);
+  relinearize_inplace(r, rk);
+  rescale_inplace(r);
+  out = std::move(r);
+}
+
+void CkksEvaluator::multiply_plain_accumulate(const std::vector<const Ciphertext*>& a,
+                                              const std::vector<const Plaintext*>& p, Ciphertext& out) const {
+  if (a.empty() || a.size() != p.size())
+    throw InvalidArgumentError("multiply_plain_accumulate: needs as many plaintexts as ciphertexts, at least one");
+  for (std::size_t k = 0; k < a.size(); ++k) {
+    if (!a[k] || !p[k]) throw InvalidArgumentError("multiply_plain_accumulate: null operand");
+    check_ciphertext(*a[k], "ciphertext");
+    check_plaintext(*p[k], "plaintext");
+    if (a[k]->size() != 2) throw InvalidArgumentError("multiply_plain_accumulate: relinearize the ciphertexts first");
+    check_same_level_and_scale(*a[k], a[0]->scale(), a[0]->level(), "multiply_plain_accumulate");
+    if (p[k]->level() < a[0]->level())
+      throw IncompatibleObjectsError("multiply_plain_accumulate: a plaintext is below the ciphertexts' level");
+    if (std::fabs(p[k]->scale() / p[0]->scale() - 1.0) > kScaleTolerance)
+      throw IncompatibleObjectsError("multiply_plain_accumulate: plaintexts must share one scale");
+  }
+  const std::size_t level = a[0]->level(), n = ctx_->n();
+  const double scale = a[0]->scale() * p[0]->scale();
+  check_scale_fits(scale, level, "multiply_plain_accumulate");
+  Ciphertext r;
+  r.resize(ctx_->params_hash(), n, level, 2);
+  // 128-bit accumulators take 256 products of 60-bit residues before they must be reduced.
+  constexpr std::size_t kBatch = 256;
+  parallel_for(0, 2 * (level + 1), [&](std::size_t idx) {
+    const std::size_t poly = idx / (level + 1), i = idx % (level + 1);
+    const Modulus& q = ctx_->prime(i);
+    std::vector<u128> acc(n, 0);
+    U64Vector partial(n);
+    std::uint64_t* o = r.limb(poly, i);
+    for (std::size_t k0 = 0; k0 < a.size(); k0 += kBatch) {
+      std::fill(acc.begin(), acc.end(), 0);
+      for (std::size_t k = k0; k < std::min(a.size(), k0 + kBatch); ++k)
+        mul_accumulate_u128(a[k]->limb(poly, i), p[k]->limb(i), acc.data(), n);
+      reduce_u128(acc.data(), partial.data(), n, q);
+      add_mod(o, partial.data(), o, n, q);
+    }
+  });
+  r.set_scale(scale);
+  out = std::move(r);
+}
+
+// ---------------------------------------------------------------- levels and scales
+
+void CkksEvaluator::mod_switch_to_inplace(Ciphertext& a, std::size_t level) const {
+  check_ciphertext(a, "ciphertext");
+  if (level > a.level())
+    throw InvalidArgumentError("mod_switch_to: cannot raise a ciphertext from level " + std::to_string(a.level()) +
+                               " to " + std::to_string(level));
+  if (level == a.level()) return;
+  Ciphertext r;
+  r.resize(ctx_->params_hash(), ctx_->n(), level, a.size());
+  const std::size_t words = (level + 1) * ctx_->n();
+  for (std::size_t k = 0; k < a.size(); ++k) std::copy(a.poly(k), a.poly(k) + words, r.poly(k));
+  r.set_scale(a.scale());
+  a = std::move(r);
+}
+
+void CkksEvaluator::mod_switch_to_inplace(Plaintext& p, std::size_t level) const {
+  check_plaintext(p, "plaintext");
+  if (level > p.level()) throw InvalidArgumentError("mod_switch_to: cannot raise a plaintext's level");
+  if (level == p.level()) return;
+  Plaintext r;
+  r.resize(ctx_->params_hash(), ctx_->n(), level);
+  std::copy(p.data(), p.data() + (level + 1) * ctx_->n(), r.data());
+  r.set_scale(p.scale());
+  p = std::move(r);
+}
+
+void CkksEvaluator::align_inplace(Ciphertext& a, Ciphertext& b) const {
+  check_ciphertext(a, "first operand");
+  check_ciphertext(b, "second operand");
+  const std::size_t level = std::min(a.level(), b.level());
+  mod_switch_to_inplace(a, level);
+  mod_switch_to_inplace(b, level);
+  check_same_level_and_scale(a, b.scale(), b.level(), "align");
+}
+
+void CkksEvaluator::set_scale(Ciphertext& a, double scale) const {
+  check_ciphertext(a, "ciphertext");
+  if (!(scale > 0) || !std::isfinite(scale)) throw InvalidArgumentError("set_scale: scale must be positive and finite");
+  check_scale_fits(scale, a.level(), "set_scale");
+  a.set_scale(scale);
+}
+
+// ---------------------------------------------------------------- rotations
+
+void CkksEvaluator::galois_with_lifted(const Ciphertext& a, const LiftedDigits& lifted, std::uint64_t galois_elt,
+                                       const GaloisKeys& gk, Ciphertext& out) const {
+  const KeySwitchKey& key = gk.key(galois_elt);
+  const auto& perm = ctx_->galois_permutation(galois_elt);
+  const std::size_t n = ctx_->n(), limbs = a.level() + 1;
+  Ciphertext r;
+  r.resize(ctx_->params_hash(), n, a.level(), 2);
+  parallel_for(0, limbs, [&](std::size_t i) { apply_ntt_automorphism(a.limb(0, i), perm.data(), r.limb(0, i), n); });
+  switcher_.apply(lifted, key, perm.data(), r.poly(0), r.poly(1));
+  r.set_scale(a.scale());
+  out = std::move(r);
+}
+
+void CkksEvaluator::apply_galois(const Ciphertext& a, std::uint64_t galois_elt, const GaloisKeys& gk,
+                                 Ciphertext& out) const {
+  check_ciphertext(a, "ciphertext");
+  if (a.size() != 2) throw InvalidArgumentError("rotations need a size-2 ciphertext: relinearize first");
+  gk.key(galois_elt);  // fail before any work if the key is missing
+  LiftedDigits lifted;
+  switcher_.lift(a.poly(1), a.level(), lifted);
+  galois_with_lifted(a, lifted, galois_elt, gk, out);
+}
+
+void CkksEvaluator::rotate(const Ciphertext& a, long long steps, const GaloisKeys& gk, Ciphertext& out) const {
+  check_ciphertext(a, "ciphertext");
+  if (steps % static_cast<long long>(ctx_->slot_count()) == 0) {
+    if (&out != &a) out = a;
+    return;
+  }
+  apply_galois(a, galois_element_for_step(steps, ctx_->n()), gk, out);
+}
+
+void CkksEvaluator::rotate_inplace(Ciphertext& a, long long steps, const GaloisKeys& gk) const { rotate(a, steps, gk, a); }
+
+void CkksEvaluator::conjugate(const Ciphertext& a, const GaloisKeys& gk, Ciphertext& out) const {
+  apply_galois(a, galois_element_conjugate(ctx_->n()), gk, out);
+}
+
+void CkksEvaluator::rotate_hoisted(const Ciphertext& a, const std::vector<long long>& steps, const GaloisKeys& gk,
+                                   std::vector<Ciphertext>& out) const {
+  check_ciphertext(a, "ciphertext");
+  if (a.size() != 2) throw InvalidArgumentError("rotations need a size-2 ciphertext: relinearize first");
+  const long long slots = static_cast<long long>(ctx_->slot_count());
+  for (long long s : steps)
+    if (s % slots != 0) gk.key(galois_element_for_step(s, ctx_->n()));  // all keys present before any work
+  std::vector<Ciphertext> result(steps.size());
+  LiftedDigits lifted;
+  bool lifted_ready = false;
+  for (std::size_t k = 0; k < steps.size(); ++k) {
+    if (steps[k] % slots == 0) {
+      result[k] = a;
+      continue;
+    }
+    if (!lifted_ready) {
+      switcher_.lift(a.poly(1), a.level(), lifted);
+      lifted_ready = true;
+    }
+    galois_with_lifted(a, lifted, galois_element_for_step(steps[k], ctx_->n()), gk, result[k]);
+  }
+  out = std::move(result);
+}
+
+}  // namespace hnn

@@ -1,0 +1,143 @@
+#include "hnn/rlwe/key_generator.h"
+
+#include "hnn/ring/automorphism.h"
+#include "hnn/ring/poly_arith.h"
+#include "hnn/ring/sampler.h"
+#include "hnn/util/thread_pool.h"
+#include "sampling.h"
+
+namespace hnn {
+
+void expand_switch_key_a(const Context& ctx, const Seed& seed, std::size_t digit, std::uint64_t* out) {
+  const std::size_t n = ctx.n(), primes = ctx.prime_count();
+  parallel_for(0, primes, [&](std::size_t i) {
+    SeededStream stream(seed, digit * primes + i);
+    sample_uniform(stream, ctx.prime(i), out + i * n, n);
+  });
+}
+
+namespace {
+
+void check_secret_key(const Context& ctx, const SecretKey& sk) {
+  if (sk.empty() || sk.params_hash() != ctx.params_hash() || sk.n() != ctx.n() || sk.limb_count() != ctx.prime_count())
+    throw IncompatibleObjectsError("the secret key belongs to other encryption parameters");
+}
+
+}  // namespace
+
+KeyGenerator::KeyGenerator(ContextPtr context) : ctx_(std::move(context)) {
+  if (!ctx_) throw InvalidArgumentError("context is null");
+  const std::size_t n = ctx_->n();
+  sk_.resize(ctx_->params_hash(), n, ctx_->prime_count());
+  detail::SmallPoly s(n);
+  SeededStream stream(random_seed(), 0);
+  detail::sample_ternary(stream, s);
+  detail::small_to_ntt(*ctx_, s, ctx_->prime_count(), sk_.data());
+}
+
+KeyGenerator::KeyGenerator(ContextPtr context, const SecretKey& secret_key) : ctx_(std::move(context)) {
+  if (!ctx_) throw InvalidArgumentError("context is null");
+  check_secret_key(*ctx_, secret_key);
+  sk_ = secret_key;
+}
+
+void KeyGenerator::create_public_key(PublicKey& out) const {
+  const Context& ctx = *ctx_;
+  const std::size_t n = ctx.n(), limbs = ctx.data_prime_count();
+  Ciphertext ct;
+  ct.resize(ctx.params_hash(), n, ctx.max_level(), 2);
+  const Seed a_seed = random_seed();
+  detail::SmallPoly e(n);
+  {
+    SeededStream stream(random_seed(), 0);
+    detail::sample_error(stream, e);
+  }
+  std::uint64_t* b = ct.poly(0);
+  std::uint64_t* a = ct.poly(1);
+  detail::small_to_ntt(ctx, e, limbs, b);
+  parallel_for(0, limbs, [&](std::size_t i) {
+    SeededStream stream(a_seed, i);
+    sample_uniform(stream, ctx.prime(i), a + i * n, n);
+    // b = e - a s
+    U64Vector as(n);
+    mul_mod(a + i * n, sk_.limb(i), as.data(), n, ctx.prime(i));
+    sub_mod(b + i * n, as.data(), b + i * n, n, ctx.prime(i));
+  });
+  out.data() = std::move(ct);
+}
+
+void KeyGenerator::create_switch_key(const std::uint64_t* new_key, KeySwitchKey& out) const {
+  const Context& ctx = *ctx_;
+  const std::size_t n = ctx.n(), primes = ctx.prime_count(), digits = ctx.digit_count();
+  KeySwitchKey key;
+  key.resize(ctx.params_hash(), n, digits, primes);
+  key.set_seed(random_seed());
+  for (std::size_t j = 0; j < digits; ++j) {
+    std::uint64_t* b = key.poly(j, 0);
+    std::uint64_t* a = key.poly(j, 1);
+    expand_switch_key_a(ctx, key.seed(), j, a);
+    detail::SmallPoly e(n);
+    {
+      SeededStream stream(random_seed(), 0);
+      detail::sample_error(stream, e);
+    }
+    detail::small_to_ntt(ctx, e, primes, b);
+    const std::size_t begin = ctx.digit_begin(j), end = ctx.digit_end(j, ctx.max_level());
+    parallel_for(0, primes, [&](std::size_t i) {
+      const Modulus& q = ctx.prime(i);
+      std::uint64_t* bi = b + i * n;
+      U64Vector t(n);
+      mul_mod(a + i * n, sk_.limb(i), t.data(), n, q);
+      sub_mod(bi, t.data(), bi, n, q);  // b = e - a s
+      if (i >= begin && i < end) {
+        // + P * s' on the primes of this digit (the gadget P (Q/Q_j) [(Q/Q_j)^-1]_{Q_j} is P mod q_i there
+        // and 0 mod every other prime).
+        mul_scalar_mod(new_key + i * n, ctx.special_product_mod(i), t.data(), n, q);
+        add_mod(bi, t.data(), bi, n, q);
+      }
+    });
+  }
+  out = std::move(key);
+}
+
+void KeyGenerator::create_relin_keys(RelinKeys& out) const {
+  const Context& ctx = *ctx_;
+  const std::size_t n = ctx.n();
+  SecretU64Vector s2(n * ctx.prime_count());
+  parallel_for(0, ctx.prime_count(), [&](std::size_t i) {
+    mul_mod(sk_.limb(i), sk_.limb(i), s2.data() + i * n, n, ctx.prime(i));
+  });
+  create_switch_key(s2.data(), out.key());
+}
+
+void KeyGenerator::create_galois_keys(const std::vector<long long>& steps, bool conjugation, GaloisKeys& out) const {
+  std::vector<std::uint64_t> elements;
+  for (long long s : steps) {
+    if (s % static_cast<long long>(ctx_->slot_count()) == 0) continue;  // identity rotation needs no key
+    elements.push_back(galois_element_for_step(s, ctx_->n()));
+  }
+  if (conjugation) elements.push_back(galois_element_conjugate(ctx_->n()));
+  create_galois_keys_for_elements(elements, out);
+}
+
+void KeyGenerator::create_galois_keys_for_elements(const std::vector<std::uint64_t>& elements, GaloisKeys& out) const {
+  const Context& ctx = *ctx_;
+  const std::size_t n = ctx.n();
+  for (std::uint64_t g : elements) {
+    if ((g & 1) == 0 || g >= 2 * n || g == 1)
+      throw InvalidArgumentError("Galois element " + std::to_string(g) + " must be odd, in (1, 2N)");
+  }
+  GaloisKeys result = out;
+  for (std::uint64_t g : elements) {
+    if (result.has_key(g)) continue;
+    const auto& perm = ctx.galois_permutation(g);
+    SecretU64Vector sg(n * ctx.prime_count());
+    parallel_for(0, ctx.prime_count(), [&](std::size_t i) {
+      apply_ntt_automorphism(sk_.limb(i), perm.data(), sg.data() + i * n, n);
+    });
+    create_switch_key(sg.data(), result.insert(g));
+  }
+  out = std::move(result);
+}
+
+}  // namespace hnn

@@ -1,0 +1,411 @@
+// CKKS layer: encoding, encryption, every evaluator operation against plain double arithmetic.
+#include <algorithm>
+#include <cstdio>
+
+#include "ckks_fixture.h"
+#include "hnn/ring/automorphism.h"
+#include "hnn/util/bits.h"
+#include "hnn/util/thread_pool.h"
+#include "test_framework.h"
+
+using namespace hnn;
+using hnn_test::CkksSetup;
+using hnn_test::max_abs_error;
+using hnn_test::random_vector;
+
+namespace {
+
+// Slot k of m must be m(zeta^(5^k)): check the encoder against the definition on a small ring.
+void check_embedding_definition(std::size_t n) {
+  EncryptionParameters p(n);
+  p.set_coeff_modulus(coeff_modulus::create(n, {50, 50, 50}));
+  auto ctx = Context::create(p, SecurityLevel::kNone);
+  CkksEncoder enc(ctx);
+  std::mt19937_64 rng(11);
+  std::vector<std::complex<double>> z(n / 2);
+  for (auto& v : z) v = {std::uniform_real_distribution<double>(-1, 1)(rng), std::uniform_real_distribution<double>(-1, 1)(rng)};
+  Plaintext pt;
+  const double scale = std::ldexp(1.0, 30);
+  enc.encode(z, scale, 1, pt);
+  // Recover integer coefficients through the NTT of limb 0 (values are small enough to fit one prime).
+  std::vector<std::uint64_t> c(pt.limb(0), pt.limb(0) + n);
+  ctx->ntt(0).inverse(c.data());
+  const double pi = 3.14159265358979323846;
+  std::size_t g = 1;
+  for (std::size_t k = 0; k < n / 2; ++k) {
+    std::complex<double> acc = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      double angle = pi * static_cast<double>(g * i % (2 * n)) / static_cast<double>(n);
+      acc += static_cast<double>(to_centered(c[i], ctx->prime(0))) * std::complex<double>(std::cos(angle), std::sin(angle));
+    }
+    acc /= scale;
+    CHECK(std::abs(acc - z[k]) < 1e-6);
+    g = g * 5 % (2 * n);
+  }
+}
+
+}  // namespace
+
+TEST(encoding_follows_the_canonical_embedding) {
+  check_embedding_definition(16);
+  check_embedding_definition(64);
+}
+
+TEST(encode_decode_round_trip_relative_error_below_2_pow_minus_30) {
+  for (std::size_t n : {8192u, 16384u}) {
+    EncryptionParameters p(n);
+    p.set_coeff_modulus(coeff_modulus::create(n, {60, 40, 40, 60}));
+    auto ctx = Context::create(p);
+    CkksEncoder enc(ctx);
+    std::mt19937_64 rng(12);
+    auto v = random_vector(n / 2, rng);
+    for (std::size_t level : {std::size_t(0), ctx->max_level()}) {
+      Plaintext pt;
+      enc.encode(v, std::ldexp(1.0, 40), level, pt);
+      std::vector<double> out;
+      enc.decode(pt, out);
+      // Relative error in the max norm: ||decode(encode(v)) - v|| / ||v||.
+      double norm = 0;
+      for (double x : v) norm = std::max(norm, std::fabs(x));
+      CHECK_LT(max_abs_error(out, v) / norm, std::ldexp(1.0, -30));
+    }
+    // Complex values too.
+    std::vector<std::complex<double>> z(n / 2);
+    for (std::size_t i = 0; i < z.size(); ++i) z[i] = {v[i], -v[(i + 1) % v.size()]};
+    Plaintext pt;
+    enc.encode(z, std::ldexp(1.0, 40), ctx->max_level(), pt);
+    std::vector<std::complex<double>> back;
+    enc.decode(pt, back);
+    for (std::size_t i = 0; i < z.size(); ++i) CHECK(std::abs(back[i] - z[i]) < 1e-9);
+  }
+}
+
+TEST(encoder_rejects_bad_input) {
+  CkksSetup s(1024, {30, 30}, SecurityLevel::kNone);
+  Plaintext pt;
+  std::vector<double> too_long(513, 0.5), nan_values{0.1, std::nan("")}, inf_values{INFINITY};
+  CHECK_THROWS(s.encoder->encode(too_long, s.scale, 0, pt), InvalidArgumentError);
+  CHECK_THROWS(s.encoder->encode(nan_values, s.scale, 0, pt), InvalidArgumentError);
+  CHECK_THROWS(s.encoder->encode(inf_values, s.scale, 0, pt), InvalidArgumentError);
+  CHECK_THROWS(s.encoder->encode(std::vector<double>{1.0}, -1.0, 0, pt), InvalidArgumentError);
+  CHECK_THROWS(s.encoder->encode(std::vector<double>{1.0}, s.scale, 5, pt), InvalidArgumentError);
+  // 2^25 * 2^40 does not fit a 30-bit modulus.
+  CHECK_THROWS(s.encoder->encode(std::vector<double>{1e7}, s.scale, 0, pt), InvalidArgumentError);
+  CHECK(pt.empty());  // nothing was written by the failed calls
+}
+
+TEST(encrypt_decrypt_public_and_symmetric) {
+  CkksSetup s(8192, {60, 40, 40, 60});
+  std::mt19937_64 rng(13);
+  auto v = random_vector(4096, rng);
+  CHECK_LT(max_abs_error(s.decrypt(s.encrypt(v)), v), 1e-6);
+  Plaintext pt;
+  s.encoder->encode(v, s.scale, 1, pt);
+  Ciphertext ct;
+  s.encryptor->encrypt_symmetric(pt, ct);
+  CHECK(ct.c1_seed().has_value());
+  CHECK_EQ(ct.level(), 1u);
+  CHECK_LT(max_abs_error(s.decrypt(ct), v), 1e-6);
+  // Another key cannot decrypt.
+  KeyGenerator other(s.ctx);
+  Decryptor wrong(s.ctx, other.secret_key());
+  Plaintext p2;
+  wrong.decrypt(ct, p2);
+  std::vector<double> garbage;
+  s.encoder->decode(p2, garbage);
+  CHECK(max_abs_error(garbage, v) > 1.0);
+}
+
+TEST(additive_operations_and_scalars) {
+  CkksSetup s(8192, {60, 40, 40, 60});
+  std::mt19937_64 rng(14);
+  auto a = random_vector(4096, rng), b = random_vector(4096, rng);
+  Ciphertext ca = s.encrypt(a), cb = s.encrypt(b), r;
+  std::vector<double> want(4096);
+  s.evaluator->add(ca, cb, r);
+  for (int i = 0; i < 4096; ++i) want[i] = a[i] + b[i];
+  CHECK_LT(max_abs_error(s.decrypt(r), want), 1e-6);
+  s.evaluator->sub(ca, cb, r);
+  for (int i = 0; i < 4096; ++i) want[i] = a[i] - b[i];
+  CHECK_LT(max_abs_error(s.decrypt(r), want), 1e-6);
+  r = ca;
+  s.evaluator->negate_inplace(r);
+  s.evaluator->add_scalar_inplace(r, 0.75);
+  for (int i = 0; i < 4096; ++i) want[i] = 0.75 - a[i];
+  CHECK_LT(max_abs_error(s.decrypt(r), want), 1e-6);
+  Plaintext pb;
+  s.encoder->encode(b, s.scale, s.ctx->max_level(), pb);
+  r = ca;
+  s.evaluator->add_plain_inplace(r, pb);
+  for (int i = 0; i < 4096; ++i) want[i] = a[i] + b[i];
+  CHECK_LT(max_abs_error(s.decrypt(r), want), 1e-6);
+  s.evaluator->sub_plain_inplace(r, pb);
+  CHECK_LT(max_abs_error(s.decrypt(r), a), 1e-6);
+  r = ca;
+  s.evaluator->multiply_integer_inplace(r, -3);
+  for (int i = 0; i < 4096; ++i) want[i] = -3 * a[i];
+  CHECK_LT(max_abs_error(s.decrypt(r), want), 1e-6);
+  CHECK_EQ(r.level(), ca.level());
+  r = ca;
+  s.evaluator->multiply_scalar_inplace(r, 0.3, s.scale);
+  s.evaluator->rescale_inplace(r);
+  for (int i = 0; i < 4096; ++i) want[i] = 0.3 * a[i];
+  CHECK_LT(max_abs_error(s.decrypt(r), want), 1e-6);
+}
+
+// The bar: for N = 8192, 16384, 32768 with 40-bit primes, every operation below stays within 1e-5.
+// N = 8192 cannot hold a depth-6 chain at 128-bit security (218 bits), so that one case opts out explicitly.
+static void run_accuracy_suite(std::size_t n) {
+  std::vector<int> bits{60, 40, 40, 40, 40, 40, 40, 40, 60};
+  const SecurityLevel sec = n == 8192 ? SecurityLevel::kNone : SecurityLevel::kClassical128;
+  CkksSetup s(n, bits, sec);
+  const std::size_t slots = n / 2;
+  std::mt19937_64 rng(15 + n);
+  auto a = random_vector(slots, rng), b = random_vector(slots, rng);
+  Ciphertext ca = s.encrypt(a), cb = s.encrypt(b), r;
+  std::vector<double> want(slots);
+  double worst = 0;
+  auto record = [&](const char* what, double err) {
+    std::printf("    N=%zu %-28s max abs error %.3g\n", n, what, err);
+    worst = std::max(worst, err);
+    CHECK_LT(err, 1e-5);
+  };
+
+  s.evaluator->multiply_relin_rescale(ca, cb, s.rk, r);
+  for (std::size_t i = 0; i < slots; ++i) want[i] = a[i] * b[i];
+  record("multiply+relin+rescale", max_abs_error(s.decrypt(r), want));
+  CHECK_EQ(r.level(), s.ctx->max_level() - 1);
+
+  Plaintext pb;
+  s.encoder->encode(b, s.scale, s.ctx->max_level(), pb);
+  s.evaluator->multiply_plain(ca, pb, r);
+  s.evaluator->rescale_inplace(r);
+  record("multiply_plain+rescale", max_abs_error(s.decrypt(r), want));
+
+  const long long quarter = static_cast<long long>(n / 4);
+  std::vector<long long> steps{1, -1, 7, -7, quarter};
+  GaloisKeys gk;
+  s.keygen->create_galois_keys(steps, true, gk);
+  for (long long st : steps) {
+    s.evaluator->rotate(ca, st, gk, r);
+    for (std::size_t i = 0; i < slots; ++i)
+      want[i] = a[static_cast<std::size_t>(((static_cast<long long>(i) + st) % static_cast<long long>(slots) + slots) % slots)];
+    char what[64];
+    std::snprintf(what, sizeof what, "rotate %lld", st);
+    record(what, max_abs_error(s.decrypt(r), want));
+  }
+  // Hoisted rotations give the same values.
+  std::vector<Ciphertext> hoisted;
+  s.evaluator->rotate_hoisted(ca, steps, gk, hoisted);
+  for (std::size_t k = 0; k < steps.size(); ++k) {
+    for (std::size_t i = 0; i < slots; ++i)
+      want[i] = a[static_cast<std::size_t>(((static_cast<long long>(i) + steps[k]) % static_cast<long long>(slots) + slots) % slots)];
+    record("hoisted rotate", max_abs_error(s.decrypt(hoisted[k]), want));
+  }
+  // Conjugation of a complex vector.
+  std::vector<std::complex<double>> z(slots);
+  for (std::size_t i = 0; i < slots; ++i) z[i] = {a[i], b[i]};
+  Plaintext pz;
+  s.encoder->encode(z, s.scale, s.ctx->max_level(), pz);
+  Ciphertext cz;
+  s.encryptor->encrypt(pz, cz);
+  s.evaluator->conjugate(cz, gk, r);
+  Plaintext pr;
+  s.decryptor->decrypt(r, pr);
+  std::vector<std::complex<double>> zc;
+  s.encoder->decode(pr, zc);
+  double conj_err = 0;
+  for (std::size_t i = 0; i < slots; ++i) conj_err = std::max(conj_err, std::abs(zc[i] - std::conj(z[i])));
+  record("conjugate", conj_err);
+
+  // Depth-6 polynomial: f applied six times, f(z) = z^2 - 0.5 (degree 64 in x).
+  Ciphertext cp = ca;
+  std::vector<double> plain = a;
+  for (int d = 0; d < 6; ++d) {
+    Ciphertext sq;
+    s.evaluator->square(cp, sq);
+    s.evaluator->relinearize_inplace(sq, s.rk);
+    s.evaluator->rescale_inplace(sq);
+    s.evaluator->add_scalar_inplace(sq, -0.5);
+    cp = std::move(sq);
+    for (auto& x : plain) x = x * x - 0.5;
+  }
+  CHECK_EQ(cp.level(), s.ctx->max_level() - 6);
+  record("depth-6 polynomial", max_abs_error(s.decrypt(cp), plain));
+  std::printf("    N=%zu worst error %.3g\n", n, worst);
+}
+
+TEST(accuracy_n8192) { run_accuracy_suite(8192); }
+TEST(accuracy_n16384) { run_accuracy_suite(16384); }
+TEST(accuracy_n32768) { run_accuracy_suite(32768); }
+
+TEST(fused_multiply_accumulate_matches_sum_of_products) {
+  CkksSetup s(8192, {60, 40, 40, 60});
+  std::mt19937_64 rng(16);
+  std::vector<Ciphertext> cts;
+  std::vector<Plaintext> pts;
+  std::vector<double> want(4096, 0.0);
+  for (int k = 0; k < 20; ++k) {
+    auto x = random_vector(4096, rng), w = random_vector(4096, rng);
+    cts.push_back(s.encrypt(x));
+    Plaintext p;
+    s.encoder->encode(w, s.scale, s.ctx->max_level(), p);
+    pts.push_back(std::move(p));
+    for (int i = 0; i < 4096; ++i) want[i] += x[i] * w[i];
+  }
+  std::vector<const Ciphertext*> ca;
+  std::vector<const Plaintext*> pa;
+  for (int k = 0; k < 20; ++k) {
+    ca.push_back(&cts[k]);
+    pa.push_back(&pts[k]);
+  }
+  Ciphertext r;
+  s.evaluator->multiply_plain_accumulate(ca, pa, r);
+  s.evaluator->rescale_inplace(r);
+  CHECK_LT(max_abs_error(s.decrypt(r), want), 1e-5);
+}
+
+TEST(special_prime_digits_of_two_primes) {
+  // Two special primes: key switching decomposes into digits of two primes and uses real base conversion.
+  CkksSetup s(16384, {50, 40, 40, 40, 50, 50}, SecurityLevel::kClassical128, 2);
+  CHECK_EQ(s.ctx->digit_count(), 2u);
+  std::mt19937_64 rng(17);
+  const int slots = 8192;
+  auto a = random_vector(slots, rng), b = random_vector(slots, rng);
+  Ciphertext r;
+  s.evaluator->multiply_relin_rescale(s.encrypt(a), s.encrypt(b), s.rk, r);
+  std::vector<double> want(slots);
+  for (int i = 0; i < slots; ++i) want[i] = a[i] * b[i];
+  CHECK_LT(max_abs_error(s.decrypt(r), want), 1e-5);
+  GaloisKeys gk;
+  s.keygen->create_galois_keys({3}, false, gk);
+  s.evaluator->rotate(s.encrypt(a), 3, gk, r);
+  for (int i = 0; i < slots; ++i) want[i] = a[(i + 3) % slots];
+  CHECK_LT(max_abs_error(s.decrypt(r), want), 1e-5);
+  // And at a lower level, where the last digit is partial.
+  Ciphertext low = s.encrypt(a);
+  s.evaluator->mod_switch_to_inplace(low, 0);
+  s.evaluator->rotate(low, 3, gk, r);
+  CHECK_LT(max_abs_error(s.decrypt(r), want), 1e-5);
+}
+
+TEST(errors_say_what_to_do) {
+  CkksSetup s(8192, {60, 40, 40, 60});
+  std::mt19937_64 rng(18);
+  auto a = random_vector(16, rng);
+  Ciphertext c = s.encrypt(a), r;
+  s.evaluator->multiply_relin_rescale(c, c, s.rk, r);
+  s.evaluator->multiply_relin_rescale(r, r, s.rk, r);
+  CHECK_EQ(r.level(), 0u);
+  try {
+    s.evaluator->rescale_inplace(r);
+    CHECK(false);
+  } catch (const DepthExhaustedError& e) {
+    CHECK(std::string(e.what()).find("level 0") != std::string::npos);
+  }
+  Ciphertext lvl0 = r;
+  CHECK_THROWS(s.evaluator->add(c, lvl0, r), IncompatibleObjectsError);
+  CHECK_THROWS(s.evaluator->multiply(c, lvl0, r), IncompatibleObjectsError);
+  // Scale too large for the remaining modulus.
+  Ciphertext big = s.encrypt(a);
+  s.evaluator->multiply(big, big, r);
+  Ciphertext r2;
+  s.evaluator->relinearize_inplace(r, s.rk);
+  try {
+    s.evaluator->multiply(r, r, r2);
+    CHECK(false);
+  } catch (const DepthExhaustedError& e) {
+    CHECK(std::string(e.what()).find("rescale after each multiplication") != std::string::npos);
+  }
+  GaloisKeys empty;
+  CHECK_THROWS(s.evaluator->rotate(c, 1, empty, r), MissingKeyError);
+  // Objects from other parameters.
+  CkksSetup other(8192, {60, 40, 60});
+  CHECK_THROWS(s.evaluator->add(c, other.encrypt(a), r), IncompatibleObjectsError);
+  CHECK_THROWS(s.decryptor->decrypt(other.encrypt(a), *std::make_unique<Plaintext>()), IncompatibleObjectsError);
+}
+
+TEST(security_bound_rejects_every_oversized_modulus) {
+  // For every N of the HE Standard's table, build moduli just above the bound (and at it, where primes of
+  // those sizes exist) and check the context refuses (accepts) them.
+  auto build = [](std::size_t n, int total) -> std::vector<Modulus> {
+    const int min_bits = hnn::log2_floor(2 * n) + 1;
+    const int fewest = std::max(2, (total + 59) / 60);
+    for (int parts = fewest; parts <= fewest + 3; ++parts) {
+      for (int skew = 0; skew < 8; ++skew) {
+        std::vector<int> bits(parts, total / parts);
+        for (int i = 0; i < total % parts; ++i) bits[i]++;
+        bits[0] += skew;
+        bits[parts - 1] -= skew;
+        if (*std::min_element(bits.begin(), bits.end()) < min_bits || *std::max_element(bits.begin(), bits.end()) > 60) continue;
+        try {
+          return coeff_modulus::create(n, bits);
+        } catch (const InvalidParametersError&) {
+        }
+      }
+    }
+    return {};
+  };
+  for (std::size_t n = 1024; n <= 65536; n *= 2) {
+    const int bound = coeff_modulus::max_bit_count(n);
+    int rejected = 0;
+    for (int total = bound + 1; total <= bound + 40 && rejected < 3; ++total) {
+      auto primes = build(n, total);
+      if (primes.empty()) continue;
+      EncryptionParameters p(n);
+      p.set_coeff_modulus(primes);
+      CHECK_EQ(p.total_coeff_modulus_bits(), total);
+      CHECK_THROWS(Context::create(p), InvalidParametersError);
+      Context::create(p, SecurityLevel::kNone);  // the explicit test-only opt-out accepts it
+      ++rejected;
+    }
+    if (rejected != 3) std::printf("    N=%zu: only %d oversized sets built\n", n, rejected);
+    CHECK_EQ(rejected, 3);
+    auto at_bound = build(n, bound);
+    if (!at_bound.empty()) {
+      EncryptionParameters p(n);
+      p.set_coeff_modulus(at_bound);
+      Context::create(p);
+    }
+  }
+  // The benchmark chains are within the bound.
+  EncryptionParameters p(32768);
+  std::vector<int> bits{60};
+  for (int i = 0; i < 15; ++i) bits.push_back(40);
+  bits.push_back(60);
+  p.set_coeff_modulus(coeff_modulus::create(32768, bits));
+  CHECK_EQ(Context::create(p)->max_level(), 15u);
+  // Degrees without a bound, malformed sets.
+  EncryptionParameters odd(3000);
+  CHECK_THROWS(Context::create(odd), InvalidParametersError);
+  EncryptionParameters one(8192);
+  one.set_coeff_modulus(coeff_modulus::create(8192, {40}));
+  CHECK_THROWS(Context::create(one), InvalidParametersError);
+  EncryptionParameters notfriendly(8192);
+  notfriendly.set_coeff_modulus({Modulus(1099511627791ULL), Modulus(1152921504606846883ULL)});
+  CHECK_THROWS(Context::create(notfriendly), InvalidParametersError);
+}
+
+TEST(multithreaded_results_equal_single_threaded) {
+  CkksSetup s(8192, {60, 40, 40, 60});
+  std::mt19937_64 rng(19);
+  auto a = random_vector(4096, rng), b = random_vector(4096, rng);
+  Ciphertext ca = s.encrypt(a), cb = s.encrypt(b);
+  GaloisKeys gk;
+  s.keygen->create_galois_keys({5}, false, gk);
+  auto run = [&]() {
+    Ciphertext r, rot;
+    s.evaluator->multiply_relin_rescale(ca, cb, s.rk, r);
+    s.evaluator->rotate(ca, 5, gk, rot);
+    std::vector<std::uint64_t> words(r.data(), r.data() + r.word_count());
+    words.insert(words.end(), rot.data(), rot.data() + rot.word_count());
+    return words;
+  };
+  const std::size_t saved = thread_count();
+  set_thread_count(1);
+  auto single = run();
+  set_thread_count(4);
+  auto multi = run();
+  set_thread_count(saved);
+  CHECK(single == multi);
+}
