@@ -153,3 +153,48 @@ TEST(poly_arith_simd_levels_match_portable) {
   }
   set_simd_level(saved);
 }
+
+// The vector Barrett reduction at the edges of its range: moduli just above 2^(k-1) and just below 2^k for
+// many k (where its estimate is loosest), operands near q, also for the Shoup-based scalar kernels.
+TEST(poly_arith_simd_edge_moduli) {
+  std::mt19937_64 rng(10);
+  const SimdLevel saved = active_simd_level();
+  std::vector<std::uint64_t> moduli = {2, 3, 4, 5, 7, 1ULL << 32, (1ULL << 60) - 1};
+  for (int k : {3, 8, 17, 31, 32, 33, 45, 50, 51, 59, 60}) {
+    moduli.push_back((1ULL << (k - 1)) + 1);
+    moduli.push_back((1ULL << k) - 1);
+    moduli.push_back((1ULL << (k - 1)) + (rng() >> (65 - k)));
+  }
+  const std::size_t n = 4099;
+  for (std::uint64_t qv : moduli) {
+    const Modulus q(qv);
+    Limb a(n), b(n), acc(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      const int kind = static_cast<int>(rng() % 4);
+      a[i] = kind == 0 ? qv - 1 - rng() % std::min<std::uint64_t>(qv, 4) : rng() % qv;
+      b[i] = kind == 1 ? qv - 1 : rng() % qv;
+      acc[i] = kind == 2 ? qv - 1 : rng() % qv;
+    }
+    const std::uint64_t s = qv - 1;
+    set_simd_level(SimdLevel::kPortable);
+    Limb ref_mul(n), ref_mul_add = acc, ref_mul_scalar(n), ref_sub_mul(n);
+    mul_mod(a.data(), b.data(), ref_mul.data(), n, q);
+    mul_add_mod(a.data(), b.data(), ref_mul_add.data(), n, q);
+    mul_scalar_mod(a.data(), s, ref_mul_scalar.data(), n, q);
+    sub_mul_scalar_mod(a.data(), b.data(), s, ref_sub_mul.data(), n, q);
+    for (int level = 1; level <= static_cast<int>(detected_simd_level()); ++level) {
+      set_simd_level(static_cast<SimdLevel>(level));
+      Limb out(n), out_add = acc, out_scalar(n), out_sub_mul(n);
+      mul_mod(a.data(), b.data(), out.data(), n, q);
+      mul_add_mod(a.data(), b.data(), out_add.data(), n, q);
+      mul_scalar_mod(a.data(), s, out_scalar.data(), n, q);
+      sub_mul_scalar_mod(a.data(), b.data(), s, out_sub_mul.data(), n, q);
+      const std::string at = " q=" + std::to_string(qv) + " " + to_string(static_cast<SimdLevel>(level));
+      if (out != ref_mul) throw hnn_test::Failure{"mul differs" + at};
+      if (out_add != ref_mul_add) throw hnn_test::Failure{"mul_add differs" + at};
+      if (out_scalar != ref_mul_scalar) throw hnn_test::Failure{"mul_scalar differs" + at};
+      if (out_sub_mul != ref_sub_mul) throw hnn_test::Failure{"sub_mul_scalar differs" + at};
+    }
+  }
+  set_simd_level(saved);
+}

@@ -1,8 +1,32 @@
 #include "hnn/ring/poly_arith.h"
 
+#include "hnn/ring/simd.h"
+#include "poly_arith_kernels.h"
+
 namespace hnn {
+namespace {
+
+// Each public kernel tries the vector body first (poly_arith_avx512.cpp); the loops below are the portable
+// bodies, and the reference the vector ones are tested against.
+#if defined(HNN_HAVE_AVX512_KERNELS)
+bool use_avx512() { return active_simd_level() >= SimdLevel::kAvx512; }
+#define HNN_TRY_AVX512(call)        \
+  do {                              \
+    if (use_avx512()) return call;  \
+  } while (0)
+#else
+#define HNN_TRY_AVX512(call) \
+  do {                       \
+  } while (0)
+#endif
+
+// The vector Barrett reduction needs 2^(k-1) < q < 2^k (always true of odd primes, but Modulus allows 2).
+bool modulus_is_power_of_two(const Modulus& q) { return (q.value() & (q.value() - 1)) == 0; }
+
+}  // namespace
 
 void add_mod(const std::uint64_t* a, const std::uint64_t* b, std::uint64_t* out, std::size_t n, const Modulus& q) {
+  HNN_TRY_AVX512(poly_kernels::add_avx512(a, b, out, n, q));
   const std::uint64_t qv = q.value();
   for (std::size_t i = 0; i < n; ++i) {
     std::uint64_t s = a[i] + b[i];
@@ -11,6 +35,7 @@ void add_mod(const std::uint64_t* a, const std::uint64_t* b, std::uint64_t* out,
 }
 
 void sub_mod(const std::uint64_t* a, const std::uint64_t* b, std::uint64_t* out, std::size_t n, const Modulus& q) {
+  HNN_TRY_AVX512(poly_kernels::sub_avx512(a, b, out, n, q));
   const std::uint64_t qv = q.value();
   for (std::size_t i = 0; i < n; ++i) {
     std::uint64_t d = a[i] + qv - b[i];
@@ -19,26 +44,31 @@ void sub_mod(const std::uint64_t* a, const std::uint64_t* b, std::uint64_t* out,
 }
 
 void negate_mod(const std::uint64_t* a, std::uint64_t* out, std::size_t n, const Modulus& q) {
+  HNN_TRY_AVX512(poly_kernels::negate_avx512(a, out, n, q));
   const std::uint64_t qv = q.value();
   for (std::size_t i = 0; i < n; ++i) out[i] = a[i] == 0 ? 0 : qv - a[i];
 }
 
 void mul_mod(const std::uint64_t* a, const std::uint64_t* b, std::uint64_t* out, std::size_t n, const Modulus& q) {
+  if (!modulus_is_power_of_two(q)) HNN_TRY_AVX512(poly_kernels::mul_avx512(a, b, out, n, q));
   for (std::size_t i = 0; i < n; ++i) out[i] = q.reduce128(static_cast<u128>(a[i]) * b[i]);
 }
 
 void mul_add_mod(const std::uint64_t* a, const std::uint64_t* b, std::uint64_t* out, std::size_t n,
                  const Modulus& q) {
+  if (!modulus_is_power_of_two(q)) HNN_TRY_AVX512(poly_kernels::mul_add_avx512(a, b, out, n, q));
   for (std::size_t i = 0; i < n; ++i) out[i] = q.reduce128(static_cast<u128>(a[i]) * b[i] + out[i]);
 }
 
 void mul_scalar_mod(const std::uint64_t* a, std::uint64_t s, std::uint64_t* out, std::size_t n, const Modulus& q) {
+  HNN_TRY_AVX512(poly_kernels::mul_scalar_avx512(a, s, out, n, q));
   const ShoupMultiplier w(s, q);
   const std::uint64_t qv = q.value();
   for (std::size_t i = 0; i < n; ++i) out[i] = mul_shoup(a[i], w, qv);
 }
 
 void add_scalar_mod(const std::uint64_t* a, std::uint64_t s, std::uint64_t* out, std::size_t n, const Modulus& q) {
+  HNN_TRY_AVX512(poly_kernels::add_scalar_avx512(a, s, out, n, q));
   const std::uint64_t qv = q.value();
   for (std::size_t i = 0; i < n; ++i) {
     std::uint64_t v = a[i] + s;
@@ -48,6 +78,7 @@ void add_scalar_mod(const std::uint64_t* a, std::uint64_t s, std::uint64_t* out,
 
 void sub_mul_scalar_mod(const std::uint64_t* a, const std::uint64_t* b, std::uint64_t s, std::uint64_t* out,
                         std::size_t n, const Modulus& q) {
+  HNN_TRY_AVX512(poly_kernels::sub_mul_scalar_avx512(a, b, s, out, n, q));
   const ShoupMultiplier w(s, q);
   const std::uint64_t qv = q.value();
   for (std::size_t i = 0; i < n; ++i) out[i] = mul_shoup(a[i] + qv - b[i], w, qv);

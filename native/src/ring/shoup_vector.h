@@ -13,10 +13,20 @@
 namespace hnn::simd {
 namespace {
 
-/// For AVX-512F without IFMA: the high 64 bits of x * wq are composed from 32x32->64-bit multiplies. Only the
-/// three partial products that reach the high word are formed (x_hi*wq_hi, and the high halves of the two
-/// cross products); dropping the low x low product and the carries out of the middle column makes the
-/// estimate of floor(x * wq / 2^64) low by at most 2 (three discarded fractions, each < 1), so with the
+/// An estimate of floor(x * y / 2^64) for 64-bit lanes x, y (y_high = y >> 32), from three 32x32->64-bit
+/// multiplies: x_hi*y_hi plus the high halves of the cross products. It is at most 2 below the true value
+/// (the low x low product and the carries out of the middle column are dropped) and never above it.
+template <class L>
+typename L::V mul_high_estimate(typename L::V x, typename L::V y, typename L::V y_high) {
+  const auto x_high = L::template shift_right<32>(x);
+  const auto high_high = L::mul_u32(x_high, y_high);
+  const auto high_low = L::mul_u32(x_high, y);
+  const auto low_high = L::mul_u32(x, y_high);
+  return L::add(high_high,
+                L::add(L::template shift_right<32>(high_low), L::template shift_right<32>(low_high)));
+}
+
+/// For AVX-512F without IFMA: the high 64 bits of x * wq by mul_high_estimate(), low by at most 2, so with the
 /// usual error of Shoup's quotient the remainder x*w - estimate*q lies in [0, 4q) instead of [0, 2q).
 /// It is returned as is: the NTT keeps its lazy values below 8q < 2^63 instead (see ntt_vector.h), which
 /// costs no more corrections than bringing this one back to [0, 2q) would. That is 3 vpmuludq, 2 vpmullq
@@ -33,12 +43,7 @@ struct Shoup64 {
   };
   static Twiddle make(V w, V wq) { return {w, wq, L::template shift_right<32>(wq)}; }
   static V mul_lazy(V x, const Twiddle& t, V q) {
-    const V x_high = L::template shift_right<32>(x);
-    const V high_high = L::mul_u32(x_high, t.quotient_high);
-    const V high_low = L::mul_u32(x_high, t.quotient);
-    const V low_high = L::mul_u32(x, t.quotient_high);
-    const V estimate = L::add(high_high, L::add(L::template shift_right<32>(high_low),
-                                                 L::template shift_right<32>(low_high)));
+    const V estimate = mul_high_estimate<L>(x, t.quotient, t.quotient_high);
     return L::sub(L::mul_lo64(x, t.operand), L::mul_lo64(estimate, q));
   }
 };

@@ -52,6 +52,14 @@ struct Avx512Lanes {
   static V shift_right(V a) { return _mm512_srli_epi64(a, kBits); }
   template <int kBits>
   static V shift_left(V a) { return _mm512_slli_epi64(a, kBits); }
+  /// Shifts by a count known only at run time (vpsrlq / vpsllq with the count in a register).
+  static V shift_right(V a, int bits) { return _mm512_srl_epi64(a, _mm_cvtsi32_si128(bits)); }
+  static V shift_left(V a, int bits) { return _mm512_sll_epi64(a, _mm_cvtsi32_si128(bits)); }
+  static V bit_or(V a, V b) { return _mm512_or_si512(a, b); }
+  /// 1 in the lanes where sum < addend (the carry out of sum = x + addend), else 0.
+  static V carry(V sum, V addend) {
+    return _mm512_maskz_set1_epi64(_mm512_cmplt_epu64_mask(sum, addend), 1);
+  }
   /// x - m if x >= m, else x (for m < 2^63): the wrapped difference is larger than x exactly when x < m,
   /// so one subtraction and one unsigned minimum replace a compare and a blend.
   static V reduce_below(V x, V m) { return _mm512_min_epu64(x, _mm512_sub_epi64(x, m)); }

@@ -45,6 +45,10 @@ struct EmulatedLanes {
   static V shift_right(V a) { return map([&](int i) { return a.lane[i] >> kBits; }); }
   template <int kBits>
   static V shift_left(V a) { return map([&](int i) { return a.lane[i] << kBits; }); }
+  static V shift_right(V a, int bits) { return map([&](int i) { return a.lane[i] >> bits; }); }
+  static V shift_left(V a, int bits) { return map([&](int i) { return a.lane[i] << bits; }); }
+  static V bit_or(V a, V b) { return map([&](int i) { return a.lane[i] | b.lane[i]; }); }
+  static V carry(V sum, V addend) { return map([&](int i) { return std::uint64_t{sum.lane[i] < addend.lane[i]}; }); }
   static V reduce_below(V x, V m) { return min(x, sub(x, m)); }
   static V negate_nonzero(V x, V m) {
     return map([&](int i) { return x.lane[i] == 0 ? 0 : m.lane[i] - x.lane[i]; });

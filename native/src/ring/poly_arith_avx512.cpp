@@ -1,0 +1,43 @@
+// The element-wise limb kernels for AVX-512F/DQ. Compiled with the AVX-512 flags; called only after run-time
+// detection (poly_arith.cpp).
+#include "poly_arith_kernels.h"
+#include "poly_arith_vector.h"
+#include "simd_lanes_avx512.h"
+
+namespace hnn::poly_kernels {
+
+using Kernels = simd::VectorPolyArith<simd::Avx512Lanes>;
+
+void add_avx512(const std::uint64_t* a, const std::uint64_t* b, std::uint64_t* out, std::size_t n,
+                const Modulus& q) {
+  Kernels::add(a, b, out, n, q);
+}
+void sub_avx512(const std::uint64_t* a, const std::uint64_t* b, std::uint64_t* out, std::size_t n,
+                const Modulus& q) {
+  Kernels::sub(a, b, out, n, q);
+}
+void negate_avx512(const std::uint64_t* a, std::uint64_t* out, std::size_t n, const Modulus& q) {
+  Kernels::negate(a, out, n, q);
+}
+void mul_avx512(const std::uint64_t* a, const std::uint64_t* b, std::uint64_t* out, std::size_t n,
+                const Modulus& q) {
+  Kernels::mul(a, b, out, n, q);
+}
+void mul_add_avx512(const std::uint64_t* a, const std::uint64_t* b, std::uint64_t* out, std::size_t n,
+                    const Modulus& q) {
+  Kernels::mul_add(a, b, out, n, q);
+}
+void mul_scalar_avx512(const std::uint64_t* a, std::uint64_t s, std::uint64_t* out, std::size_t n,
+                       const Modulus& q) {
+  Kernels::mul_scalar(a, s, out, n, q);
+}
+void add_scalar_avx512(const std::uint64_t* a, std::uint64_t s, std::uint64_t* out, std::size_t n,
+                       const Modulus& q) {
+  Kernels::add_scalar(a, s, out, n, q);
+}
+void sub_mul_scalar_avx512(const std::uint64_t* a, const std::uint64_t* b, std::uint64_t s, std::uint64_t* out,
+                           std::size_t n, const Modulus& q) {
+  Kernels::sub_mul_scalar(a, b, s, out, n, q);
+}
+
+}  // namespace hnn::poly_kernels

@@ -1,0 +1,25 @@
+// Private: the vector bodies of the element-wise limb kernels (poly_arith.h), chosen at run time by the
+// public functions in poly_arith.cpp. Same contracts as the public functions.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+
+#include "hnn/ring/modulus.h"
+
+namespace hnn::poly_kernels {
+
+#if defined(HNN_HAVE_AVX512_KERNELS)
+void add_avx512(const std::uint64_t* a, const std::uint64_t* b, std::uint64_t* out, std::size_t n, const Modulus& q);
+void sub_avx512(const std::uint64_t* a, const std::uint64_t* b, std::uint64_t* out, std::size_t n, const Modulus& q);
+void negate_avx512(const std::uint64_t* a, std::uint64_t* out, std::size_t n, const Modulus& q);
+/// Require q not a power of two (always true of the engine's primes); see poly_arith_vector.h.
+void mul_avx512(const std::uint64_t* a, const std::uint64_t* b, std::uint64_t* out, std::size_t n, const Modulus& q);
+void mul_add_avx512(const std::uint64_t* a, const std::uint64_t* b, std::uint64_t* out, std::size_t n,
+                    const Modulus& q);
+void mul_scalar_avx512(const std::uint64_t* a, std::uint64_t s, std::uint64_t* out, std::size_t n, const Modulus& q);
+void add_scalar_avx512(const std::uint64_t* a, std::uint64_t s, std::uint64_t* out, std::size_t n, const Modulus& q);
+void sub_mul_scalar_avx512(const std::uint64_t* a, const std::uint64_t* b, std::uint64_t s, std::uint64_t* out,
+                           std::size_t n, const Modulus& q);
+#endif
+
+}  // namespace hnn::poly_kernels

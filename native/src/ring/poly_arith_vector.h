@@ -1,0 +1,154 @@
+// Private: the element-wise limb kernels of poly_arith.h, written once over a lane backend L (8 x 64-bit
+// lanes, simd_lanes_*.h). Outputs are fully reduced, so they equal the portable kernels' bit for bit.
+// Loop tails (n not a multiple of 8) use masked loads and stores, never reading or writing past n.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+
+#include "hnn/ring/modulus.h"
+#include "shoup_vector.h"
+
+namespace hnn::simd {
+namespace {
+
+template <class L>
+struct VectorPolyArith {
+  using V = typename L::V;
+
+  // out[i] = f(a[i], b[i], out[i]) over groups of 8 lanes; `b` and the old `out` are only read if the
+  // functor asks for them (nullptr otherwise).
+  template <class F>
+  static void for_each(const std::uint64_t* a, const std::uint64_t* b, const std::uint64_t* c,
+                       std::uint64_t* out, std::size_t n, F f) {
+    std::size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+      const V va = L::load(a + i);
+      const V vb = b ? L::load(b + i) : L::zero();
+      const V vc = c ? L::load(c + i) : L::zero();
+      L::store(out + i, f(va, vb, vc));
+    }
+    if (i < n) {
+      const int rest = static_cast<int>(n - i);
+      const V va = L::load_partial(a + i, rest);
+      const V vb = b ? L::load_partial(b + i, rest) : L::zero();
+      const V vc = c ? L::load_partial(c + i, rest) : L::zero();
+      L::store_partial(out + i, f(va, vb, vc), rest);
+    }
+  }
+
+  static void add(const std::uint64_t* a, const std::uint64_t* b, std::uint64_t* out, std::size_t n,
+                  const Modulus& q) {
+    const V vq = L::set1(q.value());
+    for_each(a, b, nullptr, out, n, [&](V x, V y, V) { return L::reduce_below(L::add(x, y), vq); });
+  }
+
+  static void sub(const std::uint64_t* a, const std::uint64_t* b, std::uint64_t* out, std::size_t n,
+                  const Modulus& q) {
+    const V vq = L::set1(q.value());
+    for_each(a, b, nullptr, out, n, [&](V x, V y, V) { return L::reduce_below(L::sub(L::add(x, vq), y), vq); });
+  }
+
+  static void negate(const std::uint64_t* a, std::uint64_t* out, std::size_t n, const Modulus& q) {
+    const V vq = L::set1(q.value());
+    for_each(a, nullptr, nullptr, out, n, [&](V x, V, V) { return L::negate_nonzero(x, vq); });
+  }
+
+  static void add_scalar(const std::uint64_t* a, std::uint64_t s, std::uint64_t* out, std::size_t n,
+                         const Modulus& q) {
+    const V vq = L::set1(q.value()), vs = L::set1(s);
+    for_each(a, nullptr, nullptr, out, n, [&](V x, V, V) { return L::reduce_below(L::add(x, vs), vq); });
+  }
+
+  // Products by a scalar: Shoup's method (shoup_vector.h), result in [0, 4q), then two corrections.
+  static void mul_scalar(const std::uint64_t* a, std::uint64_t s, std::uint64_t* out, std::size_t n,
+                         const Modulus& q) {
+    const ShoupMultiplier w(s, q);
+    const auto t = Shoup64<L>::make(L::set1(w.operand), L::set1(w.quotient));
+    const V vq = L::set1(q.value()), two_q = L::set1(2 * q.value());
+    for_each(a, nullptr, nullptr, out, n, [&](V x, V, V) {
+      return L::reduce_below(L::reduce_below(Shoup64<L>::mul_lazy(x, t, vq), two_q), vq);
+    });
+  }
+
+  static void sub_mul_scalar(const std::uint64_t* a, const std::uint64_t* b, std::uint64_t s, std::uint64_t* out,
+                             std::size_t n, const Modulus& q) {
+    const ShoupMultiplier w(s, q);
+    const auto t = Shoup64<L>::make(L::set1(w.operand), L::set1(w.quotient));
+    const V vq = L::set1(q.value()), two_q = L::set1(2 * q.value());
+    for_each(a, b, nullptr, out, n, [&](V x, V y, V) {
+      const V diff = L::sub(L::add(x, vq), y);  // (0, 2q)
+      return L::reduce_below(L::reduce_below(Shoup64<L>::mul_lazy(diff, t, vq), two_q), vq);
+    });
+  }
+
+  // Products of two residues: the exact 128-bit product from four 32x32->64-bit multiplies, then Barrett
+  // reduction (Menezes et al., Handbook of Applied Cryptography, 14.42) in the form that needs one 64-bit
+  // high product: with k = bit count of q (2^(k-1) < q < 2^k), x < 2^(2k),
+  //   x1 = floor(x / 2^(k-1))  (< 2^(k+1)),  mu = floor(2^(k+63) / q)  (< 2^64),
+  //   estimate = floor(x1 * mu / 2^64)  (here by mul_high_estimate, up to 2 lower still).
+  // The estimate never exceeds floor(x / q) and is at most 4 below it (Barrett's own error is < 2.125 for
+  // k <= 60), so x - estimate*q, computed mod 2^64, is in [0, 5q) and three corrections finish.
+  struct Barrett {
+    V q, two_q, four_q, mu, mu_high, low_mask;
+    int shift_low, shift_high;  // k - 1 and 65 - k
+    explicit Barrett(const Modulus& m)
+        : q(L::set1(m.value())),
+          two_q(L::set1(2 * m.value())),
+          four_q(L::set1(4 * m.value())),
+          low_mask(L::set1(0xffffffffu)),
+          shift_low(m.bit_count() - 1),
+          shift_high(65 - m.bit_count()) {
+      const std::uint64_t mu_scalar =
+          static_cast<std::uint64_t>((static_cast<u128>(1) << (m.bit_count() + 63)) / m.value());
+      mu = L::set1(mu_scalar);
+      mu_high = L::set1(mu_scalar >> 32);
+    }
+  };
+  /// mu < 2^64 needs q not a power of two.
+  static bool barrett_applies(const Modulus& q) { return (q.value() & (q.value() - 1)) != 0; }
+
+  // a * b = hi * 2^64 + lo, exactly.
+  static void mul_wide(V a, V b, V low_mask, V& lo, V& hi) {
+    const V a_high = L::template shift_right<32>(a), b_high = L::template shift_right<32>(b);
+    const V ll = L::mul_u32(a, b), lh = L::mul_u32(a, b_high), hl = L::mul_u32(a_high, b),
+            hh = L::mul_u32(a_high, b_high);
+    const V middle = L::add(L::template shift_right<32>(ll), L::add(L::bit_and(lh, low_mask), L::bit_and(hl, low_mask)));
+    lo = L::bit_or(L::template shift_left<32>(middle), L::bit_and(ll, low_mask));
+    hi = L::add(hh, L::add(L::add(L::template shift_right<32>(lh), L::template shift_right<32>(hl)),
+                           L::template shift_right<32>(middle)));
+  }
+
+  static V barrett_reduce(V lo, V hi, const Barrett& c) {
+    const V x1 = L::bit_or(L::shift_left(hi, c.shift_high), L::shift_right(lo, c.shift_low));
+    const V estimate = mul_high_estimate<L>(x1, c.mu, c.mu_high);
+    V r = L::sub(lo, L::mul_lo64(estimate, c.q));  // [0, 5q)
+    r = L::reduce_below(r, c.four_q);
+    r = L::reduce_below(r, c.two_q);
+    return L::reduce_below(r, c.q);
+  }
+
+  static void mul(const std::uint64_t* a, const std::uint64_t* b, std::uint64_t* out, std::size_t n,
+                  const Modulus& q) {
+    const Barrett c(q);
+    for_each(a, b, nullptr, out, n, [&](V x, V y, V) {
+      V lo, hi;
+      mul_wide(x, y, c.low_mask, lo, hi);
+      return barrett_reduce(lo, hi, c);
+    });
+  }
+
+  static void mul_add(const std::uint64_t* a, const std::uint64_t* b, std::uint64_t* out, std::size_t n,
+                      const Modulus& q) {
+    const Barrett c(q);
+    for_each(a, b, out, out, n, [&](V x, V y, V acc) {
+      V lo, hi;
+      mul_wide(x, y, c.low_mask, lo, hi);
+      lo = L::add(lo, acc);
+      hi = L::add(hi, L::carry(lo, acc));  // a*b + acc < q^2 + q < 2^(2k)
+      return barrett_reduce(lo, hi, c);
+    });
+  }
+};
+
+}  // namespace
+}  // namespace hnn::simd
