@@ -72,7 +72,7 @@ CrtComposer::CrtComposer(const std::vector<Modulus>& primes) : primes_(primes), 
       inv = mul_mod(inv, primes[i].reduce(primes[j].value()), primes[i]);
     }
     inv_punctured_.emplace_back(inverse_mod(inv, primes[i]), primes[i]);
-    inv_primes_.push_back(1.0L / static_cast<long double>(primes[i].value()));
+    inv_primes_.push_back(1.0 / static_cast<double>(primes[i].value()));
   }
 }
 
@@ -81,14 +81,15 @@ double CrtComposer::compose(const std::uint64_t* residues, std::size_t stride) c
   if (k == 1) return static_cast<double>(to_centered(residues[0], primes_[0]));
   // v = sum_i y_i (Q/q_i) with y_i = x_i (Q/q_i)^-1 mod q_i; then v mod Q = v - floor(sum y_i / q_i) Q.
   std::uint64_t acc[64 + 1] = {0};
-  long double frac = 0;
+  double frac = 0;
   for (std::size_t i = 0; i < k; ++i) {
     const std::uint64_t y = mul_shoup(residues[i * stride], inv_punctured_[i], primes_[i].value());
     add_mul_word(acc, punctured_.data() + i * words_, words_, y);
-    frac += static_cast<long double>(y) * inv_primes_[i];
+    frac += static_cast<double>(y) * inv_primes_[i];
   }
   // The floating estimate of floor(v / Q) may be off by one; subtract one less, then correct exactly.
-  long double t = std::floor(frac);
+  // frac = v / Q exactly in real arithmetic; the double sum is within ~k 2^-52 of it.
+  const double t = std::floor(frac);
   if (t >= 1) sub_mul_word(acc, q_.data(), words_, static_cast<std::uint64_t>(t) - 1);
   while (geq(acc, q_.data(), words_)) sub_mul_word(acc, q_.data(), words_, 1);
   // Centered: values above Q/2 are negative.
@@ -108,8 +109,8 @@ double CrtComposer::compose(const std::uint64_t* residues, std::size_t stride) c
       borrow = static_cast<std::uint64_t>(d >> 64) ? 1 : 0;
     }
   }
-  long double value = 0;
-  for (std::size_t i = words_; i-- > 0;) value = value * 18446744073709551616.0L + static_cast<long double>(acc[i]);
+  double value = 0;
+  for (std::size_t i = words_; i-- > 0;) value = value * 18446744073709551616.0 + static_cast<double>(acc[i]);
   return static_cast<double>(negative ? -value : value);
 }
 

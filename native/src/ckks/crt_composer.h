@@ -22,7 +22,7 @@ class CrtComposer {
   std::vector<std::uint64_t> half_q_;     // floor(Q / 2)
   std::vector<std::uint64_t> punctured_;  // (Q / q_i), words_ words each
   std::vector<ShoupMultiplier> inv_punctured_;
-  std::vector<long double> inv_primes_;
+  std::vector<double> inv_primes_;
 };
 
 }  // namespace hnn::detail

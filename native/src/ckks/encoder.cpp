@@ -63,7 +63,7 @@ void CkksEncoder::special_fft(std::complex<double>* v) const {
     for (std::size_t i = 0; i < n; i += len) {
       for (std::size_t j = 0; j < half; ++j) {
         const std::complex<double> u = v[i + j];
-        const std::complex<double> t = v[i + j + half] * roots_[(rot_group_[j] % lenq) * gap];
+        const std::complex<double> t = v[i + j + half] * roots_[(rot_group_[j] & (lenq - 1)) * gap];
         v[i + j] = u + t;
         v[i + j + half] = u - t;
       }
@@ -79,7 +79,7 @@ void CkksEncoder::special_fft_inverse(std::complex<double>* v) const {
       for (std::size_t j = 0; j < half; ++j) {
         const std::complex<double> a = v[i + j], b = v[i + j + half];
         v[i + j] = a + b;
-        v[i + j + half] = (a - b) * roots_[(lenq - rot_group_[j] % lenq) * gap];  // conjugate twiddle
+        v[i + j + half] = (a - b) * roots_[(lenq - (rot_group_[j] & (lenq - 1))) * gap];  // conjugate twiddle
       }
     }
   }
@@ -100,11 +100,22 @@ void CkksEncoder::coefficients_to_plaintext(const std::vector<double>& coeffs, d
                                std::to_string(level) + " (2^" + std::to_string(static_cast<int>(ctx.log2_modulus_at(level))) +
                                "): use a smaller scale, smaller values or a higher level");
   Plaintext p;
-  p.resize(ctx.params_hash(), n_, level);
+  p.allocate(ctx.params_hash(), n_, level);
+  // Coefficients below 2^63 (the usual case) are rounded once; larger ones go through the exact path.
+  const bool small = max_abs < 9.2e18;
+  std::vector<std::int64_t> rounded(small ? n_ : 0);
+  for (std::size_t c = 0; c < rounded.size(); ++c) rounded[c] = static_cast<std::int64_t>(std::nearbyint(coeffs[c]));
   parallel_for(0, level + 1, [&](std::size_t i) {
     const Modulus& q = ctx.prime(i);
     std::uint64_t* limb = p.limb(i);
-    for (std::size_t c = 0; c < n_; ++c) limb[c] = round_to_residue(coeffs[c], q);
+    if (small) {
+      for (std::size_t c = 0; c < n_; ++c) {
+        const std::int64_t v = rounded[c];
+        limb[c] = v >= 0 ? q.reduce(static_cast<std::uint64_t>(v)) : negate_mod(q.reduce(static_cast<std::uint64_t>(-v)), q);
+      }
+    } else {
+      for (std::size_t c = 0; c < n_; ++c) limb[c] = round_to_residue(coeffs[c], q);
+    }
     ctx.ntt(i).forward(limb);
   });
   p.set_scale(scale);

@@ -79,7 +79,7 @@ void CkksEvaluator::add(const Ciphertext& a, const Ciphertext& b, Ciphertext& ou
   const Ciphertext& big = a.size() >= b.size() ? a : b;
   const Ciphertext& small = a.size() >= b.size() ? b : a;
   Ciphertext r;
-  r.resize(ctx_->params_hash(), ctx_->n(), a.level(), big.size());
+  r.allocate(ctx_->params_hash(), ctx_->n(), a.level(), big.size());
   const std::size_t n = ctx_->n(), limbs = a.level() + 1;
   parallel_for(0, big.size() * limbs, [&](std::size_t idx) {
     const std::size_t p = idx / limbs, i = idx % limbs;
@@ -157,7 +157,7 @@ void CkksEvaluator::multiply(const Ciphertext& a, const Ciphertext& b, Ciphertex
   const double scale = a.scale() * b.scale();
   check_scale_fits(scale, a.level(), "multiply");
   Ciphertext r;
-  r.resize(ctx_->params_hash(), ctx_->n(), a.level(), 3);
+  r.allocate(ctx_->params_hash(), ctx_->n(), a.level(), 3);
   const std::size_t n = ctx_->n();
   const bool same = &a == &b;
   parallel_for(0, a.level() + 1, [&](std::size_t i) {
@@ -183,7 +183,7 @@ void CkksEvaluator::multiply_plain(const Ciphertext& a, const Plaintext& p, Ciph
   const double scale = a.scale() * p.scale();
   check_scale_fits(scale, a.level(), "multiply_plain");
   Ciphertext r;
-  r.resize(ctx_->params_hash(), ctx_->n(), a.level(), a.size());
+  r.allocate(ctx_->params_hash(), ctx_->n(), a.level(), a.size());
   const std::size_t n = ctx_->n(), limbs = a.level() + 1;
   parallel_for(0, a.size() * limbs, [&](std::size_t idx) {
     const std::size_t k = idx / limbs, i = idx % limbs;
@@ -219,21 +219,24 @@ void CkksEvaluator::multiply_integer_inplace(Ciphertext& a, long long value) con
   });
 }
 
-void CkksEvaluator::relinearize_inplace(Ciphertext& a, const RelinKeys& rk) const {
+void CkksEvaluator::relinearize(const Ciphertext& a, const RelinKeys& rk, Ciphertext& out) const {
   check_ciphertext(a, "ciphertext");
-  if (a.size() == 2) return;
+  if (a.size() == 2) {
+    if (&out != &a) out = a;
+    return;
+  }
   if (rk.empty()) throw MissingKeyError("relinearize: the relinearization key is empty: generate it first");
   Ciphertext r;
-  r.resize(ctx_->params_hash(), ctx_->n(), a.level(), 2);
+  r.allocate(ctx_->params_hash(), ctx_->n(), a.level(), 2);
   const std::size_t n = ctx_->n(), limbs = a.level() + 1;
   std::copy(a.poly(0), a.poly(0) + limbs * n, r.poly(0));
   std::copy(a.poly(1), a.poly(1) + limbs * n, r.poly(1));
   switcher_.switch_key(a.poly(2), a.level(), rk.key(), r.poly(0), r.poly(1));
   r.set_scale(a.scale());
-  a = std::move(r);
+  out = std::move(r);
 }
 
-void CkksEvaluator::rescale_inplace(Ciphertext& a) const {
+void CkksEvaluator::rescale(const Ciphertext& a, Ciphertext& out) const {
   check_ciphertext(a, "ciphertext");
   const std::size_t level = a.level();
   if (level == 0)
@@ -244,7 +247,7 @@ void CkksEvaluator::rescale_inplace(Ciphertext& a) const {
   const Modulus& last = ctx.prime(level);
   const std::uint64_t last_v = last.value(), half = last_v >> 1;
   Ciphertext r;
-  r.resize(ctx.params_hash(), n, level - 1, a.size());
+  r.allocate(ctx.params_hash(), n, level - 1, a.size());
   // round(c / q_l) = (c - [c + q_l/2]_{q_l} + q_l/2) / q_l: take the last limb to coefficients, add q_l/2 so
   // the later subtraction rounds to nearest, reduce into every other prime, divide.
   U64Vector last_coeffs(a.size() * n);
@@ -267,15 +270,27 @@ void CkksEvaluator::rescale_inplace(Ciphertext& a) const {
     sub_mul_scalar_mod(a.limb(k, i), t, ctx.inv_last_prime(level, i).operand, t, n, q);  // (a - t) / q_l
   });
   r.set_scale(a.scale() / static_cast<double>(last_v));
-  a = std::move(r);
+  out = std::move(r);
 }
 
 void CkksEvaluator::multiply_relin_rescale(const Ciphertext& a, const Ciphertext& b, const RelinKeys& rk,
                                            Ciphertext& out) const {
+  check_ciphertext(a, "first operand");
+  if (a.level() == 0)
+    throw DepthExhaustedError("multiply_relin_rescale: the operands are at level 0, no prime is left to rescale "
+                              "by: choose parameters with more primes for this circuit's depth");
+  if (rk.empty()) throw MissingKeyError("relinearize: the relinearization key is empty: generate it first");
+  Ciphertext product;
+  multiply(a, b, product);
+  // Relinearization's division by P and the rescale's division by q_level in one step.
+  LiftedDigits lifted;
+  switcher_.lift(product.poly(2), product.level(), lifted);
+  ExtendedPair acc;
+  switcher_.inner_product(lifted, rk.key(), nullptr, acc);
   Ciphertext r;
-  multiply(a, b, r);
-  relinearize_inplace(r, rk);
-  rescale_inplace(r);
+  r.allocate(ctx_->params_hash(), ctx_->n(), product.level() - 1, 2);
+  switcher_.mod_down_rescale(acc, product.poly(0), product.poly(1), r.poly(0), r.poly(1));
+  r.set_scale(product.scale() / static_cast<double>(ctx_->prime(product.level()).value()));
   out = std::move(r);
 }
 
@@ -328,7 +343,7 @@ void CkksEvaluator::mod_switch_to_inplace(Ciphertext& a, std::size_t level) cons
                                " to " + std::to_string(level));
   if (level == a.level()) return;
   Ciphertext r;
-  r.resize(ctx_->params_hash(), ctx_->n(), level, a.size());
+  r.allocate(ctx_->params_hash(), ctx_->n(), level, a.size());
   const std::size_t words = (level + 1) * ctx_->n();
   for (std::size_t k = 0; k < a.size(); ++k) std::copy(a.poly(k), a.poly(k) + words, r.poly(k));
   r.set_scale(a.scale());
@@ -340,7 +355,7 @@ void CkksEvaluator::mod_switch_to_inplace(Plaintext& p, std::size_t level) const
   if (level > p.level()) throw InvalidArgumentError("mod_switch_to: cannot raise a plaintext's level");
   if (level == p.level()) return;
   Plaintext r;
-  r.resize(ctx_->params_hash(), ctx_->n(), level);
+  r.allocate(ctx_->params_hash(), ctx_->n(), level);
   std::copy(p.data(), p.data() + (level + 1) * ctx_->n(), r.data());
   r.set_scale(p.scale());
   p = std::move(r);
@@ -370,8 +385,9 @@ void CkksEvaluator::galois_with_lifted(const Ciphertext& a, const LiftedDigits& 
   const auto& perm = ctx_->galois_permutation(galois_elt);
   const std::size_t n = ctx_->n(), limbs = a.level() + 1;
   Ciphertext r;
-  r.resize(ctx_->params_hash(), n, a.level(), 2);
+  r.allocate(ctx_->params_hash(), n, a.level(), 2);
   parallel_for(0, limbs, [&](std::size_t i) { apply_ntt_automorphism(a.limb(0, i), perm.data(), r.limb(0, i), n); });
+  std::fill(r.poly(1), r.poly(1) + limbs * n, 0);  // the key switch adds into (c_0, c_1)
   switcher_.apply(lifted, key, perm.data(), r.poly(0), r.poly(1));
   r.set_scale(a.scale());
   out = std::move(r);

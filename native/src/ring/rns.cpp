@@ -35,6 +35,28 @@ BaseConverter::BaseConverter(const RnsBase& from, const RnsBase& to) : from_(fro
   matrix_.resize(to.size() * from.size());
   for (std::size_t j = 0; j < to.size(); ++j)
     for (std::size_t i = 0; i < from.size(); ++i) matrix_[j * from.size() + i] = from.punctured_product_mod(i, to[j]);
+  for (std::size_t j = 0; j < to.size(); ++j) q_mod_to_.push_back(from.product_mod(to[j]));
+  for (std::size_t i = 0; i < from.size(); ++i) inv_from_.push_back(1.0 / static_cast<double>(from[i].value()));
+}
+
+void BaseConverter::exact_convert(const std::uint64_t* in, std::uint64_t* out, std::size_t n) const {
+  const std::size_t k = from_.size();
+  fast_convert(in, out, n);
+  if (k == 1) return;  // a single prime: sum y_i / q_i < 1, no overflow
+  // u = floor(sum_i y_i / q_i), with y_i = x_i (Q/q_i)^-1 mod q_i recomputed here.
+  std::vector<std::uint8_t> u(n);
+  for (std::size_t c = 0; c < n; ++c) {
+    double v = 0;
+    for (std::size_t i = 0; i < k; ++i)
+      v += static_cast<double>(mul_shoup(in[i * n + c], from_.inv_punctured(i), from_[i].value())) * inv_from_[i];
+    u[c] = static_cast<std::uint8_t>(v);
+  }
+  for (std::size_t j = 0; j < to_.size(); ++j) {
+    const Modulus& p = to_[j];
+    std::uint64_t* o = out + j * n;
+    const std::uint64_t qm = q_mod_to_[j];
+    for (std::size_t c = 0; c < n; ++c) o[c] = sub_mod(o[c], mul_mod(u[c], qm, p), p);
+  }
 }
 
 void BaseConverter::fast_convert(const std::uint64_t* in, std::uint64_t* out, std::size_t n) const {
@@ -62,7 +84,6 @@ void BaseConverter::fast_convert(const std::uint64_t* in, std::uint64_t* out, st
     return;
   }
   std::vector<u128> acc(n);
-  U64Vector m_row(n);
   for (std::size_t j = 0; j < to_.size(); ++j) {
     std::fill(acc.begin(), acc.end(), 0);
     for (std::size_t i = 0; i < k; ++i) {

@@ -78,6 +78,18 @@ Context::Context(const EncryptionParameters& params, SecurityLevel security)
   }
   mod_up_.resize(data_count_);
   mod_down_.resize(data_count_);
+  mod_down_rescale_.resize(data_count_);
+  inv_p_last_.resize(data_count_);
+  for (std::size_t l = 1; l < data_count_; ++l) {
+    std::vector<Modulus> from{primes_[l]};
+    from.insert(from.end(), special.begin(), special.end());
+    std::vector<Modulus> to(primes_.begin(), primes_.begin() + l);
+    mod_down_rescale_[l] = std::make_unique<BaseConverter>(RnsBase(from), RnsBase(to));
+    for (std::size_t i = 0; i < l; ++i) {
+      const std::uint64_t pq = mul_mod(p_mod_[i], primes_[i].reduce(primes_[l].value()), primes_[i]);
+      inv_p_last_[l].emplace_back(inverse_mod(pq, primes_[i]), primes_[i]);
+    }
+  }
   for (std::size_t l = 0; l < data_count_; ++l) {
     std::vector<Modulus> data_l(primes_.begin(), primes_.begin() + l + 1);
     mod_down_[l] = std::make_unique<BaseConverter>(special_base, RnsBase(data_l));

@@ -21,7 +21,7 @@ void Decryptor::decrypt(const Ciphertext& ct, Plaintext& out) const {
   if (ct.size() < 2 || ct.size() > 3) throw InvalidArgumentError("ciphertext size must be 2 or 3");
   const std::size_t n = ctx.n(), limbs = ct.level() + 1;
   Plaintext p;
-  p.resize(ctx.params_hash(), n, ct.level());
+  p.allocate(ctx.params_hash(), n, ct.level());
   parallel_for(0, limbs, [&](std::size_t i) {
     const Modulus& q = ctx.prime(i);
     std::uint64_t* m = p.limb(i);

@@ -59,7 +59,7 @@ void Encryptor::encrypt_zero(std::size_t level, Ciphertext& out) const {
                                std::to_string(ctx.max_level()));
   const std::size_t n = ctx.n(), limbs = level + 1;
   Ciphertext ct;
-  ct.resize(ctx.params_hash(), n, level, 2);
+  ct.allocate(ctx.params_hash(), n, level, 2);
   detail::SmallPoly u(n), e0(n), e1(n);
   {
     SeededStream stream(random_seed(), 0);
@@ -100,7 +100,7 @@ void Encryptor::encrypt_symmetric(const Plaintext& plain, Ciphertext& out) const
   check_plain(ctx, plain);
   const std::size_t n = ctx.n(), level = plain.level(), limbs = level + 1;
   Ciphertext ct;
-  ct.resize(ctx.params_hash(), n, level, 2);
+  ct.allocate(ctx.params_hash(), n, level, 2);
   const Seed seed = random_seed();  // public: it stands for c_1
   expand_symmetric_c1(ctx, seed, level, ct.poly(1));
   detail::SmallPoly e(n);

@@ -3,10 +3,28 @@
 #include <algorithm>
 #include <vector>
 
+#include "hnn/ring/automorphism.h"
 #include "hnn/ring/poly_arith.h"
 #include "hnn/util/thread_pool.h"
 
 namespace hnn {
+namespace {
+
+// Rounding instead of flooring when dividing by a product B of primes: convert [x + h]_B with h = (B - 1)/2,
+// then subtract h again; the result is x's residue centered in (-B/2, B/2]. Without it every coefficient
+// carries a -1/2 bias, which the slots see amplified (the all-ones polynomial is large near zeta).
+void add_half(std::uint64_t* coeffs, const Modulus& b, std::size_t n) {
+  add_scalar_mod(coeffs, (b.value() - 1) / 2, coeffs, n, b);
+}
+// h mod q for h = (B - 1) / 2, given B mod q.
+std::uint64_t half_mod(std::uint64_t b_mod_q, const Modulus& q) {
+  return mul_mod(sub_mod(b_mod_q, 1 % q.value(), q), inverse_mod(2, q), q);
+}
+void subtract_constant(std::uint64_t* coeffs, std::uint64_t c, const Modulus& q, std::size_t n) {
+  add_scalar_mod(coeffs, c == 0 ? 0 : q.value() - c, coeffs, n, q);
+}
+
+}  // namespace
 
 void KeySwitcher::lift(const std::uint64_t* d, std::size_t level, LiftedDigits& out) const {
   const Context& ctx = *ctx_;
@@ -22,7 +40,7 @@ void KeySwitcher::lift(const std::uint64_t* d, std::size_t level, LiftedDigits& 
   // fast base conversion (left in coefficient form here).
   parallel_for(0, digits, [&](std::size_t j) {
     const std::size_t begin = ctx.digit_begin(j), end = ctx.digit_end(j, level), k = end - begin;
-    U64Vector coeffs(k * n), converted((limbs - k) * n);
+    RawU64Vector coeffs(k * n), converted((limbs - k) * n);
     for (std::size_t i = begin; i < end; ++i) {
       std::copy(d + i * n, d + (i + 1) * n, out.limb(j, i));
       std::copy(d + i * n, d + (i + 1) * n, coeffs.data() + (i - begin) * n);
@@ -44,52 +62,107 @@ void KeySwitcher::lift(const std::uint64_t* d, std::size_t level, LiftedDigits& 
   });
 }
 
-void KeySwitcher::apply(const LiftedDigits& lifted, const KeySwitchKey& key, const std::uint32_t* perm,
-                        std::uint64_t* out0, std::uint64_t* out1) const {
+void KeySwitcher::inner_product(const LiftedDigits& lifted, const KeySwitchKey& key, const std::uint32_t* perm,
+                                ExtendedPair& out) const {
   const Context& ctx = *ctx_;
   if (key.empty() || key.params_hash() != ctx.params_hash() || key.digit_count() != ctx.digit_count() ||
       key.limb_count() != ctx.prime_count())
     throw IncompatibleObjectsError("the key-switching key belongs to other encryption parameters");
-  const std::size_t n = ctx.n(), level = lifted.level, limbs = lifted.limbs, alpha = ctx.special_prime_count();
-  U64Vector t0(limbs * n), t1(limbs * n);
-
-  // Inner product over the digits, one limb of Q_level P at a time, reduced once per coefficient.
+  const std::size_t n = ctx.n(), limbs = lifted.limbs;
+  out.level = lifted.level;
+  out.limbs = limbs;
+  out.n = n;
+  out.data.resize(2 * limbs * n);
+  // One limb of Q_level P at a time: 128-bit sums over the digits, one reduction per coefficient.
   parallel_for(0, limbs, [&](std::size_t ext) {
-    const std::size_t pi = ctx.extended_prime_index(level, ext);
+    const std::size_t pi = ctx.extended_prime_index(lifted.level, ext);
     std::vector<u128> acc0(n, 0), acc1(n, 0);
-    U64Vector permuted(perm ? n : 0);
+    RawU64Vector permuted(perm ? n : 0);
     for (std::size_t j = 0; j < lifted.digits; ++j) {
       const std::uint64_t* src = lifted.limb(j, ext);
       if (perm) {
-        for (std::size_t c = 0; c < n; ++c) permuted[c] = src[perm[c]];
+        apply_ntt_automorphism(src, perm, permuted.data(), n);
         src = permuted.data();
       }
       mul_accumulate_u128(src, key.poly(j, 0) + pi * n, acc0.data(), n);
       mul_accumulate_u128(src, key.poly(j, 1) + pi * n, acc1.data(), n);
     }
-    reduce_u128(acc0.data(), t0.data() + ext * n, n, ctx.prime(pi));
-    reduce_u128(acc1.data(), t1.data() + ext * n, n, ctx.prime(pi));
+    reduce_u128(acc0.data(), out.limb(0, ext), n, ctx.prime(pi));
+    reduce_u128(acc1.data(), out.limb(1, ext), n, ctx.prime(pi));
   });
+}
 
-  // Mod down: out += (t - Conv_{P->Q}([t]_P)) * P^-1 on every data limb.
+void KeySwitcher::mod_down_add(const ExtendedPair& acc, std::uint64_t* out0, std::uint64_t* out1) const {
+  const Context& ctx = *ctx_;
+  const std::size_t n = ctx.n(), level = acc.level, alpha = ctx.special_prime_count();
   const BaseConverter& down = ctx.mod_down_converter(level);
+  // out += (acc - Conv_{P->Q}([acc]_P)) * P^-1 on every data limb.
   for (int p = 0; p < 2; ++p) {
-    U64Vector& t = p == 0 ? t0 : t1;
     std::uint64_t* out = p == 0 ? out0 : out1;
-    U64Vector special(alpha * n), converted((level + 1) * n);
-    std::copy(t.data() + (level + 1) * n, t.data() + limbs * n, special.data());
+    RawU64Vector special(alpha * n), converted((level + 1) * n);
+    std::copy(acc.limb(p, level + 1), acc.limb(p, level + 1) + alpha * n, special.data());
     parallel_for(0, alpha, [&](std::size_t s) {
-      ctx.ntt(ctx.data_prime_count() + s).inverse(special.data() + s * n);
+      std::uint64_t* limb = special.data() + s * n;
+      ctx.ntt(ctx.data_prime_count() + s).inverse(limb);
+      add_half(limb, ctx.prime(ctx.data_prime_count() + s), n);
     });
-    down.fast_convert(special.data(), converted.data(), n);
+    down.exact_convert(special.data(), converted.data(), n);
     parallel_for(0, level + 1, [&](std::size_t i) {
       const Modulus& q = ctx.prime(i);
       std::uint64_t* c = converted.data() + i * n;
+      subtract_constant(c, half_mod(ctx.special_product_mod(i), q), q, n);
       ctx.ntt(i).forward(c);
-      sub_mul_scalar_mod(t.data() + i * n, c, ctx.inv_special_product(i).operand, c, n, q);
+      sub_mul_scalar_mod(acc.limb(p, i), c, ctx.inv_special_product(i).operand, c, n, q);
       add_mod(out + i * n, c, out + i * n, n, q);
     });
   }
+}
+
+void KeySwitcher::mod_down_rescale(const ExtendedPair& acc, const std::uint64_t* c0, const std::uint64_t* c1,
+                                   std::uint64_t* out0, std::uint64_t* out1) const {
+  const Context& ctx = *ctx_;
+  const std::size_t n = ctx.n(), level = acc.level, alpha = ctx.special_prime_count();
+  if (level == 0) throw DepthExhaustedError("rescale: no prime left to divide by at level 0");
+  const BaseConverter& down = ctx.mod_down_rescale_converter(level);
+  for (int p = 0; p < 2; ++p) {
+    const std::uint64_t* c = p == 0 ? c0 : c1;
+    std::uint64_t* out = p == 0 ? out0 : out1;
+    // x = P c + acc on the data limbs; acc alone on the special limbs (P c = 0 there).
+    RawU64Vector x(level * n), dropped((1 + alpha) * n), converted(level * n);
+    parallel_for(0, level + 1, [&](std::size_t i) {
+      const Modulus& q = ctx.prime(i);
+      std::uint64_t* dst = i < level ? x.data() + i * n : dropped.data();
+      mul_scalar_mod(c + i * n, ctx.special_product_mod(i), dst, n, q);
+      add_mod(dst, acc.limb(p, i), dst, n, q);
+      if (i == level) {
+        ctx.ntt(i).inverse(dst);
+        add_half(dst, q, n);
+      }
+    });
+    std::copy(acc.limb(p, level + 1), acc.limb(p, level + 1) + alpha * n, dropped.data() + n);
+    parallel_for(0, alpha, [&](std::size_t s) {
+      std::uint64_t* limb = dropped.data() + (1 + s) * n;
+      ctx.ntt(ctx.data_prime_count() + s).inverse(limb);
+      add_half(limb, ctx.prime(ctx.data_prime_count() + s), n);
+    });
+    down.exact_convert(dropped.data(), converted.data(), n);
+    parallel_for(0, level, [&](std::size_t i) {
+      const Modulus& q = ctx.prime(i);
+      std::uint64_t* t = converted.data() + i * n;
+      // B = q_level P
+      subtract_constant(t, half_mod(mul_mod(q.reduce(ctx.prime(level).value()), ctx.special_product_mod(i), q), q), q, n);
+      ctx.ntt(i).forward(t);
+      sub_mul_scalar_mod(x.data() + i * n, t, ctx.inv_special_times_last(level, i).operand, out + i * n, n,
+                         ctx.prime(i));
+    });
+  }
+}
+
+void KeySwitcher::apply(const LiftedDigits& lifted, const KeySwitchKey& key, const std::uint32_t* perm,
+                        std::uint64_t* out0, std::uint64_t* out1) const {
+  ExtendedPair acc;
+  inner_product(lifted, key, perm, acc);
+  mod_down_add(acc, out0, out1);
 }
 
 void KeySwitcher::switch_key(const std::uint64_t* d, std::size_t level, const KeySwitchKey& key,

@@ -14,6 +14,24 @@ void Plaintext::resize(const ParamsHash& params, std::size_t n, std::size_t leve
   data_.assign((level + 1) * n, 0);
 }
 
+void Plaintext::allocate(const ParamsHash& params, std::size_t n, std::size_t level) {
+  params_ = params;
+  n_ = n;
+  level_ = level;
+  data_.clear();
+  data_.resize((level + 1) * n);
+}
+
+void Ciphertext::allocate(const ParamsHash& params, std::size_t n, std::size_t level, std::size_t size) {
+  params_ = params;
+  n_ = n;
+  level_ = level;
+  size_ = size;
+  data_.clear();
+  data_.resize(size * (level + 1) * n);
+  c1_seed_.reset();
+}
+
 void Ciphertext::resize(const ParamsHash& params, std::size_t n, std::size_t level, std::size_t size) {
   params_ = params;
   n_ = n;

@@ -42,9 +42,11 @@ class CkksEvaluator {
   /// Multiplies by a small integer: no new scale, no level used.
   void multiply_integer_inplace(Ciphertext& a, long long value) const;
   /// Size 3 -> size 2 with the relinearization key.
-  void relinearize_inplace(Ciphertext& a, const RelinKeys& rk) const;
+  void relinearize(const Ciphertext& a, const RelinKeys& rk, Ciphertext& out) const;
+  void relinearize_inplace(Ciphertext& a, const RelinKeys& rk) const { relinearize(a, rk, a); }
   /// Divides by the last prime of the level: level - 1, scale / q_level.
-  void rescale_inplace(Ciphertext& a) const;
+  void rescale(const Ciphertext& a, Ciphertext& out) const;
+  void rescale_inplace(Ciphertext& a) const { rescale(a, a); }
   /// multiply, relinearize, rescale.
   void multiply_relin_rescale(const Ciphertext& a, const Ciphertext& b, const RelinKeys& rk, Ciphertext& out) const;
   /// Sum of products sum_i a_i * p_i with one reduction per coefficient and no rescale: the inner loop of

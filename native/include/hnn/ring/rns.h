@@ -41,10 +41,17 @@ class BaseConverter {
   /// in: |from| limbs of n coefficients (limb-major); out: |to| limbs of n coefficients, in [0, p_j).
   void fast_convert(const std::uint64_t* in, std::uint64_t* out, std::size_t n) const;
 
+  /// Like fast_convert, but removes the overflow u Q_B with a floating-point estimate of
+  /// u = floor(sum_i y_i / q_i) (Halevi-Polyakov-Shoup 2019), so out = x mod p_j for x in [0, Q_B) (exact but
+  /// for inputs within ~2^-50 Q_B of 0 or Q_B). Division by Q_B after it is then exact floor division.
+  void exact_convert(const std::uint64_t* in, std::uint64_t* out, std::size_t n) const;
+
  private:
   RnsBase from_, to_;
   // matrix_[j * |from| + i] = (Q_from / q_i) mod p_j
   std::vector<std::uint64_t> matrix_;
+  std::vector<std::uint64_t> q_mod_to_;  // Q_from mod p_j
+  std::vector<double> inv_from_;         // 1 / q_i
 };
 
 }  // namespace hnn

@@ -18,6 +18,8 @@ class Ciphertext {
 
   /// Allocates zeroed storage for `size` polynomials of (level + 1) limbs of n coefficients.
   void resize(const ParamsHash& params, std::size_t n, std::size_t level, std::size_t size = 2);
+  /// Same shape, contents left unspecified: for outputs that are written completely.
+  void allocate(const ParamsHash& params, std::size_t n, std::size_t level, std::size_t size = 2);
 
   std::size_t n() const { return n_; }
   std::size_t level() const { return level_; }
@@ -52,7 +54,7 @@ class Ciphertext {
   std::size_t level_ = 0;
   std::size_t size_ = 0;
   double scale_ = 1.0;
-  U64Vector data_;
+  RawU64Vector data_;
   std::optional<Seed> c1_seed_;
 };
 

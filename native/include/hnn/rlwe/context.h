@@ -63,6 +63,12 @@ class Context {
   }
   /// Converts the special primes to the data primes of Q_level.
   const BaseConverter& mod_down_converter(std::size_t level) const { return *mod_down_[level]; }
+  /// Converts {q_level} then the special primes to q_0 ... q_(level-1) (fused mod-down and rescale), level >= 1.
+  const BaseConverter& mod_down_rescale_converter(std::size_t level) const { return *mod_down_rescale_[level]; }
+  /// (P q_level)^-1 mod q_i for i < level.
+  const ShoupMultiplier& inv_special_times_last(std::size_t level, std::size_t i) const {
+    return inv_p_last_[level][i];
+  }
   /// P^-1 mod q_i.
   const ShoupMultiplier& inv_special_product(std::size_t i) const { return inv_p_[i]; }
   /// P mod q_i (key generation).
@@ -88,6 +94,8 @@ class Context {
   std::vector<std::vector<ShoupMultiplier>> inv_last_;
   std::vector<std::vector<std::unique_ptr<BaseConverter>>> mod_up_;
   std::vector<std::unique_ptr<BaseConverter>> mod_down_;
+  std::vector<std::unique_ptr<BaseConverter>> mod_down_rescale_;
+  std::vector<std::vector<ShoupMultiplier>> inv_p_last_;
   std::vector<ShoupMultiplier> inv_p_;
   std::vector<std::uint64_t> p_mod_;
   mutable std::mutex galois_mu_;

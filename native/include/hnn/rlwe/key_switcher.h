@@ -19,9 +19,19 @@ struct LiftedDigits {
   std::size_t digits = 0;
   std::size_t limbs = 0;  // level + 1 + special primes
   std::size_t n = 0;
-  U64Vector data;         // [digit][limb][n]
+  RawU64Vector data;      // [digit][limb][n]
   const std::uint64_t* limb(std::size_t digit, std::size_t i) const { return data.data() + (digit * limbs + i) * n; }
   std::uint64_t* limb(std::size_t digit, std::size_t i) { return data.data() + (digit * limbs + i) * n; }
+};
+
+/// The result of the inner product with a key, over Q_level P, before the division by P: two polynomials.
+struct ExtendedPair {
+  std::size_t level = 0;
+  std::size_t limbs = 0;  // level + 1 + special primes
+  std::size_t n = 0;
+  RawU64Vector data;      // [poly][limb][n]
+  std::uint64_t* limb(std::size_t poly, std::size_t i) { return data.data() + (poly * limbs + i) * n; }
+  const std::uint64_t* limb(std::size_t poly, std::size_t i) const { return data.data() + (poly * limbs + i) * n; }
 };
 
 class KeySwitcher {
@@ -31,8 +41,21 @@ class KeySwitcher {
   /// Lifts d (level + 1 limbs, NTT form) into digits over Q_level P.
   void lift(const std::uint64_t* d, std::size_t level, LiftedDigits& out) const;
 
-  /// (out0, out1) += key-switch of the lifted polynomial under `key`, optionally after the automorphism
-  /// with NTT permutation `perm` (nullptr for none). out0/out1: level + 1 limbs, NTT form.
+  /// Inner product of the lifted digits with `key`, optionally after the automorphism with NTT permutation
+  /// `perm` (nullptr for none), over Q_level P.
+  void inner_product(const LiftedDigits& digits, const KeySwitchKey& key, const std::uint32_t* perm,
+                     ExtendedPair& out) const;
+
+  /// (out0, out1) += acc / P (rounded), level + 1 limbs, NTT form.
+  void mod_down_add(const ExtendedPair& acc, std::uint64_t* out0, std::uint64_t* out1) const;
+
+  /// Relinearize-and-rescale in one division: out_k = (P c_k + acc_k) / (P q_level), for the size-2 part
+  /// (c0, c1) of a product at `acc.level` >= 1. out0/out1: level limbs (one level down), NTT form. Saves the
+  /// separate rescale's transforms.
+  void mod_down_rescale(const ExtendedPair& acc, const std::uint64_t* c0, const std::uint64_t* c1,
+                        std::uint64_t* out0, std::uint64_t* out1) const;
+
+  /// inner_product then mod_down_add.
   void apply(const LiftedDigits& digits, const KeySwitchKey& key, const std::uint32_t* perm, std::uint64_t* out0,
              std::uint64_t* out1) const;
 

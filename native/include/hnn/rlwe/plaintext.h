@@ -14,6 +14,8 @@ class Plaintext {
 
   /// Allocates zeroed storage for (level + 1) limbs of n coefficients.
   void resize(const ParamsHash& params, std::size_t n, std::size_t level);
+  /// Same shape, contents left unspecified: for outputs that are written completely.
+  void allocate(const ParamsHash& params, std::size_t n, std::size_t level);
 
   std::size_t n() const { return n_; }
   std::size_t level() const { return level_; }
@@ -34,7 +36,7 @@ class Plaintext {
   std::size_t n_ = 0;
   std::size_t level_ = 0;
   double scale_ = 1.0;
-  U64Vector data_;
+  RawU64Vector data_;
 };
 
 }  // namespace hnn

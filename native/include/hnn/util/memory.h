@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <new>
+#include <utility>
 #include <vector>
 
 namespace hnn {
@@ -48,7 +49,29 @@ struct WipingAllocator : AlignedAllocator<T> {
   struct rebind { using other = WipingAllocator<U>; };
 };
 
+/// Aligned allocator whose resize() leaves new elements uninitialized (default-init): for buffers that are
+/// written completely before they are read, so large outputs are not zeroed first.
+template <typename T>
+struct UninitializedAllocator : AlignedAllocator<T> {
+  using value_type = T;
+  UninitializedAllocator() noexcept = default;
+  template <typename U>
+  UninitializedAllocator(const UninitializedAllocator<U>&) noexcept {}
+  template <typename U>
+  void construct(U* p) noexcept {
+    ::new (static_cast<void*>(p)) U;
+  }
+  template <typename U, typename... Args>
+  void construct(U* p, Args&&... args) {
+    ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
+  }
+  template <typename U>
+  struct rebind { using other = UninitializedAllocator<U>; };
+};
+
 using U64Vector = std::vector<std::uint64_t, AlignedAllocator<std::uint64_t>>;
+/// Polynomial storage that is not zeroed on resize(); assign(n, 0) still zeroes.
+using RawU64Vector = std::vector<std::uint64_t, UninitializedAllocator<std::uint64_t>>;
 using SecretU64Vector = std::vector<std::uint64_t, WipingAllocator<std::uint64_t>>;
 
 }  // namespace hnn
