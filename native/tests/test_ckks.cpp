@@ -289,6 +289,27 @@ TEST(special_prime_digits_of_two_primes) {
   CHECK_LT(max_abs_error(s.decrypt(r), want), 1e-5);
 }
 
+TEST(align_brings_levels_and_scales_together) {
+  CkksSetup s(16384, {60, 40, 40, 40, 60});
+  std::mt19937_64 rng(20);
+  auto a = random_vector(8192, rng), b = random_vector(8192, rng);
+  Ciphertext ca = s.encrypt(a), cb = s.encrypt(b), sq;
+  s.evaluator->multiply_relin_rescale(cb, cb, s.rk, sq);  // level - 1, scale 2^80 / q
+  CHECK(std::fabs(sq.scale() / ca.scale() - 1.0) > 1e-9);
+  Ciphertext x = ca;
+  s.evaluator->align_inplace(x, sq);
+  CHECK_EQ(x.level(), sq.level());
+  Ciphertext sum;
+  s.evaluator->add(x, sq, sum);
+  std::vector<double> want(8192);
+  for (int i = 0; i < 8192; ++i) want[i] = a[i] + b[i] * b[i];
+  CHECK_LT(max_abs_error(s.decrypt(sum), want), 1e-5);
+  // Same level, different scales: no spare level, so it refuses.
+  Ciphertext y = ca, z = ca;
+  s.evaluator->multiply_scalar_inplace(z, 1.0, 3.0);
+  CHECK_THROWS(s.evaluator->align_inplace(y, z), IncompatibleObjectsError);
+}
+
 TEST(errors_say_what_to_do) {
   CkksSetup s(8192, {60, 40, 40, 60});
   std::mt19937_64 rng(18);

@@ -364,6 +364,16 @@ void CkksEvaluator::mod_switch_to_inplace(Plaintext& p, std::size_t level) const
 void CkksEvaluator::align_inplace(Ciphertext& a, Ciphertext& b) const {
   check_ciphertext(a, "first operand");
   check_ciphertext(b, "second operand");
+  const bool same_scale = std::fabs(a.scale() / b.scale() - 1.0) <= kScaleTolerance;
+  if (!same_scale && a.level() != b.level()) {
+    Ciphertext& high = a.level() > b.level() ? a : b;
+    const Ciphertext& low = a.level() > b.level() ? b : a;
+    if (high.size() != 2) throw InvalidArgumentError("align: relinearize the higher-level operand first");
+    const double q_high = static_cast<double>(ctx_->prime(high.level()).value());
+    multiply_scalar_inplace(high, 1.0, low.scale() * q_high / high.scale());
+    rescale_inplace(high);
+    high.set_scale(low.scale());  // equal up to the rounding of the constant
+  }
   const std::size_t level = std::min(a.level(), b.level());
   mod_switch_to_inplace(a, level);
   mod_switch_to_inplace(b, level);

@@ -58,8 +58,11 @@ class CkksEvaluator {
   /// Drops primes without dividing (scale unchanged) down to `level`.
   void mod_switch_to_inplace(Ciphertext& a, std::size_t level) const;
   void mod_switch_to_inplace(Plaintext& p, std::size_t level) const;
-  /// Brings a and b to the lower of their two levels (mod switch, no division). Scales must then agree to
-  /// within kScaleTolerance (relative), else IncompatibleObjectsError says by how much.
+  /// Makes a and b addable: both end at the lower of their two levels with b's or a's scale. Equal scales:
+  /// the higher operand is mod-switched down. Different scales: the operand at the higher level is multiplied
+  /// by the constant 1 at scale t = s_low * q_high / s_high and rescaled, which lands it exactly on the other
+  /// scale (up to the rounding of t, ~2^-40 relative) at the cost of that operand's spare level. Operands at
+  /// one level with different scales throw IncompatibleObjectsError (there is no spare level to spend).
   void align_inplace(Ciphertext& a, Ciphertext& b) const;
   /// Overrides the recorded scale, accepting the relative error |scale / a.scale() - 1| in the values. Useful
   /// when two scales differ only because the primes divided out were not exactly equal to the scale.
