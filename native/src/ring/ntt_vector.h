@@ -36,31 +36,48 @@ struct VectorNtt {
 
   /// The smallest n this kernel handles (the in-register stages need 16 values).
   static constexpr std::size_t kMinN = 16;
+  /// Values per cache block of the depth-first part (16 KiB of data: half of a typical L1 data cache, the
+  /// rest for the twiddles the block needs).
+  static constexpr std::size_t kCacheBlock = 2048;
 
   static constexpr std::uint64_t R = M::kBound;
   static_assert(R == 2 || R == 4, "multiplier output bound");
 
   struct Consts {
+    typename M::Constants mul;
     V q, two_q, four_q, rq;  // rq = R * q
     explicit Consts(std::uint64_t qv)
-        : q(L::set1(qv)), two_q(L::set1(2 * qv)), four_q(L::set1(4 * qv)), rq(L::set1(R * qv)) {}
+        : mul(M::constants(qv)),
+          q(L::set1(qv)),
+          two_q(L::set1(2 * qv)),
+          four_q(L::set1(4 * qv)),
+          rq(L::set1(R * qv)) {}
   };
 
   static Twiddle broadcast(std::uint64_t w, std::uint64_t wq) { return M::make(L::set1(w), L::set1(wq)); }
 
-  // Cooley-Tukey butterfly: x, y in [0, 2Rq) -> x + w*y, x - w*y, both in [0, 2Rq).
-  static void ct(V& x, V& y, const Twiddle& w, const Consts& c) {
-    const V u = L::reduce_below(x, c.rq);  // [0, Rq)
-    const V v = M::mul_lazy(y, w, c.q);    // [0, Rq)
-    x = L::add(u, v);
-    y = L::sub(L::add(u, c.rq), v);
+  // The butterflies take K independent pairs at once (x[k], y[k] with twiddle w[k]) and interleave them step
+  // by step, so that the long dependency chains of the products overlap (see shoup_vector.h).
+
+  // Cooley-Tukey: x, y in [0, 2Rq) -> x + w*y, x - w*y, both in [0, 2Rq).
+  template <int K>
+  static void ct(V* const (&x)[K], V* const (&y)[K], const Twiddle* const (&w)[K], const Consts& c) {
+    V u[K], v[K], in[K];
+    for (int k = 0; k < K; ++k) in[k] = *y[k];
+    M::template mul_lazy<K>(in, w, c.mul, v);                                   // [0, Rq)
+    for (int k = 0; k < K; ++k) u[k] = L::reduce_below(*x[k], c.rq);           // [0, Rq)
+    for (int k = 0; k < K; ++k) *x[k] = L::add(u[k], v[k]);
+    for (int k = 0; k < K; ++k) *y[k] = L::sub(L::add(u[k], c.rq), v[k]);
   }
 
-  // Gentleman-Sande butterfly: x, y in [0, Rq) -> x + y, (x - y) * w, both in [0, Rq).
-  static void gs(V& x, V& y, const Twiddle& w, const Consts& c) {
-    const V u = x, v = y;
-    x = L::reduce_below(L::add(u, v), c.rq);
-    y = M::mul_lazy(L::sub(L::add(u, c.rq), v), w, c.q);
+  // Gentleman-Sande: x, y in [0, Rq) -> x + y, (x - y) * w, both in [0, Rq).
+  template <int K>
+  static void gs(V* const (&x)[K], V* const (&y)[K], const Twiddle* const (&w)[K], const Consts& c) {
+    V diff[K], prod[K];
+    for (int k = 0; k < K; ++k) diff[k] = L::sub(L::add(*x[k], c.rq), *y[k]);
+    for (int k = 0; k < K; ++k) *x[k] = L::reduce_below(L::add(*x[k], *y[k]), c.rq);
+    M::template mul_lazy<K>(diff, w, c.mul, prod);
+    for (int k = 0; k < K; ++k) *y[k] = prod[k];
   }
 
   // [0, 2Rq) -> [0, q), and [0, Rq) -> [0, q).
@@ -73,134 +90,218 @@ struct VectorNtt {
     return L::reduce_below(x, c.q);
   }
 
+  // Forward stage of span `gap` (>= 8) on one block with one twiddle.
+  static void forward_radix2_block(std::uint64_t* p, std::size_t gap, const Twiddle& tw, const Consts& c) {
+    std::size_t j = 0;
+    for (; j + 16 <= gap; j += 16) {
+      V x0 = L::load(p + j), x1 = L::load(p + j + 8), y0 = L::load(p + gap + j), y1 = L::load(p + gap + j + 8);
+      ct<2>({&x0, &x1}, {&y0, &y1}, {&tw, &tw}, c);
+      L::store(p + j, x0);
+      L::store(p + j + 8, x1);
+      L::store(p + gap + j, y0);
+      L::store(p + gap + j + 8, y1);
+    }
+    for (; j < gap; j += 8) {
+      V x = L::load(p + j), y = L::load(p + gap + j);
+      ct<1>({&x}, {&y}, {&tw}, c);
+      L::store(p + j, x);
+      L::store(p + gap + j, y);
+    }
+  }
+
+  // Spans 4, 2, 1 on K groups of 16 values starting at group g, then the reduction to [0, q).
+  template <int K>
+  static void forward_last_three(std::uint64_t* a, std::size_t g, const std::uint64_t* w, const std::uint64_t* wq,
+                                 std::size_t n, const Consts& c) {
+    V x[K], y[K], x2[K], y2[K];
+    Twiddle t[K];
+    V* px[K];
+    V* py[K];
+    V* px2[K];
+    V* py2[K];
+    const Twiddle* pt[K];
+    for (int k = 0; k < K; ++k) {
+      px[k] = &x[k], py[k] = &y[k], px2[k] = &x2[k], py2[k] = &y2[k], pt[k] = &t[k];
+      const V lo = L::load(a + 16 * (g + k)), hi = L::load(a + 16 * (g + k) + 8);
+      x[k] = L::interleave_low(lo, hi);
+      y[k] = L::interleave_high(lo, hi);
+      t[k] = M::make(L::load_broadcast2(w + n / 8 + 2 * (g + k)), L::load_broadcast2(wq + n / 8 + 2 * (g + k)));
+    }
+    ct<K>(px, py, pt, c);
+    for (int k = 0; k < K; ++k) {
+      x2[k] = L::interleave_low(x[k], y[k]);
+      y2[k] = L::interleave_high(x[k], y[k]);
+      t[k] = M::make(L::load_broadcast4(w + n / 4 + 4 * (g + k)), L::load_broadcast4(wq + n / 4 + 4 * (g + k)));
+    }
+    ct<K>(px2, py2, pt, c);
+    for (int k = 0; k < K; ++k) {
+      x[k] = L::interleave_low(x2[k], y2[k]);
+      y[k] = L::interleave_high(x2[k], y2[k]);
+      t[k] = M::make(L::load(w + n / 2 + 8 * (g + k)), L::load(wq + n / 2 + 8 * (g + k)));
+    }
+    ct<K>(px, py, pt, c);
+    for (int k = 0; k < K; ++k) {
+      const V rx = reduce_from_2r(x[k], c), ry = reduce_from_2r(y[k], c);
+      L::store(a + 16 * (g + k), L::interleave_low(rx, ry));
+      L::store(a + 16 * (g + k) + 8, L::interleave_high(rx, ry));
+    }
+  }
+
+  // Radix-4 forward on blocks i in [begin, end): stage m (span gap, twiddle w[m+i] for block i), then
+  // stage 2m (span gap/2, blocks 2i and 2i+1). Block i covers a[2*i*gap, 2*(i+1)*gap).
+  static void forward_radix4(std::uint64_t* a, std::size_t m, std::size_t gap, std::size_t begin, std::size_t end,
+                             const std::uint64_t* w, const std::uint64_t* wq, const Consts& c) {
+    const std::size_t half = gap / 2;
+    for (std::size_t i = begin; i < end; ++i) {
+      const Twiddle t1 = broadcast(w[m + i], wq[m + i]);
+      const Twiddle t2 = broadcast(w[2 * m + 2 * i], wq[2 * m + 2 * i]);
+      const Twiddle t3 = broadcast(w[2 * m + 2 * i + 1], wq[2 * m + 2 * i + 1]);
+      std::uint64_t* p = a + 2 * i * gap;
+      for (std::size_t j = 0; j < half; j += 8) {
+        V a0 = L::load(p + j), a1 = L::load(p + half + j), a2 = L::load(p + gap + j),
+          a3 = L::load(p + gap + half + j);
+        ct<2>({&a0, &a1}, {&a2, &a3}, {&t1, &t1}, c);
+        ct<2>({&a0, &a2}, {&a1, &a3}, {&t2, &t3}, c);
+        L::store(p + j, a0);
+        L::store(p + half + j, a1);
+        L::store(p + gap + j, a2);
+        L::store(p + gap + half + j, a3);
+      }
+    }
+  }
+
   static void forward(const NttTables& t, std::uint64_t* a) {
     const std::size_t n = t.n();
-    const std::uint64_t qv = t.modulus().value();
-    const Consts c(qv);
+    const Consts c(t.modulus().value());
     const std::uint64_t* w = t.root_powers();
     const std::uint64_t* wq = t.root_quotients();
 
     // Stages with span >= 8: log2(n) - 3 of them; an odd one out is done alone first.
     std::size_t m = 1, gap = n / 2;
     if ((t.log_n() - 3) % 2 == 1) {
-      const Twiddle tw = broadcast(w[1], wq[1]);
-      for (std::size_t j = 0; j < gap; j += 8) {
-        V x = L::load(a + j), y = L::load(a + gap + j);
-        ct(x, y, tw, c);
-        L::store(a + j, x);
-        L::store(a + gap + j, y);
-      }
+      forward_radix2_block(a, gap, broadcast(w[1], wq[1]), c);
       m = 2;
       gap /= 2;
     }
-    // Radix-4: stage m (span gap, twiddle w[m+i] for block i), then stage 2m (span gap/2, blocks 2i, 2i+1).
-    for (; gap >= 16; m *= 4, gap /= 4) {
-      const std::size_t half = gap / 2;
-      for (std::size_t i = 0; i < m; ++i) {
-        const Twiddle t1 = broadcast(w[m + i], wq[m + i]);
-        const Twiddle t2 = broadcast(w[2 * m + 2 * i], wq[2 * m + 2 * i]);
-        const Twiddle t3 = broadcast(w[2 * m + 2 * i + 1], wq[2 * m + 2 * i + 1]);
-        std::uint64_t* p = a + 2 * i * gap;
-        for (std::size_t j = 0; j < half; j += 8) {
-          V a0 = L::load(p + j), a1 = L::load(p + half + j), a2 = L::load(p + gap + j),
-            a3 = L::load(p + gap + half + j);
-          ct(a0, a2, t1, c);
-          ct(a1, a3, t1, c);
-          ct(a0, a1, t2, c);
-          ct(a2, a3, t3, c);
-          L::store(p + j, a0);
-          L::store(p + half + j, a1);
-          L::store(p + gap + j, a2);
-          L::store(p + gap + half + j, a3);
-        }
-      }
+    // Breadth first while the blocks are larger than a cache block, then depth first: each cache block
+    // through all remaining stages while it is in L1.
+    for (; gap >= 16 && 2 * gap > kCacheBlock; m *= 4, gap /= 4) forward_radix4(a, m, gap, 0, m, w, wq, c);
+    const std::size_t block = n < kCacheBlock ? n : kCacheBlock;
+    for (std::size_t b = 0; b < n; b += block) {
+      std::size_t mb = m, gb = gap;
+      for (; gb >= 16; mb *= 4, gb /= 4) forward_radix4(a, mb, gb, b / (2 * gb), (b + block) / (2 * gb), w, wq, c);
+      std::size_t g = b / 16;
+      const std::size_t g_end = (b + block) / 16;
+      for (; g + 2 <= g_end; g += 2) forward_last_three<2>(a, g, w, wq, n, c);
+      if (g < g_end) forward_last_three<1>(a, g, w, wq, n, c);
     }
-    // Spans 4, 2, 1 on groups of 16 values, then the reduction to [0, q).
-    const std::size_t groups = n / 16;
-    const std::uint64_t *w4 = w + n / 8, *wq4 = wq + n / 8;
-    const std::uint64_t *w2 = w + n / 4, *wq2 = wq + n / 4;
-    const std::uint64_t *w1 = w + n / 2, *wq1 = wq + n / 2;
-    for (std::size_t g = 0; g < groups; ++g) {
-      std::uint64_t* p = a + 16 * g;
-      const V lo = L::load(p), hi = L::load(p + 8);
-      V x = L::interleave_low(lo, hi), y = L::interleave_high(lo, hi);
-      ct(x, y, M::make(L::load_broadcast2(w4 + 2 * g), L::load_broadcast2(wq4 + 2 * g)), c);
-      V x2 = L::interleave_low(x, y), y2 = L::interleave_high(x, y);
-      ct(x2, y2, M::make(L::load_broadcast4(w2 + 4 * g), L::load_broadcast4(wq2 + 4 * g)), c);
-      x = L::interleave_low(x2, y2);
-      y = L::interleave_high(x2, y2);
-      ct(x, y, M::make(L::load(w1 + 8 * g), L::load(wq1 + 8 * g)), c);
-      x = reduce_from_2r(x, c);
-      y = reduce_from_2r(y, c);
-      L::store(p, L::interleave_low(x, y));
-      L::store(p + 8, L::interleave_high(x, y));
+  }
+
+  // Spans 1, 2, 4 on K groups of 16 values (the reverse of forward_last_three).
+  template <int K>
+  static void inverse_first_three(std::uint64_t* a, std::size_t g, const std::uint64_t* w, const std::uint64_t* wq,
+                                  std::size_t n, const Consts& c) {
+    V x[K], y[K], x2[K], y2[K];
+    Twiddle t[K];
+    V* px[K];
+    V* py[K];
+    V* px2[K];
+    V* py2[K];
+    const Twiddle* pt[K];
+    for (int k = 0; k < K; ++k) {
+      px[k] = &x[k], py[k] = &y[k], px2[k] = &x2[k], py2[k] = &y2[k], pt[k] = &t[k];
+      const V lo = L::load(a + 16 * (g + k)), hi = L::load(a + 16 * (g + k) + 8);
+      x[k] = L::deinterleave_even(lo, hi);
+      y[k] = L::deinterleave_odd(lo, hi);
+      t[k] = M::make(L::load(w + n / 2 + 8 * (g + k)), L::load(wq + n / 2 + 8 * (g + k)));
+    }
+    gs<K>(px, py, pt, c);
+    for (int k = 0; k < K; ++k) {
+      x2[k] = L::deinterleave_even(x[k], y[k]);
+      y2[k] = L::deinterleave_odd(x[k], y[k]);
+      t[k] = M::make(L::load_broadcast4(w + n / 4 + 4 * (g + k)), L::load_broadcast4(wq + n / 4 + 4 * (g + k)));
+    }
+    gs<K>(px2, py2, pt, c);
+    for (int k = 0; k < K; ++k) {
+      x[k] = L::deinterleave_even(x2[k], y2[k]);
+      y[k] = L::deinterleave_odd(x2[k], y2[k]);
+      t[k] = M::make(L::load_broadcast2(w + n / 8 + 2 * (g + k)), L::load_broadcast2(wq + n / 8 + 2 * (g + k)));
+    }
+    gs<K>(px, py, pt, c);
+    for (int k = 0; k < K; ++k) {
+      L::store(a + 16 * (g + k), L::deinterleave_even(x[k], y[k]));
+      L::store(a + 16 * (g + k) + 8, L::deinterleave_odd(x[k], y[k]));
+    }
+  }
+
+  // The inverse stage of span 8 on blocks i in [begin, end) (block i: a[16 i, 16 i + 16), twiddle w[m + i]),
+  // two blocks at a time (begin and end are even).
+  static void inverse_span8(std::uint64_t* a, std::size_t m, std::size_t begin, std::size_t end,
+                            const std::uint64_t* w, const std::uint64_t* wq, const Consts& c) {
+    for (std::size_t i = begin; i < end; i += 2) {
+      const Twiddle t0 = broadcast(w[m + i], wq[m + i]), t1 = broadcast(w[m + i + 1], wq[m + i + 1]);
+      std::uint64_t* p = a + 16 * i;
+      V x0 = L::load(p), y0 = L::load(p + 8), x1 = L::load(p + 16), y1 = L::load(p + 24);
+      gs<2>({&x0, &x1}, {&y0, &y1}, {&t0, &t1}, c);
+      L::store(p, x0);
+      L::store(p + 8, y0);
+      L::store(p + 16, x1);
+      L::store(p + 24, y1);
+    }
+  }
+
+  // Radix-4 inverse on units i in [begin, end): stage m (span gap, blocks 2i and 2i+1), then stage m/2
+  // (span 2*gap, block i). Unit i covers a[4*i*gap, 4*(i+1)*gap).
+  static void inverse_radix4(std::uint64_t* a, std::size_t m, std::size_t gap, std::size_t begin, std::size_t end,
+                             const std::uint64_t* w, const std::uint64_t* wq, const Consts& c) {
+    for (std::size_t i = begin; i < end; ++i) {
+      const Twiddle t1 = broadcast(w[m + 2 * i], wq[m + 2 * i]);
+      const Twiddle t2 = broadcast(w[m + 2 * i + 1], wq[m + 2 * i + 1]);
+      const Twiddle t3 = broadcast(w[m / 2 + i], wq[m / 2 + i]);
+      std::uint64_t* p = a + 4 * i * gap;
+      for (std::size_t j = 0; j < gap; j += 8) {
+        V a0 = L::load(p + j), a1 = L::load(p + gap + j), a2 = L::load(p + 2 * gap + j),
+          a3 = L::load(p + 3 * gap + j);
+        gs<2>({&a0, &a2}, {&a1, &a3}, {&t1, &t2}, c);
+        gs<2>({&a0, &a1}, {&a2, &a3}, {&t3, &t3}, c);
+        L::store(p + j, a0);
+        L::store(p + gap + j, a1);
+        L::store(p + 2 * gap + j, a2);
+        L::store(p + 3 * gap + j, a3);
+      }
     }
   }
 
   static void inverse(const NttTables& t, std::uint64_t* a) {
     const std::size_t n = t.n();
     const Modulus& q = t.modulus();
-    const std::uint64_t qv = q.value();
-    const Consts c(qv);
+    const Consts c(q.value());
     const std::uint64_t* w = t.inv_root_powers();
     const std::uint64_t* wq = t.inv_root_quotients();
 
-    // Spans 1, 2, 4 on groups of 16 values (the reverse of the forward's last pass).
-    const std::size_t groups = n / 16;
-    const std::uint64_t *w4 = w + n / 8, *wq4 = wq + n / 8;
-    const std::uint64_t *w2 = w + n / 4, *wq2 = wq + n / 4;
-    const std::uint64_t *w1 = w + n / 2, *wq1 = wq + n / 2;
-    for (std::size_t g = 0; g < groups; ++g) {
-      std::uint64_t* p = a + 16 * g;
-      const V lo = L::load(p), hi = L::load(p + 8);
-      V x = L::deinterleave_even(lo, hi), y = L::deinterleave_odd(lo, hi);
-      gs(x, y, M::make(L::load(w1 + 8 * g), L::load(wq1 + 8 * g)), c);
-      V x2 = L::deinterleave_even(x, y), y2 = L::deinterleave_odd(x, y);
-      gs(x2, y2, M::make(L::load_broadcast4(w2 + 4 * g), L::load_broadcast4(wq2 + 4 * g)), c);
-      x = L::deinterleave_even(x2, y2);
-      y = L::deinterleave_odd(x2, y2);
-      gs(x, y, M::make(L::load_broadcast2(w4 + 2 * g), L::load_broadcast2(wq4 + 2 * g)), c);
-      L::store(p, L::deinterleave_even(x, y));
-      L::store(p + 8, L::deinterleave_odd(x, y));
-    }
-
-    // Stages of span 8 .. n/4 (log2(n) - 4 of them): an odd one out alone, then radix-4 pairs.
+    // Depth first: each cache block through the stages that stay inside it (spans 1, 2, 4 in registers,
+    // an odd stage of span 8, then radix-4 pairs of stages m (span gap) and m/2 (span 2*gap), 4*gap <= block).
+    const std::size_t block = n < kCacheBlock ? n : kCacheBlock;
+    const bool odd_span8 = (t.log_n() - 4) % 2 == 1;
     std::size_t m = n / 16, gap = 8;
-    if ((t.log_n() - 4) % 2 == 1) {
-      for (std::size_t i = 0; i < m; ++i) {
-        const Twiddle tw = broadcast(w[m + i], wq[m + i]);
-        std::uint64_t* p = a + 2 * i * gap;
-        for (std::size_t j = 0; j < gap; j += 8) {
-          V x = L::load(p + j), y = L::load(p + gap + j);
-          gs(x, y, tw, c);
-          L::store(p + j, x);
-          L::store(p + gap + j, y);
-        }
+    for (std::size_t b = 0; b < n; b += block) {
+      std::size_t g = b / 16;
+      const std::size_t g_end = (b + block) / 16;
+      for (; g + 2 <= g_end; g += 2) inverse_first_three<2>(a, g, w, wq, n, c);
+      if (g < g_end) inverse_first_three<1>(a, g, w, wq, n, c);
+      std::size_t mb = n / 16, gb = 8;
+      if (odd_span8) {
+        inverse_span8(a, mb, b / 16, (b + block) / 16, w, wq, c);
+        mb /= 2;
+        gb *= 2;
       }
-      m /= 2;
-      gap *= 2;
+      for (; mb >= 4 && 4 * gb <= block; mb /= 4, gb *= 4)
+        inverse_radix4(a, mb, gb, b / (4 * gb), (b + block) / (4 * gb), w, wq, c);
+      m = mb;
+      gap = gb;
     }
-    // Radix-4: stage m (span gap, blocks 2i, 2i+1), then stage m/2 (span 2*gap, block i).
-    for (; m >= 4; m /= 4, gap *= 4) {
-      for (std::size_t i = 0; i < m / 2; ++i) {
-        const Twiddle t1 = broadcast(w[m + 2 * i], wq[m + 2 * i]);
-        const Twiddle t2 = broadcast(w[m + 2 * i + 1], wq[m + 2 * i + 1]);
-        const Twiddle t3 = broadcast(w[m / 2 + i], wq[m / 2 + i]);
-        std::uint64_t* p = a + 4 * i * gap;
-        for (std::size_t j = 0; j < gap; j += 8) {
-          V a0 = L::load(p + j), a1 = L::load(p + gap + j), a2 = L::load(p + 2 * gap + j),
-            a3 = L::load(p + 3 * gap + j);
-          gs(a0, a1, t1, c);
-          gs(a2, a3, t2, c);
-          gs(a0, a2, t3, c);
-          gs(a1, a3, t3, c);
-          L::store(p + j, a0);
-          L::store(p + gap + j, a1);
-          L::store(p + 2 * gap + j, a2);
-          L::store(p + 3 * gap + j, a3);
-        }
-      }
-    }
+    // Then breadth first for the stages whose units are larger than a cache block.
+    for (; m >= 4; m /= 4, gap *= 4) inverse_radix4(a, m, gap, 0, m / 2, w, wq, c);
 
     // Last stage (span n/2, twiddle w[1]) fused with the factor 1/n: x' = (x + y)/n, y' = (x - y) * w[1]/n.
     const ShoupMultiplier& inv_n = t.inv_n();
@@ -210,10 +311,10 @@ struct VectorNtt {
     const std::size_t half = n / 2;
     for (std::size_t j = 0; j < half; j += 8) {
       const V x = L::load(a + j), y = L::load(a + half + j);
-      const V sum = M::mul_lazy(L::add(x, y), t_sum, c.q);
-      const V diff = M::mul_lazy(L::sub(L::add(x, c.rq), y), t_diff, c.q);
-      L::store(a + j, reduce_from_r(sum, c));
-      L::store(a + half + j, reduce_from_r(diff, c));
+      V in[2] = {L::add(x, y), L::sub(L::add(x, c.rq), y)}, out[2];
+      M::template mul_lazy<2>(in, {&t_sum, &t_diff}, c.mul, out);
+      L::store(a + j, reduce_from_r(out[0], c));
+      L::store(a + half + j, reduce_from_r(out[1], c));
     }
   }
 };

@@ -64,9 +64,10 @@ struct VectorPolyArith {
                          const Modulus& q) {
     const ShoupMultiplier w(s, q);
     const auto t = Shoup64<L>::make(L::set1(w.operand), L::set1(w.quotient));
+    const auto mc = Shoup64<L>::constants(q.value());
     const V vq = L::set1(q.value()), two_q = L::set1(2 * q.value());
     for_each(a, nullptr, nullptr, out, n, [&](V x, V, V) {
-      return L::reduce_below(L::reduce_below(Shoup64<L>::mul_lazy(x, t, vq), two_q), vq);
+      return L::reduce_below(L::reduce_below(Shoup64<L>::mul_lazy(x, t, mc), two_q), vq);
     });
   }
 
@@ -74,10 +75,11 @@ struct VectorPolyArith {
                              std::size_t n, const Modulus& q) {
     const ShoupMultiplier w(s, q);
     const auto t = Shoup64<L>::make(L::set1(w.operand), L::set1(w.quotient));
+    const auto mc = Shoup64<L>::constants(q.value());
     const V vq = L::set1(q.value()), two_q = L::set1(2 * q.value());
     for_each(a, b, nullptr, out, n, [&](V x, V y, V) {
       const V diff = L::sub(L::add(x, vq), y);  // (0, 2q)
-      return L::reduce_below(L::reduce_below(Shoup64<L>::mul_lazy(diff, t, vq), two_q), vq);
+      return L::reduce_below(L::reduce_below(Shoup64<L>::mul_lazy(diff, t, mc), two_q), vq);
     });
   }
 
@@ -89,10 +91,11 @@ struct VectorPolyArith {
   // The estimate never exceeds floor(x / q) and is at most 4 below it (Barrett's own error is < 2.125 for
   // k <= 60), so x - estimate*q, computed mod 2^64, is in [0, 5q) and three corrections finish.
   struct Barrett {
-    V q, two_q, four_q, mu, mu_high, low_mask;
+    V q, q_high, two_q, four_q, mu, mu_high, low_mask;
     int shift_low, shift_high;  // k - 1 and 65 - k
     explicit Barrett(const Modulus& m)
         : q(L::set1(m.value())),
+          q_high(L::set1(m.value() >> 32)),
           two_q(L::set1(2 * m.value())),
           four_q(L::set1(4 * m.value())),
           low_mask(L::set1(0xffffffffu)),
@@ -121,7 +124,7 @@ struct VectorPolyArith {
   static V barrett_reduce(V lo, V hi, const Barrett& c) {
     const V x1 = L::bit_or(L::shift_left(hi, c.shift_high), L::shift_right(lo, c.shift_low));
     const V estimate = mul_high_estimate<L>(x1, c.mu, c.mu_high);
-    V r = L::sub(lo, L::mul_lo64(estimate, c.q));  // [0, 5q)
+    V r = L::sub(lo, mul_low<L>(estimate, L::template shift_right<32>(estimate), c.q, c.q_high));  // [0, 5q)
     r = L::reduce_below(r, c.four_q);
     r = L::reduce_below(r, c.two_q);
     return L::reduce_below(r, c.q);

@@ -2,8 +2,9 @@
 // "Faster arithmetic for number-theoretic transforms", J. Symb. Comp. 2014), lane-wise over a lane backend
 // L (simd_lanes_avx512.h or simd_lanes_emulated.h). Two variants, same contract:
 //
-//   Twiddle make(w, wq)     w < q and its 64-bit Shoup quotient wq = floor(w * 2^64 / q), lane-wise
-//   V mul_lazy(x, tw, q)    a representative of x * w mod q in [0, kBound * q)
+//   Constants constants(q)           the modulus in the form the multiplier wants
+//   Twiddle make(w, wq)              w < q and its 64-bit Shoup quotient wq = floor(w * 2^64 / q), lane-wise
+//   V mul_lazy(x, tw, constants)     a representative of x * w mod q in [0, kBound * q)
 //
 // Shoup64 works for every modulus < 2^60 and any x < 2^64 (kBound = 4); ShoupIfma52 needs q < 2^50 and
 // x < 2^52 (kBound = 2).
@@ -26,25 +27,65 @@ typename L::V mul_high_estimate(typename L::V x, typename L::V y, typename L::V 
                 L::add(L::template shift_right<32>(high_low), L::template shift_right<32>(low_high)));
 }
 
-/// For AVX-512F without IFMA: the high 64 bits of x * wq by mul_high_estimate(), low by at most 2, so with the
-/// usual error of Shoup's quotient the remainder x*w - estimate*q lies in [0, 4q) instead of [0, 2q).
+/// The low 64 bits of x * y from 32x32->64-bit multiplies (x_high = x >> 32, y_high = y >> 32). On Intel
+/// cores vpmullq is three uops on one port; these three vpmuludq and three simple operations are cheaper.
+template <class L>
+typename L::V mul_low(typename L::V x, typename L::V x_high, typename L::V y, typename L::V y_high) {
+  const auto cross = L::add(L::mul_u32(x_high, y), L::mul_u32(x, y_high));
+  return L::add(L::mul_u32(x, y), L::template shift_left<32>(cross));
+}
+
+// Both multipliers take K independent products at once (x[k] by twiddle t[k]) and interleave them step by
+// step: one product is a long dependency chain, and the out-of-order window alone does not overlap enough
+// of them to keep the multipliers busy.
+
+/// For AVX-512F without IFMA: the high 64 bits of x * wq by mul_high_estimate(), low by at most 2, so with
+/// the usual error of Shoup's quotient the remainder x*w - estimate*q lies in [0, 4q) instead of [0, 2q).
 /// It is returned as is: the NTT keeps its lazy values below 8q < 2^63 instead (see ntt_vector.h), which
-/// costs no more corrections than bringing this one back to [0, 2q) would. That is 3 vpmuludq, 2 vpmullq
-/// (for the low words of x*w and estimate*q, exact mod 2^64, whose difference is < 2^62) and 5 cheap
-/// operations.
+/// costs no more corrections than bringing this one back to [0, 2q) would. The low words of x*w and
+/// estimate*q are exact mod 2^64 and their difference is < 2^62, so it is the remainder.
 template <class L>
 struct Shoup64 {
   using V = typename L::V;
   static constexpr std::uint64_t kBound = 4;
   struct Twiddle {
-    V operand;         // w
-    V quotient;        // wq; vpmuludq reads its low 32 bits
-    V quotient_high;   // wq >> 32
+    V operand, operand_high;    // w, w >> 32
+    V quotient, quotient_high;  // wq (vpmuludq reads its low 32 bits), wq >> 32
   };
-  static Twiddle make(V w, V wq) { return {w, wq, L::template shift_right<32>(wq)}; }
-  static V mul_lazy(V x, const Twiddle& t, V q) {
-    const V estimate = mul_high_estimate<L>(x, t.quotient, t.quotient_high);
-    return L::sub(L::mul_lo64(x, t.operand), L::mul_lo64(estimate, q));
+  struct Constants {
+    V q, q_high;
+  };
+  static Constants constants(std::uint64_t q) { return {L::set1(q), L::set1(q >> 32)}; }
+  static Twiddle make(V w, V wq) {
+    return {w, L::template shift_right<32>(w), wq, L::template shift_right<32>(wq)};
+  }
+  template <int K>
+  static void mul_lazy(const V (&x)[K], const Twiddle* const (&t)[K], const Constants& c, V (&r)[K]) {
+    V x_high[K], estimate[K], estimate_high[K], low[K], cross[K];
+    for (int k = 0; k < K; ++k) x_high[k] = L::template shift_right<32>(x[k]);
+    for (int k = 0; k < K; ++k) {
+      const V high_low = L::mul_u32(x_high[k], t[k]->quotient);
+      const V low_high = L::mul_u32(x[k], t[k]->quotient_high);
+      estimate[k] = L::add(L::template shift_right<32>(high_low), L::template shift_right<32>(low_high));
+    }
+    for (int k = 0; k < K; ++k) estimate[k] = L::add(estimate[k], L::mul_u32(x_high[k], t[k]->quotient_high));
+    // x*w - estimate*q mod 2^64, from its 32-bit pieces: the low x low products, plus the cross products
+    // shifted by 32 (their own high halves fall off the top).
+    for (int k = 0; k < K; ++k) {
+      low[k] = L::mul_u32(x[k], t[k]->operand);
+      cross[k] = L::add(L::mul_u32(x_high[k], t[k]->operand), L::mul_u32(x[k], t[k]->operand_high));
+    }
+    for (int k = 0; k < K; ++k) estimate_high[k] = L::template shift_right<32>(estimate[k]);
+    for (int k = 0; k < K; ++k) {
+      low[k] = L::sub(low[k], L::mul_u32(estimate[k], c.q));
+      cross[k] = L::sub(cross[k], L::add(L::mul_u32(estimate_high[k], c.q), L::mul_u32(estimate[k], c.q_high)));
+    }
+    for (int k = 0; k < K; ++k) r[k] = L::add(low[k], L::template shift_left<32>(cross[k]));
+  }
+  static V mul_lazy(V x, const Twiddle& t, const Constants& c) {
+    V r[1];
+    mul_lazy<1>({x}, {&t}, c, r);
+    return r[0];
   }
 };
 
@@ -63,12 +104,23 @@ struct ShoupIfma52 {
     V operand;
     V quotient52;
   };
+  struct Constants {
+    V q, mask52, zero;
+  };
+  static Constants constants(std::uint64_t q) { return {L::set1(q), L::set1(kMask52), L::zero()}; }
   static Twiddle make(V w, V wq) { return {w, L::template shift_right<12>(wq)}; }
-  static V mul_lazy(V x, const Twiddle& t, V q) {
-    const V zero = L::zero();
-    const V estimate = L::madd52hi(zero, x, t.quotient52);
-    const V r = L::sub(L::madd52lo(zero, x, t.operand), L::madd52lo(zero, estimate, q));
-    return L::bit_and(r, L::set1(kMask52));
+  template <int K>
+  static void mul_lazy(const V (&x)[K], const Twiddle* const (&t)[K], const Constants& c, V (&r)[K]) {
+    V estimate[K];
+    for (int k = 0; k < K; ++k) estimate[k] = L::madd52hi(c.zero, x[k], t[k]->quotient52);
+    for (int k = 0; k < K; ++k)
+      r[k] = L::bit_and(L::sub(L::madd52lo(c.zero, x[k], t[k]->operand), L::madd52lo(c.zero, estimate[k], c.q)),
+                        c.mask52);
+  }
+  static V mul_lazy(V x, const Twiddle& t, const Constants& c) {
+    V r[1];
+    mul_lazy<1>({x}, {&t}, c, r);
+    return r[0];
   }
 };
 
