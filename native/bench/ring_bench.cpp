@@ -79,6 +79,7 @@ int main(int argc, char** argv) {
     const Modulus q = generate_ntt_primes(bits, 1, n)[0];
     const NttTables tables(n, q);
     U64Vector a(n), b(n), c(n), work(n);
+    std::vector<u128> acc(n);
     for (std::size_t i = 0; i < n; ++i) {
       a[i] = rng() % q.value();
       b[i] = rng() % q.value();
@@ -99,6 +100,8 @@ int main(int argc, char** argv) {
         {"mul_scalar", [&] { mul_scalar_mod(a.data(), s, c.data(), n, q); }},
         {"add_scalar", [&] { add_scalar_mod(a.data(), s, c.data(), n, q); }},
         {"sub_mul_scalar", [&] { sub_mul_scalar_mod(a.data(), b.data(), s, c.data(), n, q); }},
+        {"mul_accumulate_u128", [&] { mul_accumulate_u128(a.data(), b.data(), acc.data(), n); }},
+        {"reduce_u128", [&] { reduce_u128(acc.data(), c.data(), n, q); }},
     };
     for (const Op& op : ops) {
       if (std::string(op.name).rfind(only, 0) != 0) continue;

@@ -198,3 +198,48 @@ TEST(poly_arith_simd_edge_moduli) {
   }
   set_simd_level(saved);
 }
+
+// The 128-bit accumulation of key switching: accumulate, then reduce, at every level; also reduction of
+// arbitrary 128-bit values (including all-ones) and accumulators that wrap past 2^128 in the same way.
+TEST(u128_accumulate_and_reduce_simd_levels_match_portable) {
+  std::mt19937_64 rng(11);
+  const SimdLevel saved = active_simd_level();
+  for (int bits : {30, 50, 60}) {
+    const Modulus q = generate_ntt_primes(bits, 1, 1024)[0];
+    const std::uint64_t qv = q.value();
+    for (std::size_t n : {1u, 5u, 8u, 13u, 64u, 1031u}) {
+      std::vector<u128> start(n);
+      for (auto& v : start) v = (static_cast<u128>(rng()) << 64) | rng();
+      start[0] = ~static_cast<u128>(0);
+      std::vector<Limb> as, bs;
+      for (int k = 0; k < 5; ++k) {
+        as.push_back(test_input(n, qv, rng));
+        bs.push_back(test_input(n, qv, rng));
+      }
+      as[0][0] = ~std::uint64_t{0};  // any 64-bit operands are allowed
+      bs[0][0] = ~std::uint64_t{0};
+      std::vector<u128> ref_acc;
+      Limb ref_out(n), ref_direct(n);
+      for (int level = 0; level <= static_cast<int>(detected_simd_level()); ++level) {
+        set_simd_level(static_cast<SimdLevel>(level));
+        std::vector<u128> acc = start;
+        for (int k = 0; k < 5; ++k) mul_accumulate_u128(as[k].data(), bs[k].data(), acc.data(), n);
+        Limb out(n), direct(n);
+        reduce_u128(acc.data(), out.data(), n, q);
+        reduce_u128(start.data(), direct.data(), n, q);
+        if (level == 0) {
+          ref_acc = acc;
+          ref_out = out;
+          ref_direct = direct;
+          for (std::size_t i = 0; i < n; ++i) CHECK_EQ(direct[i], static_cast<std::uint64_t>(start[i] % qv));
+          continue;
+        }
+        const std::string at = to_string(static_cast<SimdLevel>(level)) + " n=" + std::to_string(n);
+        if (acc != ref_acc) throw hnn_test::Failure{"mul_accumulate_u128 differs at " + at};
+        if (out != ref_out) throw hnn_test::Failure{"reduce_u128 (accumulated) differs at " + at};
+        if (direct != ref_direct) throw hnn_test::Failure{"reduce_u128 (random) differs at " + at};
+      }
+    }
+  }
+  set_simd_level(saved);
+}

@@ -84,11 +84,16 @@ void sub_mul_scalar_mod(const std::uint64_t* a, const std::uint64_t* b, std::uin
   for (std::size_t i = 0; i < n; ++i) out[i] = mul_shoup(a[i] + qv - b[i], w, qv);
 }
 
+// The vector bodies see the accumulators as (low, high) word pairs: the layout of unsigned __int128 on x86-64.
+static_assert(sizeof(u128) == 2 * sizeof(std::uint64_t), "u128 is two words");
+
 void mul_accumulate_u128(const std::uint64_t* a, const std::uint64_t* b, u128* acc, std::size_t n) {
+  HNN_TRY_AVX512(poly_kernels::mul_accumulate_u128_avx512(a, b, reinterpret_cast<std::uint64_t*>(acc), n));
   for (std::size_t i = 0; i < n; ++i) acc[i] += static_cast<u128>(a[i]) * b[i];
 }
 
 void reduce_u128(const u128* acc, std::uint64_t* out, std::size_t n, const Modulus& q) {
+  HNN_TRY_AVX512(poly_kernels::reduce_u128_avx512(reinterpret_cast<const std::uint64_t*>(acc), out, n, q));
   for (std::size_t i = 0; i < n; ++i) out[i] = q.reduce128(acc[i]);
 }
 

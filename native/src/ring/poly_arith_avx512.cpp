@@ -40,4 +40,12 @@ void sub_mul_scalar_avx512(const std::uint64_t* a, const std::uint64_t* b, std::
   Kernels::sub_mul_scalar(a, b, s, out, n, q);
 }
 
+void mul_accumulate_u128_avx512(const std::uint64_t* a, const std::uint64_t* b, std::uint64_t* acc_words,
+                                std::size_t n) {
+  Kernels::mul_accumulate_u128(a, b, acc_words, n);
+}
+void reduce_u128_avx512(const std::uint64_t* acc_words, std::uint64_t* out, std::size_t n, const Modulus& q) {
+  Kernels::reduce_u128(acc_words, out, n, q);
+}
+
 }  // namespace hnn::poly_kernels

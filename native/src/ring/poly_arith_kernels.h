@@ -20,6 +20,10 @@ void mul_scalar_avx512(const std::uint64_t* a, std::uint64_t s, std::uint64_t* o
 void add_scalar_avx512(const std::uint64_t* a, std::uint64_t s, std::uint64_t* out, std::size_t n, const Modulus& q);
 void sub_mul_scalar_avx512(const std::uint64_t* a, const std::uint64_t* b, std::uint64_t s, std::uint64_t* out,
                            std::size_t n, const Modulus& q);
+/// acc_words: the accumulators of poly_arith.h's mul_accumulate_u128 / reduce_u128 as (low, high) word pairs.
+void mul_accumulate_u128_avx512(const std::uint64_t* a, const std::uint64_t* b, std::uint64_t* acc_words,
+                                std::size_t n);
+void reduce_u128_avx512(const std::uint64_t* acc_words, std::uint64_t* out, std::size_t n, const Modulus& q);
 #endif
 
 }  // namespace hnn::poly_kernels

@@ -151,6 +151,67 @@ struct VectorPolyArith {
       return barrett_reduce(lo, hi, c);
     });
   }
+
+  // Sums of products in 128-bit accumulators (poly_arith.h): acc is an array of unsigned __int128, i.e.
+  // (low word, high word) pairs on x86-64; eight of them are two registers, split into a register of low
+  // words and one of high words by deinterleaving, and joined back after the addition.
+  static void mul_accumulate_u128(const std::uint64_t* a, const std::uint64_t* b, std::uint64_t* acc_words,
+                                  std::size_t n) {
+    const V low_mask = L::set1(0xffffffffu);
+    const auto step = [&](V x, V y, V acc0, V acc1, V& out0, V& out1) {
+      V lo, hi;
+      mul_wide(x, y, low_mask, lo, hi);
+      const V acc_lo = L::deinterleave_even(acc0, acc1), acc_hi = L::deinterleave_odd(acc0, acc1);
+      const V sum_lo = L::add(acc_lo, lo);
+      const V sum_hi = L::add(L::add(acc_hi, hi), L::carry(sum_lo, lo));
+      out0 = L::interleave_low(sum_lo, sum_hi);
+      out1 = L::interleave_high(sum_lo, sum_hi);
+    };
+    std::size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+      V out0, out1;
+      step(L::load(a + i), L::load(b + i), L::load(acc_words + 2 * i), L::load(acc_words + 2 * i + 8), out0, out1);
+      L::store(acc_words + 2 * i, out0);
+      L::store(acc_words + 2 * i + 8, out1);
+    }
+    if (i < n) {
+      const int rest = static_cast<int>(n - i), words = 2 * rest;
+      const V acc0 = L::load_partial(acc_words + 2 * i, words < 8 ? words : 8);
+      const V acc1 = words > 8 ? L::load_partial(acc_words + 2 * i + 8, words - 8) : L::zero();
+      V out0, out1;
+      step(L::load_partial(a + i, rest), L::load_partial(b + i, rest), acc0, acc1, out0, out1);
+      L::store_partial(acc_words + 2 * i, out0, words < 8 ? words : 8);
+      if (words > 8) L::store_partial(acc_words + 2 * i + 8, out1, words - 8);
+    }
+  }
+
+  // x = hi * 2^64 + lo (any 128-bit value) mod q as hi * (2^64 mod q) + lo * 1, two Shoup products by
+  // constants (each valid for any 64-bit input, each in [0, 4q)), then three corrections from [0, 8q).
+  static void reduce_u128(const std::uint64_t* acc_words, std::uint64_t* out, std::size_t n, const Modulus& q) {
+    const std::uint64_t two64_mod_q = static_cast<std::uint64_t>((static_cast<u128>(1) << 64) % q.value());
+    const ShoupMultiplier r64(two64_mod_q, q), one(1 % q.value(), q);
+    using S = Shoup64<L>;
+    const auto t_r64 = S::make(L::set1(r64.operand), L::set1(r64.quotient));
+    const auto t_one = S::make(L::set1(one.operand), L::set1(one.quotient));
+    const auto mc = S::constants(q.value());
+    const V vq = L::set1(q.value()), two_q = L::set1(2 * q.value()), four_q = L::set1(4 * q.value());
+    const auto step = [&](V acc0, V acc1) {
+      V in[2] = {L::deinterleave_odd(acc0, acc1), L::deinterleave_even(acc0, acc1)}, r[2];
+      S::template mul_lazy<2>(in, {&t_r64, &t_one}, mc, r);
+      V sum = L::add(r[0], r[1]);  // [0, 8q)
+      sum = L::reduce_below(sum, four_q);
+      sum = L::reduce_below(sum, two_q);
+      return L::reduce_below(sum, vq);
+    };
+    std::size_t i = 0;
+    for (; i + 8 <= n; i += 8) L::store(out + i, step(L::load(acc_words + 2 * i), L::load(acc_words + 2 * i + 8)));
+    if (i < n) {
+      const int rest = static_cast<int>(n - i), words = 2 * rest;
+      const V acc0 = L::load_partial(acc_words + 2 * i, words < 8 ? words : 8);
+      const V acc1 = words > 8 ? L::load_partial(acc_words + 2 * i + 8, words - 8) : L::zero();
+      L::store_partial(out + i, step(acc0, acc1), rest);
+    }
+  }
 };
 
 }  // namespace
