@@ -12,6 +12,7 @@
 #include "hnn/ring/primes.h"
 #include "hnn/ring/simd.h"
 #include "ntt_kernels.h"
+#include "poly_arith_kernels.h"
 #include "test_framework.h"
 
 using namespace hnn;
@@ -241,5 +242,51 @@ TEST(u128_accumulate_and_reduce_simd_levels_match_portable) {
       }
     }
   }
+  set_simd_level(saved);
+}
+
+// The IFMA52 element-wise products through emulated lanes (on every CPU), against portable, for moduli up to
+// 50 bits including the edges of the radix-2^52 Barrett reduction's range.
+TEST(poly_arith_ifma_emulated_matches_portable) {
+  std::mt19937_64 rng(12);
+  const SimdLevel saved = active_simd_level();
+  set_simd_level(SimdLevel::kPortable);
+  std::vector<std::uint64_t> moduli = {3, 5, 7};
+  for (int k : {3, 8, 17, 31, 32, 33, 40, 45, 49, 50}) {
+    moduli.push_back((1ULL << (k - 1)) + 1);
+    moduli.push_back((1ULL << k) - 1);
+    moduli.push_back(((1ULL << (k - 1)) + (rng() >> (65 - k))) | 1);
+  }
+  for (int bits : {30, 40, 49, 50}) moduli.push_back(generate_ntt_primes(bits, 1, 1024)[0].value());
+  for (std::size_t n : {1u, 7u, 8u, 9u, 4099u}) {
+    for (std::uint64_t qv : moduli) {
+      const Modulus q(qv);
+      CHECK(poly_kernels::ifma_applies(q));
+      Limb a(n), b(n), acc(n);
+      for (std::size_t i = 0; i < n; ++i) {
+        const int kind = static_cast<int>(rng() % 4);
+        a[i] = kind == 0 ? qv - 1 : rng() % qv;
+        b[i] = kind == 1 || kind == 0 ? qv - 1 : rng() % qv;
+        acc[i] = kind == 2 || kind == 0 ? qv - 1 : rng() % qv;
+      }
+      for (std::uint64_t s : {std::uint64_t{0}, std::uint64_t{1}, qv - 1, rng() % qv}) {
+        Limb ref(n), got(n);
+        mul_scalar_mod(a.data(), s, ref.data(), n, q);
+        poly_kernels::mul_scalar_ifma_emulated(a.data(), s, got.data(), n, q);
+        if (got != ref) throw hnn_test::Failure{"mul_scalar (ifma-emulated) differs, q=" + std::to_string(qv)};
+        sub_mul_scalar_mod(a.data(), b.data(), s, ref.data(), n, q);
+        poly_kernels::sub_mul_scalar_ifma_emulated(a.data(), b.data(), s, got.data(), n, q);
+        if (got != ref) throw hnn_test::Failure{"sub_mul_scalar (ifma-emulated) differs, q=" + std::to_string(qv)};
+      }
+      Limb ref(n), got(n), ref_add = acc, got_add = acc;
+      mul_mod(a.data(), b.data(), ref.data(), n, q);
+      poly_kernels::mul_ifma_emulated(a.data(), b.data(), got.data(), n, q);
+      if (got != ref) throw hnn_test::Failure{"mul (ifma-emulated) differs, q=" + std::to_string(qv)};
+      mul_add_mod(a.data(), b.data(), ref_add.data(), n, q);
+      poly_kernels::mul_add_ifma_emulated(a.data(), b.data(), got_add.data(), n, q);
+      if (got_add != ref_add) throw hnn_test::Failure{"mul_add (ifma-emulated) differs, q=" + std::to_string(qv)};
+    }
+  }
+  CHECK(!poly_kernels::ifma_applies(generate_ntt_primes(51, 1, 1024)[0]));
   set_simd_level(saved);
 }

@@ -6,8 +6,9 @@
 namespace hnn {
 namespace {
 
-// Each public kernel tries the vector body first (poly_arith_avx512.cpp); the loops below are the portable
-// bodies, and the reference the vector ones are tested against.
+// Each public kernel tries the vector bodies first (poly_arith_ifma.cpp for products modulo primes of at most
+// 50 bits, then poly_arith_avx512.cpp); the loops below are the portable bodies, and the reference the vector
+// ones are tested against.
 #if defined(HNN_HAVE_AVX512_KERNELS)
 bool use_avx512() { return active_simd_level() >= SimdLevel::kAvx512; }
 #define HNN_TRY_AVX512(call)        \
@@ -17,6 +18,18 @@ bool use_avx512() { return active_simd_level() >= SimdLevel::kAvx512; }
 #else
 #define HNN_TRY_AVX512(call) \
   do {                       \
+  } while (0)
+#endif
+
+// Products modulo primes of at most 50 bits go to the IFMA52 kernels where the CPU has them.
+#if defined(HNN_HAVE_IFMA_KERNELS)
+#define HNN_TRY_IFMA(q, call)                                                                          \
+  do {                                                                                                 \
+    if (active_simd_level() >= SimdLevel::kAvx512Ifma && poly_kernels::ifma_applies(q)) return call; \
+  } while (0)
+#else
+#define HNN_TRY_IFMA(q, call) \
+  do {                        \
   } while (0)
 #endif
 
@@ -50,17 +63,20 @@ void negate_mod(const std::uint64_t* a, std::uint64_t* out, std::size_t n, const
 }
 
 void mul_mod(const std::uint64_t* a, const std::uint64_t* b, std::uint64_t* out, std::size_t n, const Modulus& q) {
+  HNN_TRY_IFMA(q, poly_kernels::mul_ifma(a, b, out, n, q));
   if (!modulus_is_power_of_two(q)) HNN_TRY_AVX512(poly_kernels::mul_avx512(a, b, out, n, q));
   for (std::size_t i = 0; i < n; ++i) out[i] = q.reduce128(static_cast<u128>(a[i]) * b[i]);
 }
 
 void mul_add_mod(const std::uint64_t* a, const std::uint64_t* b, std::uint64_t* out, std::size_t n,
                  const Modulus& q) {
+  HNN_TRY_IFMA(q, poly_kernels::mul_add_ifma(a, b, out, n, q));
   if (!modulus_is_power_of_two(q)) HNN_TRY_AVX512(poly_kernels::mul_add_avx512(a, b, out, n, q));
   for (std::size_t i = 0; i < n; ++i) out[i] = q.reduce128(static_cast<u128>(a[i]) * b[i] + out[i]);
 }
 
 void mul_scalar_mod(const std::uint64_t* a, std::uint64_t s, std::uint64_t* out, std::size_t n, const Modulus& q) {
+  HNN_TRY_IFMA(q, poly_kernels::mul_scalar_ifma(a, s, out, n, q));
   HNN_TRY_AVX512(poly_kernels::mul_scalar_avx512(a, s, out, n, q));
   const ShoupMultiplier w(s, q);
   const std::uint64_t qv = q.value();
@@ -78,6 +94,7 @@ void add_scalar_mod(const std::uint64_t* a, std::uint64_t s, std::uint64_t* out,
 
 void sub_mul_scalar_mod(const std::uint64_t* a, const std::uint64_t* b, std::uint64_t s, std::uint64_t* out,
                         std::size_t n, const Modulus& q) {
+  HNN_TRY_IFMA(q, poly_kernels::sub_mul_scalar_ifma(a, b, s, out, n, q));
   HNN_TRY_AVX512(poly_kernels::sub_mul_scalar_avx512(a, b, s, out, n, q));
   const ShoupMultiplier w(s, q);
   const std::uint64_t qv = q.value();

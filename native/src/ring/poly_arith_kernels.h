@@ -26,4 +26,24 @@ void mul_accumulate_u128_avx512(const std::uint64_t* a, const std::uint64_t* b, 
 void reduce_u128_avx512(const std::uint64_t* acc_words, std::uint64_t* out, std::size_t n, const Modulus& q);
 #endif
 
+// The products with IFMA52 for moduli of at most 50 bits (and not a power of two): ifma_applies(q).
+bool ifma_applies(const Modulus& q);
+#if defined(HNN_HAVE_IFMA_KERNELS)
+void mul_ifma(const std::uint64_t* a, const std::uint64_t* b, std::uint64_t* out, std::size_t n, const Modulus& q);
+void mul_add_ifma(const std::uint64_t* a, const std::uint64_t* b, std::uint64_t* out, std::size_t n,
+                  const Modulus& q);
+void mul_scalar_ifma(const std::uint64_t* a, std::uint64_t s, std::uint64_t* out, std::size_t n, const Modulus& q);
+void sub_mul_scalar_ifma(const std::uint64_t* a, const std::uint64_t* b, std::uint64_t s, std::uint64_t* out,
+                         std::size_t n, const Modulus& q);
+#endif
+// The same IFMA kernels on emulated lanes (any CPU; for tests). Require ifma_applies(q).
+void mul_ifma_emulated(const std::uint64_t* a, const std::uint64_t* b, std::uint64_t* out, std::size_t n,
+                       const Modulus& q);
+void mul_add_ifma_emulated(const std::uint64_t* a, const std::uint64_t* b, std::uint64_t* out, std::size_t n,
+                           const Modulus& q);
+void mul_scalar_ifma_emulated(const std::uint64_t* a, std::uint64_t s, std::uint64_t* out, std::size_t n,
+                              const Modulus& q);
+void sub_mul_scalar_ifma_emulated(const std::uint64_t* a, const std::uint64_t* b, std::uint64_t s,
+                                  std::uint64_t* out, std::size_t n, const Modulus& q);
+
 }  // namespace hnn::poly_kernels

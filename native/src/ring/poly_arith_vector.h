@@ -214,5 +214,84 @@ struct VectorPolyArith {
   }
 };
 
+/// The products of the element-wise kernels with IFMA52, for moduli below 2^50 (ifma_applies()); the other
+/// kernels are VectorPolyArith's. L must provide madd52lo / madd52hi (real or emulated lanes).
+template <class L>
+struct IfmaPolyArith : VectorPolyArith<L> {
+  using Base = VectorPolyArith<L>;
+  using V = typename L::V;
+  static constexpr std::uint64_t kMask52 = (std::uint64_t{1} << 52) - 1;
+
+  static bool ifma_applies(const Modulus& q) {
+    return q.bit_count() <= 50 && (q.value() & (q.value() - 1)) != 0;
+  }
+
+  // Barrett reduction in radix 2^52 (compare VectorPolyArith::Barrett): with k = bit count of q <= 50 and
+  // x = a*b (+ c) < 2^(2k) given as lo (x mod 2^52, possibly plus a carry bit) and hi (x div 2^52),
+  //   x1 = floor(x / 2^(k-1)) < 2^(k+1),  mu = floor(2^(k+51) / q) < 2^52,  estimate = floor(x1 * mu / 2^52)
+  // by one vpmadd52huq. The estimate is at most 2 below floor(x / q) (Barrett's error is < 1.5 + 1 here),
+  // so x - estimate*q < 3q < 2^52, and it is the difference of the low 52-bit words modulo 2^52.
+  struct Barrett52 {
+    V q, two_q, mu, mask52, zero;
+    int shift_low, shift_high;  // k - 1 and 53 - k
+    explicit Barrett52(const Modulus& m)
+        : q(L::set1(m.value())),
+          two_q(L::set1(2 * m.value())),
+          mu(L::set1(static_cast<std::uint64_t>((static_cast<u128>(1) << (m.bit_count() + 51)) / m.value()))),
+          mask52(L::set1(kMask52)),
+          zero(L::zero()),
+          shift_low(m.bit_count() - 1),
+          shift_high(53 - m.bit_count()) {}
+  };
+
+  static V reduce(V lo, V hi, const Barrett52& c) {
+    const V x1 = L::add(L::shift_left(hi, c.shift_high), L::shift_right(lo, c.shift_low));
+    const V estimate = L::madd52hi(c.zero, x1, c.mu);
+    V r = L::bit_and(L::sub(lo, L::madd52lo(c.zero, estimate, c.q)), c.mask52);  // [0, 3q)
+    r = L::reduce_below(r, c.two_q);
+    return L::reduce_below(r, c.q);
+  }
+
+  static void mul(const std::uint64_t* a, const std::uint64_t* b, std::uint64_t* out, std::size_t n,
+                  const Modulus& q) {
+    const Barrett52 c(q);
+    Base::for_each(a, b, nullptr, out, n, [&](V x, V y, V) {
+      return reduce(L::madd52lo(c.zero, x, y), L::madd52hi(c.zero, x, y), c);
+    });
+  }
+
+  static void mul_add(const std::uint64_t* a, const std::uint64_t* b, std::uint64_t* out, std::size_t n,
+                      const Modulus& q) {
+    const Barrett52 c(q);
+    // lo = (a*b mod 2^52) + acc < 2^53: its bit 52 is a carry that x1's addition (not an or) absorbs.
+    Base::for_each(a, b, out, out, n, [&](V x, V y, V acc) {
+      return reduce(L::madd52lo(acc, x, y), L::madd52hi(c.zero, x, y), c);
+    });
+  }
+
+  // Shoup products by a scalar in radix 2^52 (shoup_vector.h), in [0, 2q), then one correction.
+  static void mul_scalar(const std::uint64_t* a, std::uint64_t s, std::uint64_t* out, std::size_t n,
+                         const Modulus& q) {
+    const ShoupMultiplier w(s, q);
+    using S = ShoupIfma52<L>;
+    const auto t = S::make(L::set1(w.operand), L::set1(w.quotient));
+    const auto mc = S::constants(q.value());
+    const V vq = L::set1(q.value());
+    Base::for_each(a, nullptr, nullptr, out, n, [&](V x, V, V) { return L::reduce_below(S::mul_lazy(x, t, mc), vq); });
+  }
+
+  static void sub_mul_scalar(const std::uint64_t* a, const std::uint64_t* b, std::uint64_t s, std::uint64_t* out,
+                             std::size_t n, const Modulus& q) {
+    const ShoupMultiplier w(s, q);
+    using S = ShoupIfma52<L>;
+    const auto t = S::make(L::set1(w.operand), L::set1(w.quotient));
+    const auto mc = S::constants(q.value());
+    const V vq = L::set1(q.value());
+    Base::for_each(a, b, nullptr, out, n, [&](V x, V y, V) {
+      return L::reduce_below(S::mul_lazy(L::sub(L::add(x, vq), y), t, mc), vq);  // input in (0, 2q)
+    });
+  }
+};
+
 }  // namespace
 }  // namespace hnn::simd
