@@ -63,23 +63,23 @@ struct VectorPolyArith {
   static void mul_scalar(const std::uint64_t* a, std::uint64_t s, std::uint64_t* out, std::size_t n,
                          const Modulus& q) {
     const ShoupMultiplier w(s, q);
-    const auto t = Shoup64<L>::make(L::set1(w.operand), L::set1(w.quotient));
-    const auto mc = Shoup64<L>::constants(q.value());
+    const auto t = Shoup64Composed<L>::make(L::set1(w.operand), L::set1(w.quotient));
+    const auto mc = Shoup64Composed<L>::constants(q.value());
     const V vq = L::set1(q.value()), two_q = L::set1(2 * q.value());
     for_each(a, nullptr, nullptr, out, n, [&](V x, V, V) {
-      return L::reduce_below(L::reduce_below(Shoup64<L>::mul_lazy(x, t, mc), two_q), vq);
+      return L::reduce_below(L::reduce_below(Shoup64Composed<L>::mul_lazy(x, t, mc), two_q), vq);
     });
   }
 
   static void sub_mul_scalar(const std::uint64_t* a, const std::uint64_t* b, std::uint64_t s, std::uint64_t* out,
                              std::size_t n, const Modulus& q) {
     const ShoupMultiplier w(s, q);
-    const auto t = Shoup64<L>::make(L::set1(w.operand), L::set1(w.quotient));
-    const auto mc = Shoup64<L>::constants(q.value());
+    const auto t = Shoup64Composed<L>::make(L::set1(w.operand), L::set1(w.quotient));
+    const auto mc = Shoup64Composed<L>::constants(q.value());
     const V vq = L::set1(q.value()), two_q = L::set1(2 * q.value());
     for_each(a, b, nullptr, out, n, [&](V x, V y, V) {
       const V diff = L::sub(L::add(x, vq), y);  // (0, 2q)
-      return L::reduce_below(L::reduce_below(Shoup64<L>::mul_lazy(diff, t, mc), two_q), vq);
+      return L::reduce_below(L::reduce_below(Shoup64Composed<L>::mul_lazy(diff, t, mc), two_q), vq);
     });
   }
 
@@ -190,7 +190,7 @@ struct VectorPolyArith {
   static void reduce_u128(const std::uint64_t* acc_words, std::uint64_t* out, std::size_t n, const Modulus& q) {
     const std::uint64_t two64_mod_q = static_cast<std::uint64_t>((static_cast<u128>(1) << 64) % q.value());
     const ShoupMultiplier r64(two64_mod_q, q), one(1 % q.value(), q);
-    using S = Shoup64<L>;
+    using S = Shoup64Composed<L>;
     const auto t_r64 = S::make(L::set1(r64.operand), L::set1(r64.quotient));
     const auto t_one = S::make(L::set1(one.operand), L::set1(one.quotient));
     const auto mc = S::constants(q.value());

@@ -6,8 +6,8 @@
 //   Twiddle make(w, wq)              w < q and its 64-bit Shoup quotient wq = floor(w * 2^64 / q), lane-wise
 //   V mul_lazy(x, tw, constants)     a representative of x * w mod q in [0, kBound * q)
 //
-// Shoup64 works for every modulus < 2^60 and any x < 2^64 (kBound = 4); ShoupIfma52 needs q < 2^50 and
-// x < 2^52 (kBound = 2).
+// Shoup64Multiplier works for every modulus < 2^60 and any x < 2^64 (kBound = 4); ShoupIfma52 needs
+// q < 2^50 and x < 2^52 (kBound = 2).
 #pragma once
 #include <cstdint>
 
@@ -27,8 +27,8 @@ typename L::V mul_high_estimate(typename L::V x, typename L::V y, typename L::V 
                 L::add(L::template shift_right<32>(high_low), L::template shift_right<32>(low_high)));
 }
 
-/// The low 64 bits of x * y from 32x32->64-bit multiplies (x_high = x >> 32, y_high = y >> 32). On Intel
-/// cores vpmullq is three uops on one port; these three vpmuludq and three simple operations are cheaper.
+/// The low 64 bits of x * y from 32x32->64-bit multiplies (x_high = x >> 32, y_high = y >> 32): three
+/// vpmuludq and three simple operations, fewer uops than vpmullq on Intel cores (three on one port).
 template <class L>
 typename L::V mul_low(typename L::V x, typename L::V x_high, typename L::V y, typename L::V y_high) {
   const auto cross = L::add(L::mul_u32(x_high, y), L::mul_u32(x, y_high));
@@ -44,12 +44,17 @@ typename L::V mul_low(typename L::V x, typename L::V x_high, typename L::V y, ty
 /// It is returned as is: the NTT keeps its lazy values below 8q < 2^63 instead (see ntt_vector.h), which
 /// costs no more corrections than bringing this one back to [0, 2q) would. The low words of x*w and
 /// estimate*q are exact mod 2^64 and their difference is < 2^62, so it is the remainder.
-template <class L>
-struct Shoup64 {
+///
+/// Two forms of those low words: kComposed = false uses vpmullq (fewer instructions: measured as fast or
+/// faster in the NTT on Intel, where vpmullq is three uops, and much faster on AMD Zen 4, where it is one);
+/// kComposed = true builds them from vpmuludq (mul_low(); measured faster on Intel in the streaming
+/// element-wise kernels, which are bound by uop throughput rather than latency).
+template <class L, bool kComposed>
+struct Shoup64Multiplier {
   using V = typename L::V;
   static constexpr std::uint64_t kBound = 4;
   struct Twiddle {
-    V operand, operand_high;    // w, w >> 32
+    V operand, operand_high;    // w, w >> 32 (the latter for the composed form only)
     V quotient, quotient_high;  // wq (vpmuludq reads its low 32 bits), wq >> 32
   };
   struct Constants {
@@ -57,11 +62,11 @@ struct Shoup64 {
   };
   static Constants constants(std::uint64_t q) { return {L::set1(q), L::set1(q >> 32)}; }
   static Twiddle make(V w, V wq) {
-    return {w, L::template shift_right<32>(w), wq, L::template shift_right<32>(wq)};
+    return {w, kComposed ? L::template shift_right<32>(w) : w, wq, L::template shift_right<32>(wq)};
   }
   template <int K>
   static void mul_lazy(const V (&x)[K], const Twiddle* const (&t)[K], const Constants& c, V (&r)[K]) {
-    V x_high[K], estimate[K], estimate_high[K], low[K], cross[K];
+    V x_high[K], estimate[K];
     for (int k = 0; k < K; ++k) x_high[k] = L::template shift_right<32>(x[k]);
     for (int k = 0; k < K; ++k) {
       const V high_low = L::mul_u32(x_high[k], t[k]->quotient);
@@ -69,18 +74,14 @@ struct Shoup64 {
       estimate[k] = L::add(L::template shift_right<32>(high_low), L::template shift_right<32>(low_high));
     }
     for (int k = 0; k < K; ++k) estimate[k] = L::add(estimate[k], L::mul_u32(x_high[k], t[k]->quotient_high));
-    // x*w - estimate*q mod 2^64, from its 32-bit pieces: the low x low products, plus the cross products
-    // shifted by 32 (their own high halves fall off the top).
     for (int k = 0; k < K; ++k) {
-      low[k] = L::mul_u32(x[k], t[k]->operand);
-      cross[k] = L::add(L::mul_u32(x_high[k], t[k]->operand), L::mul_u32(x[k], t[k]->operand_high));
+      if (kComposed) {
+        r[k] = L::sub(mul_low<L>(x[k], x_high[k], t[k]->operand, t[k]->operand_high),
+                      mul_low<L>(estimate[k], L::template shift_right<32>(estimate[k]), c.q, c.q_high));
+      } else {
+        r[k] = L::sub(L::mul_lo64(x[k], t[k]->operand), L::mul_lo64(estimate[k], c.q));
+      }
     }
-    for (int k = 0; k < K; ++k) estimate_high[k] = L::template shift_right<32>(estimate[k]);
-    for (int k = 0; k < K; ++k) {
-      low[k] = L::sub(low[k], L::mul_u32(estimate[k], c.q));
-      cross[k] = L::sub(cross[k], L::add(L::mul_u32(estimate_high[k], c.q), L::mul_u32(estimate[k], c.q_high)));
-    }
-    for (int k = 0; k < K; ++k) r[k] = L::add(low[k], L::template shift_left<32>(cross[k]));
   }
   static V mul_lazy(V x, const Twiddle& t, const Constants& c) {
     V r[1];
@@ -88,6 +89,12 @@ struct Shoup64 {
     return r[0];
   }
 };
+/// The NTT's multiplier.
+template <class L>
+using Shoup64 = Shoup64Multiplier<L, false>;
+/// The element-wise kernels' multiplier.
+template <class L>
+using Shoup64Composed = Shoup64Multiplier<L, true>;
 
 /// For AVX-512 IFMA52 (primes below 2^50): Shoup's method in radix 2^52, whose quotient
 /// floor(w * 2^52 / q) = floor(wq / 2^12) follows from the 64-bit one without a division. vpmadd52huq gives
