@@ -147,26 +147,62 @@ struct VectorNtt {
     }
   }
 
-  // Radix-4 forward on blocks i in [begin, end): stage m (span gap, twiddle w[m+i] for block i), then
-  // stage 2m (span gap/2, blocks 2i and 2i+1). Block i covers a[2*i*gap, 2*(i+1)*gap).
+  // Radix-4 forward units: four registers at p, p + half, p + gap, p + gap + half; butterflies (0, 2) and
+  // (1, 3) with twiddle t[0], then (0, 1) with t[1] and (2, 3) with t[2]. Two units at once (p and p2, with
+  // twiddles t and t2), interleaved.
+  static void forward_radix4_units(std::uint64_t* p, std::uint64_t* p2, std::size_t half, std::size_t gap,
+                                   const Twiddle* t, const Twiddle* t2, const Consts& c) {
+    V a0 = L::load(p), a1 = L::load(p + half), a2 = L::load(p + gap), a3 = L::load(p + gap + half);
+    V b0 = L::load(p2), b1 = L::load(p2 + half), b2 = L::load(p2 + gap), b3 = L::load(p2 + gap + half);
+    ct<4>({&a0, &a1, &b0, &b1}, {&a2, &a3, &b2, &b3}, {&t[0], &t[0], &t2[0], &t2[0]}, c);
+    ct<4>({&a0, &a2, &b0, &b2}, {&a1, &a3, &b1, &b3}, {&t[1], &t[2], &t2[1], &t2[2]}, c);
+    L::store(p, a0);
+    L::store(p + half, a1);
+    L::store(p + gap, a2);
+    L::store(p + gap + half, a3);
+    L::store(p2, b0);
+    L::store(p2 + half, b1);
+    L::store(p2 + gap, b2);
+    L::store(p2 + gap + half, b3);
+  }
+
+  // Radix-4 forward on blocks i in [begin, end): stage m (span gap, twiddle w[m+i] for block
+  // i), then stage 2m (span gap/2, blocks 2i, 2i+1). Block i covers a[2*i*gap, 2*(i+1)*gap).
   static void forward_radix4(std::uint64_t* a, std::size_t m, std::size_t gap, std::size_t begin, std::size_t end,
                              const std::uint64_t* w, const std::uint64_t* wq, const Consts& c) {
     const std::size_t half = gap / 2;
-    for (std::size_t i = begin; i < end; ++i) {
-      const Twiddle t1 = broadcast(w[m + i], wq[m + i]);
-      const Twiddle t2 = broadcast(w[2 * m + 2 * i], wq[2 * m + 2 * i]);
-      const Twiddle t3 = broadcast(w[2 * m + 2 * i + 1], wq[2 * m + 2 * i + 1]);
-      std::uint64_t* p = a + 2 * i * gap;
-      for (std::size_t j = 0; j < half; j += 8) {
-        V a0 = L::load(p + j), a1 = L::load(p + half + j), a2 = L::load(p + gap + j),
-          a3 = L::load(p + gap + half + j);
-        ct<2>({&a0, &a1}, {&a2, &a3}, {&t1, &t1}, c);
-        ct<2>({&a0, &a2}, {&a1, &a3}, {&t2, &t3}, c);
-        L::store(p + j, a0);
-        L::store(p + half + j, a1);
-        L::store(p + gap + j, a2);
-        L::store(p + gap + half + j, a3);
+    const auto twiddles = [&](std::size_t i, Twiddle* t) {
+      t[0] = broadcast(w[m + i], wq[m + i]);
+      t[1] = broadcast(w[2 * m + 2 * i], wq[2 * m + 2 * i]);
+      t[2] = broadcast(w[2 * m + 2 * i + 1], wq[2 * m + 2 * i + 1]);
+    };
+    if (half == 8) {  // one register per quarter: pair the units of two blocks
+      std::size_t i = begin;
+      for (; i + 2 <= end; i += 2) {
+        Twiddle t[3], t2[3];
+        twiddles(i, t);
+        twiddles(i + 1, t2);
+        forward_radix4_units(a + 2 * i * gap, a + 2 * (i + 1) * gap, half, gap, t, t2, c);
       }
+      if (i < end) {  // n = 32: a single block
+        Twiddle t[3];
+        twiddles(i, t);
+        std::uint64_t* p = a + 2 * i * gap;
+        V a0 = L::load(p), a1 = L::load(p + half), a2 = L::load(p + gap), a3 = L::load(p + gap + half);
+        ct<2>({&a0, &a1}, {&a2, &a3}, {&t[0], &t[0]}, c);
+        ct<2>({&a0, &a2}, {&a1, &a3}, {&t[1], &t[2]}, c);
+        L::store(p, a0);
+        L::store(p + half, a1);
+        L::store(p + gap, a2);
+        L::store(p + gap + half, a3);
+      }
+      return;
+    }
+    for (std::size_t i = begin; i < end; ++i) {
+      Twiddle t[3];
+      twiddles(i, t);
+      std::uint64_t* p = a + 2 * i * gap;
+      for (std::size_t j = 0; j < half; j += 16) forward_radix4_units(p + j, p + j + 8, half, gap, t, t, c);
     }
   }
 
@@ -250,25 +286,47 @@ struct VectorNtt {
     }
   }
 
-  // Radix-4 inverse on units i in [begin, end): stage m (span gap, blocks 2i and 2i+1), then stage m/2
-  // (span 2*gap, block i). Unit i covers a[4*i*gap, 4*(i+1)*gap).
+  // Radix-4 inverse units: four registers at p, p + gap, p + 2 gap, p + 3 gap; butterflies (0, 1) with t[0]
+  // and (2, 3) with t[1], then (0, 2) and (1, 3) with t[2]. Two units at once (p with t, p2 with t2).
+  static void inverse_radix4_units(std::uint64_t* p, std::uint64_t* p2, std::size_t gap, const Twiddle* t,
+                                   const Twiddle* t2, const Consts& c) {
+    V a0 = L::load(p), a1 = L::load(p + gap), a2 = L::load(p + 2 * gap), a3 = L::load(p + 3 * gap);
+    V b0 = L::load(p2), b1 = L::load(p2 + gap), b2 = L::load(p2 + 2 * gap), b3 = L::load(p2 + 3 * gap);
+    gs<4>({&a0, &a2, &b0, &b2}, {&a1, &a3, &b1, &b3}, {&t[0], &t[1], &t2[0], &t2[1]}, c);
+    gs<4>({&a0, &a1, &b0, &b1}, {&a2, &a3, &b2, &b3}, {&t[2], &t[2], &t2[2], &t2[2]}, c);
+    L::store(p, a0);
+    L::store(p + gap, a1);
+    L::store(p + 2 * gap, a2);
+    L::store(p + 3 * gap, a3);
+    L::store(p2, b0);
+    L::store(p2 + gap, b1);
+    L::store(p2 + 2 * gap, b2);
+    L::store(p2 + 3 * gap, b3);
+  }
+
+  // Radix-4 inverse on units i in [begin, end) (an even count if gap == 8, as the callers guarantee): stage m (span gap, blocks 2i, 2i+1), then
+  // stage m/2 (span 2*gap, block i). Unit i covers a[4*i*gap, 4*(i+1)*gap).
   static void inverse_radix4(std::uint64_t* a, std::size_t m, std::size_t gap, std::size_t begin, std::size_t end,
                              const std::uint64_t* w, const std::uint64_t* wq, const Consts& c) {
-    for (std::size_t i = begin; i < end; ++i) {
-      const Twiddle t1 = broadcast(w[m + 2 * i], wq[m + 2 * i]);
-      const Twiddle t2 = broadcast(w[m + 2 * i + 1], wq[m + 2 * i + 1]);
-      const Twiddle t3 = broadcast(w[m / 2 + i], wq[m / 2 + i]);
-      std::uint64_t* p = a + 4 * i * gap;
-      for (std::size_t j = 0; j < gap; j += 8) {
-        V a0 = L::load(p + j), a1 = L::load(p + gap + j), a2 = L::load(p + 2 * gap + j),
-          a3 = L::load(p + 3 * gap + j);
-        gs<2>({&a0, &a2}, {&a1, &a3}, {&t1, &t2}, c);
-        gs<2>({&a0, &a1}, {&a2, &a3}, {&t3, &t3}, c);
-        L::store(p + j, a0);
-        L::store(p + gap + j, a1);
-        L::store(p + 2 * gap + j, a2);
-        L::store(p + 3 * gap + j, a3);
+    const auto twiddles = [&](std::size_t i, Twiddle* t) {
+      t[0] = broadcast(w[m + 2 * i], wq[m + 2 * i]);
+      t[1] = broadcast(w[m + 2 * i + 1], wq[m + 2 * i + 1]);
+      t[2] = broadcast(w[m / 2 + i], wq[m / 2 + i]);
+    };
+    if (gap == 8) {  // one register per quarter: pair two units
+      for (std::size_t i = begin; i < end; i += 2) {
+        Twiddle t[3], t2[3];
+        twiddles(i, t);
+        twiddles(i + 1, t2);
+        inverse_radix4_units(a + 4 * i * gap, a + 4 * (i + 1) * gap, gap, t, t2, c);
       }
+      return;
+    }
+    for (std::size_t i = begin; i < end; ++i) {
+      Twiddle t[3];
+      twiddles(i, t);
+      std::uint64_t* p = a + 4 * i * gap;
+      for (std::size_t j = 0; j < gap; j += 16) inverse_radix4_units(p + j, p + j + 8, gap, t, t, c);
     }
   }
 
