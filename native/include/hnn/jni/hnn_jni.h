@@ -310,18 +310,10 @@ inline void rotate_hoisted(const ContextHandle& c, const Ciphertext& a, const st
     *reinterpret_cast<Ciphertext*>(static_cast<std::intptr_t>(outs[i])) = std::move(r[i]);
 }
 
-/// Out-of-place forms over the engine's in-place ones (the result is built in a copy; `out` is replaced only
-/// on success).
 inline void relinearize(const ContextHandle& c, const Ciphertext& a, const RelinKeys& rk, Ciphertext& out) {
-  Ciphertext r = a;
-  c.evaluator().relinearize_inplace(r, rk);
-  out = std::move(r);
+  c.evaluator().relinearize(a, rk, out);
 }
-inline void rescale(const ContextHandle& c, const Ciphertext& a, Ciphertext& out) {
-  Ciphertext r = a;
-  c.evaluator().rescale_inplace(r);
-  out = std::move(r);
-}
+inline void rescale(const ContextHandle& c, const Ciphertext& a, Ciphertext& out) { c.evaluator().rescale(a, out); }
 inline void multiply_relin_rescale(const ContextHandle& c, const Ciphertext& a, const Ciphertext& b,
                                    const RelinKeys& rk, Ciphertext& out) {
   c.evaluator().multiply_relin_rescale(a, b, rk, out);

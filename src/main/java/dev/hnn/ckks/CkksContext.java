@@ -1,0 +1,664 @@
+package dev.hnn.ckks;
+
+import dev.hnn.ckks.presets.HnnNative;
+import dev.hnn.ckks.presets.HnnNative.NContext;
+import dev.hnn.ckks.presets.HnnNative.NDecryptor;
+import dev.hnn.ckks.presets.HnnNative.NEncryptor;
+import dev.hnn.ckks.presets.HnnNative.NEvaluator;
+import dev.hnn.ckks.presets.HnnNative.NGaloisKeys;
+import dev.hnn.ckks.presets.HnnNative.NParameters;
+import dev.hnn.ckks.presets.HnnNative.NPublicKey;
+import dev.hnn.ckks.presets.HnnNative.NRelinKeys;
+import dev.hnn.ckks.presets.HnnNative.NSecretKey;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.lang.ref.Cleaner;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.TreeSet;
+import java.util.zip.CRC32;
+import java.util.zip.CheckedInputStream;
+import java.util.zip.CheckedOutputStream;
+
+/**
+ * A CKKS context: validated parameters and keys, and the encoder, encryptor, decryptor and evaluator that use
+ * them.
+ *
+ * <ul>
+ *   <li>A <b>client</b> context ({@link #generate}, {@link #builder}) holds the secret key besides the public
+ *       key, the relinearization key and the Galois (rotation) keys; it can encrypt, decrypt and evaluate.
+ *   <li>A <b>public</b> context ({@link #publicContext()}) has everything but the secret key: what a server
+ *       needs to evaluate on ciphertexts. It cannot decrypt ({@link #decryptor()} throws
+ *       {@link MissingKeyException}).
+ * </ul>
+ *
+ * Both serialize to bytes or streams ({@link #serialize()}, {@link #save(OutputStream)}, {@link #load(byte[])}).
+ * Ciphertexts belong to the keys of the context that made or loaded them; a client and the public context
+ * derived from it (or loaded from its bytes) share keys, so their ciphertexts mix.
+ *
+ * <p><b>Thread-safety</b>: a context and its encoder, encryptor, decryptor and evaluator are immutable after
+ * construction and safe to share by any number of threads. Closing the context frees the native keys; calls in
+ * flight finish first, later calls throw {@link IllegalStateException}. Ciphertexts and plaintexts live on
+ * independently of the context's {@link #close()} (but need an open context to be used).
+ */
+public final class CkksContext implements AutoCloseable {
+  private static final int MAGIC = 0x484e4e43; // "HNNC"
+  private static final int VERSION = 1;
+  private static final int FLAG_SECRET = 1;
+  private static final int FLAG_RELIN = 2;
+
+  final CkksParameters params;
+  final Handle<NContext> ctx;
+  final Handle<NSecretKey> sk; // null in a public context
+  final Handle<NPublicKey> pk;
+  final Handle<NRelinKeys> rk; // null without relinearization key
+  final Handle<NGaloisKeys> gk; // possibly an empty set
+  final NEvaluator evaluatorPeer; // a view into ctx
+  final long keyIdHi;
+  final long keyIdLo;
+  final int slots;
+  final int maxLevel;
+  /** q_0 ... q_L: the data primes. */
+  final long[] primes;
+  /**
+   * The scale automatic operations keep at each level: s_L = the default scale, s_(l-1) = s_l^2 / q_l (the
+   * scale of a product of two level-l ciphertexts after rescaling). See {@link CkksVector}.
+   */
+  final double[] levelScales;
+
+  private final long[] galoisElements; // sorted
+  private final Resources resources;
+  private final Cleaner.Cleanable cleanable;
+  private final Encoder encoder;
+  private final Evaluator evaluator;
+  private volatile Encryptor encryptor;
+  private volatile Decryptor decryptor;
+
+  /** Native objects owned by one context (the Cleaner's action: it must not reference the context). */
+  private static final class Resources implements Runnable {
+    private final List<Handle<?>> handles = new ArrayList<>();
+    private boolean closed;
+
+    synchronized <T extends Handle<?>> T add(T h) {
+      if (closed) {
+        h.release();
+        throw new IllegalStateException("CKKS context is closed");
+      }
+      handles.add(h);
+      return h;
+    }
+
+    synchronized boolean isClosed() {
+      return closed;
+    }
+
+    @Override
+    public synchronized void run() {
+      closed = true;
+      for (int i = handles.size() - 1; i >= 0; i--) handles.get(i).release();
+      handles.clear();
+    }
+  }
+
+  private CkksContext(
+      CkksParameters params,
+      Handle<NContext> ctx,
+      Handle<NSecretKey> sk,
+      Handle<NPublicKey> pk,
+      Handle<NRelinKeys> rk,
+      Handle<NGaloisKeys> gk,
+      long keyIdHi,
+      long keyIdLo) {
+    this.params = params;
+    this.ctx = ctx;
+    this.sk = sk;
+    this.pk = pk;
+    this.rk = rk;
+    this.gk = gk;
+    this.keyIdHi = keyIdHi;
+    this.keyIdLo = keyIdLo;
+    this.resources = new Resources();
+    resources.add(ctx);
+    if (sk != null) resources.add(sk);
+    resources.add(pk);
+    if (rk != null) resources.add(rk);
+    resources.add(gk);
+    this.cleanable = Native.CLEANER.register(this, resources);
+    NContext c = ctx.peer();
+    this.evaluatorPeer = c.evaluator();
+    this.slots = (int) c.slot_count();
+    this.maxLevel = (int) c.max_level();
+    this.primes = new long[maxLevel + 1];
+    for (int i = 0; i <= maxLevel; i++) primes[i] = c.prime(i);
+    this.levelScales = new double[maxLevel + 1];
+    levelScales[maxLevel] = params.scale();
+    for (int l = maxLevel; l > 0; l--) levelScales[l - 1] = levelScales[l] * levelScales[l] / (double) primes[l];
+    int count = (int) HnnNative.galois_key_count(gk.peer());
+    this.galoisElements = new long[count];
+    if (count > 0) HnnNative.galois_elements(gk.peer(), galoisElements);
+    Arrays.sort(galoisElements);
+    this.encoder = new Encoder(this);
+    this.evaluator = new Evaluator(this);
+  }
+
+  // ------------------------------------------------------------------------------------------ creation
+
+  /**
+   * Generates fresh keys: secret, public, relinearization, and Galois keys for the given rotation steps
+   * (positive: left). Generate only the rotations a computation needs: each costs a full key-switching key.
+   */
+  public static CkksContext generate(CkksParameters params, int... rotationSteps) {
+    return builder(params).rotations(rotationSteps).build();
+  }
+
+  public static Builder builder(CkksParameters params) {
+    return new Builder(params);
+  }
+
+  /** Chooses the keys to generate. */
+  public static final class Builder {
+    private final CkksParameters params;
+    private final TreeSet<Integer> steps = new TreeSet<>();
+    private boolean conjugation;
+    private boolean relin = true;
+
+    private Builder(CkksParameters params) {
+      this.params = Objects.requireNonNull(params, "params");
+    }
+
+    /** Galois keys for rotations by these steps (positive: left; negative: right). */
+    public Builder rotations(int... rotationSteps) {
+      Objects.requireNonNull(rotationSteps, "rotation steps");
+      int slots = params.slotCount();
+      for (int s : rotationSteps) {
+        int r = Math.floorMod(s, slots);
+        if (r != 0) steps.add(r);
+      }
+      return this;
+    }
+
+    /** Rotations by 1, 2, 4, ..., slots/2: enough for {@link CkksVector#sum()} and {@link CkksVector#dot}. */
+    public Builder powerOfTwoRotations() {
+      for (int s = 1; s < params.slotCount(); s <<= 1) steps.add(s);
+      return this;
+    }
+
+    /** The Galois key of complex conjugation. */
+    public Builder conjugation() {
+      this.conjugation = true;
+      return this;
+    }
+
+    /** Whether to generate the relinearization key (default true; needed by ciphertext multiplication). */
+    public Builder relinearizationKey(boolean generate) {
+      this.relin = generate;
+      return this;
+    }
+
+    public CkksContext build() {
+      Native.ensureLoaded();
+      Handle<NContext> ctx = newContext(params);
+      Handle<NSecretKey> sk = null;
+      Handle<NPublicKey> pk = null;
+      Handle<NRelinKeys> rk = null;
+      Handle<NGaloisKeys> gk = null;
+      try {
+        NContext c = ctx.peer();
+        sk = new Handle<>("secret key", Native.get(() -> HnnNative.generate_secret_key(c)), HnnNative::delete_secret_key);
+        NSecretKey s = sk.peer();
+        pk = new Handle<>("public key", Native.get(() -> HnnNative.create_public_key(c, s)), HnnNative::delete_public_key);
+        if (relin)
+          rk = new Handle<>("relinearization key", Native.get(() -> HnnNative.create_relin_keys(c, s)), HnnNative::delete_relin_keys);
+        long[] st = steps.stream().mapToLong(Integer::longValue).toArray();
+        boolean conj = conjugation;
+        gk = new Handle<>("Galois keys", Native.get(() -> HnnNative.create_galois_keys(c, s, st, st.length, conj)), HnnNative::delete_galois_keys);
+        SecureRandom rnd = new SecureRandom();
+        return new CkksContext(params, ctx, sk, pk, rk, gk, rnd.nextLong(), rnd.nextLong());
+      } catch (RuntimeException | Error e) {
+        for (Handle<?> h : Arrays.asList(gk, rk, pk, sk, ctx)) if (h != null) h.release();
+        throw e;
+      }
+    }
+  }
+
+  private static Handle<NContext> newContext(CkksParameters params) {
+    int[] bits = params.coeffModulusBits();
+    NParameters p =
+        Native.get(() -> HnnNative.new_parameters(params.polyDegree(), bits, bits.length, params.specialPrimeCount()));
+    try {
+      return newContext(p, params.securityLevel());
+    } finally {
+      HnnNative.delete_parameters(p);
+    }
+  }
+
+  private static Handle<NContext> newContext(NParameters p, SecurityLevel security) {
+    NContext c = Native.get(() -> HnnNative.new_context(p, security == SecurityLevel.CLASSICAL_128));
+    return new Handle<>("CKKS context", c, HnnNative::delete_context);
+  }
+
+  /**
+   * The public context of these keys: shares the public, relinearization and Galois keys (no copy), has no
+   * secret key. Close it independently of this context.
+   */
+  public CkksContext publicContext() {
+    checkOpen();
+    List<Handle<?>> retained = new ArrayList<>();
+    try {
+      Handle<NContext> c = retain(ctx, retained);
+      Handle<NPublicKey> p = retain(pk, retained);
+      Handle<NRelinKeys> r = rk == null ? null : retain(rk, retained);
+      Handle<NGaloisKeys> g = retain(gk, retained);
+      return new CkksContext(params, c, null, p, r, g, keyIdHi, keyIdLo);
+    } catch (RuntimeException e) {
+      for (Handle<?> h : retained) h.release();
+      throw e;
+    }
+  }
+
+  private static <T extends Handle<?>> T retain(T h, List<Handle<?>> retained) {
+    h.retain();
+    retained.add(h);
+    return h;
+  }
+
+  // ------------------------------------------------------------------------------------------ accessors
+
+  public CkksParameters parameters() {
+    return params;
+  }
+
+  /** N/2: the number of values one ciphertext holds. */
+  public int slotCount() {
+    return slots;
+  }
+
+  /** The level of fresh ciphertexts (= number of rescalings available). */
+  public int maxLevel() {
+    return maxLevel;
+  }
+
+  /** The default encoding scale. */
+  public double scale() {
+    return params.scale();
+  }
+
+  /** The value of data prime q_i (i in [0, maxLevel]). */
+  public long prime(int i) {
+    Objects.checkIndex(i, primes.length);
+    return primes[i];
+  }
+
+  /** Whether this context holds the secret key (a client context). */
+  public boolean hasSecretKey() {
+    return sk != null;
+  }
+
+  public boolean hasRelinearizationKey() {
+    return rk != null;
+  }
+
+  /** Whether a Galois key for a rotation by {@code steps} is present (rotations by multiples of N/2 need none). */
+  public boolean hasRotationKey(int steps) {
+    if (Math.floorMod(steps, slots) == 0) return true;
+    return Arrays.binarySearch(galoisElements, galoisElement(steps)) >= 0;
+  }
+
+  public boolean hasConjugationKey() {
+    try (Guard g = new Guard().read(ctx).lock()) {
+      return Arrays.binarySearch(galoisElements, HnnNative.galois_element_conjugate(ctx.peer())) >= 0;
+    }
+  }
+
+  /** The Galois element of a rotation by {@code steps} (5^steps mod 2N). */
+  public long galoisElement(int steps) {
+    try (Guard g = new Guard().read(ctx).lock()) {
+      return HnnNative.galois_element_for_step(ctx.peer(), steps);
+    }
+  }
+
+  /** The Galois elements of the rotation keys present, ascending. */
+  public long[] galoisElements() {
+    return galoisElements.clone();
+  }
+
+  /** Bits of Q_l = q_0 ... q_l. */
+  public double log2ModulusAt(int level) {
+    Objects.checkIndex(level, maxLevel + 1);
+    try (Guard g = new Guard().read(ctx).lock()) {
+      return ctx.peer().log2_modulus_at(level);
+    }
+  }
+
+  public Encoder encoder() {
+    checkOpen();
+    return encoder;
+  }
+
+  public Evaluator evaluator() {
+    checkOpen();
+    return evaluator;
+  }
+
+  /** Encryption with the public key (and, in a client context, the secret key for symmetric encryption). */
+  public Encryptor encryptor() {
+    Encryptor e = encryptor;
+    if (e != null) return e;
+    synchronized (this) {
+      if (encryptor == null) {
+        try (Guard g = new Guard().read(ctx).read(pk).lock()) {
+          NSecretKey s = sk == null ? null : sk.peer();
+          NEncryptor n = Native.get(() -> HnnNative.new_encryptor(ctx.peer(), pk.peer(), s));
+          encryptor = new Encryptor(this, resources.add(new Handle<>("encryptor", n, HnnNative::delete_encryptor)));
+        }
+      }
+      return encryptor;
+    }
+  }
+
+  /** Decryption: only a client context can decrypt; a public context throws {@link MissingKeyException}. */
+  public Decryptor decryptor() {
+    if (sk == null)
+      throw new MissingKeyException("this is a public context: it holds no secret key and cannot decrypt");
+    Decryptor d = decryptor;
+    if (d != null) return d;
+    synchronized (this) {
+      if (decryptor == null) {
+        try (Guard g = new Guard().read(ctx).read(sk).lock()) {
+          NDecryptor n = Native.get(() -> HnnNative.new_decryptor(ctx.peer(), sk.peer()));
+          decryptor = new Decryptor(this, resources.add(new Handle<>("decryptor", n, HnnNative::delete_decryptor)));
+        }
+      }
+      return decryptor;
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------ checks
+
+  void checkOpen() {
+    if (resources.isClosed()) throw new IllegalStateException("CKKS context is closed");
+  }
+
+  /** A ciphertext must belong to these keys (this context or one sharing its keys). */
+  void checkOwn(Ciphertext c, String what) {
+    Objects.requireNonNull(c, what);
+    if (c.context != this && (c.context.keyIdHi != keyIdHi || c.context.keyIdLo != keyIdLo))
+      throw new IncompatibleObjectsException(
+          what + " belongs to another CKKS context (other keys or parameters): load it into this context");
+  }
+
+  void checkPlain(Plaintext p, String what) {
+    Objects.requireNonNull(p, what);
+    if (p.context != this && !p.context.params.equals(params))
+      throw new IncompatibleObjectsException(what + " was encoded for other encryption parameters");
+  }
+
+  void checkLevel(int level) {
+    if (level < 0 || level > maxLevel)
+      throw new IllegalArgumentException("level must be in [0, " + maxLevel + "], got " + level);
+  }
+
+  Ciphertext newCiphertext() {
+    return new Ciphertext(this, HnnNative.new_ciphertext());
+  }
+
+  Plaintext newPlaintext() {
+    return Plaintext.allocate(this);
+  }
+
+  NRelinKeys relinKeysPeer() {
+    if (rk == null)
+      throw new MissingKeyException("this context has no relinearization key: build it with relinearizationKey(true)");
+    return rk.peer();
+  }
+
+  // ------------------------------------------------------------------------------------------ serialization
+
+  /**
+   * Serializes the context: parameters, keys (the secret key only for a client context) and a key identity.
+   * Galois keys are written one by one. Use {@link #save(OutputStream)} for key sets beyond 2 GiB.
+   */
+  public byte[] serialize() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    save(out);
+    return out.toByteArray();
+  }
+
+  /** Serializes the public context of these keys (no secret key): what to send to a server. */
+  public byte[] serializePublic() {
+    try (CkksContext pub = publicContext()) {
+      return pub.serialize();
+    }
+  }
+
+  /**
+   * Writes: "HNNC", version, flags, key identity, the {@link CkksParameters} encoding, then length-prefixed
+   * engine objects: parameters (exact primes), [secret key], public key, [relinearization key], a count
+   * followed by one Galois key set per key, and a CRC-32 of everything before it.
+   */
+  public void save(OutputStream out) {
+    Objects.requireNonNull(out, "out");
+    checkOpen();
+    try {
+      CheckedOutputStream checked = new CheckedOutputStream(out, new CRC32());
+      DataOutputStream d = new DataOutputStream(checked);
+      d.writeInt(MAGIC);
+      d.writeShort(VERSION);
+      d.writeShort((sk != null ? FLAG_SECRET : 0) | (rk != null ? FLAG_RELIN : 0));
+      d.writeLong(keyIdHi);
+      d.writeLong(keyIdLo);
+      byte[] p = params.serialize();
+      d.writeInt(p.length);
+      d.write(p);
+      try (Guard g = new Guard().read(ctx).lock()) {
+        NParameters np = ctx.peer().parameters();
+        try {
+          writePrefixed(d, Blobs.toArray(() -> HnnNative.save_parameters(np)));
+        } finally {
+          HnnNative.delete_parameters(np);
+        }
+      }
+      if (sk != null) {
+        try (Guard g = new Guard().read(ctx).read(sk).lock()) {
+          writePrefixed(d, Blobs.toArray(() -> HnnNative.save_secret_key(ctx.peer(), sk.peer(), false)));
+        }
+      }
+      try (Guard g = new Guard().read(ctx).read(pk).lock()) {
+        writePrefixed(d, Blobs.toArray(() -> HnnNative.save_public_key(ctx.peer(), pk.peer(), false)));
+      }
+      if (rk != null) {
+        try (Guard g = new Guard().read(ctx).read(rk).lock()) {
+          writePrefixed(d, Blobs.toArray(() -> HnnNative.save_relin_keys(ctx.peer(), rk.peer(), false)));
+        }
+      }
+      d.writeInt(galoisElements.length);
+      for (long elt : galoisElements) {
+        try (Guard g = new Guard().read(ctx).read(gk).lock()) {
+          NGaloisKeys one = Native.get(() -> HnnNative.galois_single(gk.peer(), elt));
+          try {
+            writePrefixed(d, Blobs.toArray(() -> HnnNative.save_galois_keys(ctx.peer(), one, false)));
+          } finally {
+            HnnNative.delete_galois_keys(one);
+          }
+        }
+      }
+      d.flush();
+      new DataOutputStream(out).writeInt((int) checked.getChecksum().getValue());
+      out.flush();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void writePrefixed(DataOutputStream d, byte[] blob) throws IOException {
+    d.writeLong(blob.length);
+    d.write(blob);
+  }
+
+  /**
+   * Loads a serialized context (client or public). Validates everything and throws {@link CorruptDataException}
+   * for truncated, altered or foreign bytes; the parameters' security level is enforced again.
+   */
+  public static CkksContext load(byte[] bytes) {
+    Objects.requireNonNull(bytes, "bytes");
+    ByteArrayInputStream in = new ByteArrayInputStream(bytes);
+    CkksContext c = load(in);
+    if (in.available() != 0) {
+      c.close();
+      throw new CorruptDataException("trailing bytes after the serialized context");
+    }
+    return c;
+  }
+
+  /** Reads exactly one serialized context from the stream. */
+  public static CkksContext load(InputStream in) {
+    Objects.requireNonNull(in, "in");
+    Native.ensureLoaded();
+    List<Handle<?>> made = new ArrayList<>();
+    try {
+      CheckedInputStream checked = new CheckedInputStream(in, new CRC32());
+      DataInputStream d = new DataInputStream(checked);
+      int magic;
+      try {
+        magic = d.readInt();
+      } catch (EOFException e) {
+        throw new CorruptDataException("serialized context is truncated", e);
+      }
+      if (magic != MAGIC) throw new CorruptDataException("not a serialized HNN CKKS context (bad magic)");
+      int version, flags;
+      long idHi, idLo;
+      byte[] pbytes;
+      try {
+        version = d.readUnsignedShort();
+        if (version != VERSION) throw new CorruptDataException("unsupported context format version " + version);
+        flags = d.readUnsignedShort();
+        if ((flags & ~(FLAG_SECRET | FLAG_RELIN)) != 0) throw new CorruptDataException("unknown context flags " + flags);
+        idHi = d.readLong();
+        idLo = d.readLong();
+        int plen = d.readInt();
+        if (plen < 0 || plen > 4096) throw new CorruptDataException("parameters length out of range: " + plen);
+        pbytes = d.readNBytes(plen);
+        if (pbytes.length != plen) throw new CorruptDataException("serialized context is truncated");
+      } catch (EOFException e) {
+        throw new CorruptDataException("serialized context is truncated", e);
+      }
+      CkksParameters params = CkksParameters.load(pbytes);
+      byte[] engineParams = Blobs.readPrefixed(d, "engine parameters");
+      NParameters np = Native.get(() -> HnnNative.load_parameters(engineParams, engineParams.length));
+      Handle<NContext> ctx;
+      try {
+        checkParametersAgree(params, np);
+        try {
+          ctx = newContext(np, params.securityLevel());
+        } catch (InvalidParametersException e) {
+          throw new CorruptDataException("serialized parameters are invalid: " + e.getMessage(), e);
+        }
+      } finally {
+        HnnNative.delete_parameters(np);
+      }
+      made.add(ctx);
+      NContext c = ctx.peer();
+      Handle<NSecretKey> sk = null;
+      if ((flags & FLAG_SECRET) != 0) {
+        byte[] b = Blobs.readPrefixed(d, "secret key");
+        sk = new Handle<>("secret key", Native.get(() -> HnnNative.load_secret_key(c, b, b.length)), HnnNative::delete_secret_key);
+        made.add(sk);
+      }
+      byte[] pkb = Blobs.readPrefixed(d, "public key");
+      Handle<NPublicKey> pk =
+          new Handle<>("public key", Native.get(() -> HnnNative.load_public_key(c, pkb, pkb.length)), HnnNative::delete_public_key);
+      made.add(pk);
+      Handle<NRelinKeys> rk = null;
+      if ((flags & FLAG_RELIN) != 0) {
+        byte[] b = Blobs.readPrefixed(d, "relinearization key");
+        rk = new Handle<>("relinearization key", Native.get(() -> HnnNative.load_relin_keys(c, b, b.length)), HnnNative::delete_relin_keys);
+        made.add(rk);
+      }
+      int count;
+      try {
+        count = d.readInt();
+      } catch (EOFException e) {
+        throw new CorruptDataException("serialized context is truncated before its Galois keys", e);
+      }
+      if (count < 0 || count > 2 * c.n()) throw new CorruptDataException("Galois key count out of range: " + count);
+      Handle<NGaloisKeys> gk = new Handle<>("Galois keys", HnnNative.new_galois_keys(), HnnNative::delete_galois_keys);
+      made.add(gk);
+      for (int i = 0; i < count; i++) {
+        byte[] b = Blobs.readPrefixed(d, "Galois key");
+        NGaloisKeys one = Native.get(() -> HnnNative.load_galois_keys(c, b, b.length));
+        try {
+          if (HnnNative.galois_key_count(one) != 1) throw new CorruptDataException("a Galois key entry must hold one key");
+          Native.run(() -> HnnNative.galois_merge(gk.peer(), one));
+        } finally {
+          HnnNative.delete_galois_keys(one);
+        }
+      }
+      int expected = (int) checked.getChecksum().getValue();
+      int stored;
+      try {
+        stored = new DataInputStream(in).readInt();
+      } catch (EOFException e) {
+        throw new CorruptDataException("serialized context is truncated before its checksum", e);
+      }
+      if (stored != expected) throw new CorruptDataException("serialized context: checksum mismatch (altered data)");
+      return new CkksContext(params, ctx, sk, pk, rk, gk, idHi, idLo);
+    } catch (IncompatibleObjectsException e) {
+      for (int i = made.size() - 1; i >= 0; i--) made.get(i).release();
+      throw new CorruptDataException("serialized context holds objects of other parameters: " + e.getMessage(), e);
+    } catch (RuntimeException | Error e) {
+      for (int i = made.size() - 1; i >= 0; i--) made.get(i).release();
+      throw e;
+    } catch (IOException e) {
+      for (int i = made.size() - 1; i >= 0; i--) made.get(i).release();
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void checkParametersAgree(CkksParameters params, NParameters np) {
+    int count = (int) HnnNative.parameters_prime_count(np);
+    int[] bits = params.coeffModulusBits();
+    boolean ok =
+        HnnNative.parameters_degree(np) == params.polyDegree()
+            && count == bits.length
+            && HnnNative.parameters_special_count(np) == params.specialPrimeCount();
+    for (int i = 0; ok && i < count; i++) {
+      long q = HnnNative.parameters_prime(np, i);
+      ok = 64 - Long.numberOfLeadingZeros(q) == bits[i];
+    }
+    if (!ok) throw new CorruptDataException("the serialized context's primes do not match its parameters");
+  }
+
+  // ------------------------------------------------------------------------------------------ lifecycle
+
+  public boolean isClosed() {
+    return resources.isClosed();
+  }
+
+  /**
+   * Releases this context's native keys (the secret key is wiped). Idempotent. Keys shared with a
+   * {@link #publicContext()} stay alive until that one is closed too.
+   */
+  @Override
+  public void close() {
+    cleanable.clean();
+  }
+
+  @Override
+  public String toString() {
+    return (sk != null ? "CkksContext{client, " : "CkksContext{public, ")
+        + params
+        + ", rotations="
+        + galoisElements.length
+        + (isClosed() ? ", closed}" : "}");
+  }
+}

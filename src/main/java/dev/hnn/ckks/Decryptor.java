@@ -1,0 +1,41 @@
+package dev.hnn.ckks;
+
+import dev.hnn.ckks.presets.HnnNative.NDecryptor;
+
+/** Decryption with the secret key (client contexts only). Thread-safe. */
+public final class Decryptor {
+  private final CkksContext context;
+  private final Handle<NDecryptor> handle;
+
+  Decryptor(CkksContext context, Handle<NDecryptor> handle) {
+    this.context = context;
+    this.handle = handle;
+  }
+
+  /** Decrypts to a plaintext at the ciphertext's level and scale. */
+  public Plaintext decrypt(Ciphertext ct) {
+    context.checkOwn(ct, "ciphertext");
+    Plaintext out = context.newPlaintext();
+    try (Guard g = new Guard().read(context.ctx).read(handle).read(ct.handle).write(out.handle).lock()) {
+      Native.run(() -> handle.peer().decrypt(ct.handle.peer(), out.handle.peer()));
+    } catch (RuntimeException e) {
+      out.close();
+      throw e;
+    }
+    return out;
+  }
+
+  /** Decrypts and decodes all slots. */
+  public double[] decryptValues(Ciphertext ct) {
+    try (Plaintext p = decrypt(ct)) {
+      return context.encoder().decode(p);
+    }
+  }
+
+  /** Decrypts and decodes the first {@code count} slots. */
+  public double[] decryptValues(Ciphertext ct, int count) {
+    try (Plaintext p = decrypt(ct)) {
+      return context.encoder().decode(p, count);
+    }
+  }
+}

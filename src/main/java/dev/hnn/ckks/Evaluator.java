@@ -1,0 +1,459 @@
+package dev.hnn.ckks;
+
+import dev.hnn.ckks.presets.HnnNative;
+import dev.hnn.ckks.presets.HnnNative.NCiphertext;
+import dev.hnn.ckks.presets.HnnNative.NEvaluator;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/**
+ * Every homomorphic operation of the engine on {@link Ciphertext}s, with the keys of its context. Operations
+ * come in two forms: {@code op(...)} returns a new ciphertext (the caller closes it) and {@code opInPlace(...)}
+ * replaces its first operand.
+ *
+ * <p>This is the explicit, low-level API: operands must agree in level (and, for additions, in scale, to a
+ * relative 1e-9); multiplications neither relinearize nor rescale unless asked ({@link #multiplyRelinRescale}).
+ * Violations throw {@link IncompatibleObjectsException} saying how to fix them; an exhausted modulus chain
+ * throws {@link DepthExhaustedException}; a missing relinearization or rotation key throws
+ * {@link MissingKeyException}. {@link CkksVector} manages all of this automatically.
+ *
+ * <p>Thread-safe: one evaluator may serve any number of threads; the engine parallelizes each call over its
+ * own thread pool (see {@link NativeEngine#setThreadCount}). Ciphertexts may be read by many threads at once;
+ * an in-place operation locks its target for the duration of the call.
+ */
+public final class Evaluator {
+  private final CkksContext ctx;
+
+  Evaluator(CkksContext ctx) {
+    this.ctx = ctx;
+  }
+
+  public CkksContext context() {
+    return ctx;
+  }
+
+  // ------------------------------------------------------------------------------------------ plumbing
+
+  private NEvaluator ev() {
+    return ctx.evaluatorPeer;
+  }
+
+  private static final int RELIN = 1;
+  private static final int GALOIS = 2;
+
+  private Guard guard(int keys, Object... operands) {
+    Guard g = new Guard().read(ctx.ctx);
+    if ((keys & RELIN) != 0 && ctx.rk != null) g.read(ctx.rk);
+    if ((keys & GALOIS) != 0) g.read(ctx.gk);
+    for (Object o : operands) {
+      if (o instanceof Ciphertext) g.read(((Ciphertext) o).handle);
+      else g.read(((Plaintext) o).handle);
+    }
+    return g;
+  }
+
+  /** Runs op(out) on a fresh ciphertext with the operands read-locked. */
+  private Ciphertext produce(int keys, Consumer<NCiphertext> op, Object... operands) {
+    ctx.checkOpen();
+    Ciphertext out = ctx.newCiphertext();
+    try (Guard g = guard(keys, operands).write(out.handle).lock()) {
+      NCiphertext o = out.handle.peer();
+      Native.run(() -> op.accept(o));
+    } catch (RuntimeException e) {
+      out.close();
+      throw e;
+    }
+    return out;
+  }
+
+  /** Runs op on target (write-locked) with the other operands read-locked. */
+  private void modify(Ciphertext target, int keys, Consumer<NCiphertext> op, Object... operands) {
+    ctx.checkOpen();
+    try (Guard g = guard(keys, operands).write(target.handle).lock()) {
+      NCiphertext t = target.handle.peer();
+      Native.run(() -> op.accept(t));
+    }
+  }
+
+  private Ciphertext own(Ciphertext c, String what) {
+    ctx.checkOwn(c, what);
+    return c;
+  }
+
+  private Plaintext plain(Plaintext p) {
+    ctx.checkPlain(p, "plaintext");
+    return p;
+  }
+
+  // ------------------------------------------------------------------------------------------ additive
+
+  /** a + b (equal levels and scales). */
+  public Ciphertext add(Ciphertext a, Ciphertext b) {
+    own(a, "a");
+    own(b, "b");
+    return produce(0, o -> ev().add(a.handle.peer(), b.handle.peer(), o), a, b);
+  }
+
+  public void addInPlace(Ciphertext a, Ciphertext b) {
+    own(a, "a");
+    own(b, "b");
+    modify(a, 0, t -> ev().add_inplace(t, b.handle.peer()), b);
+  }
+
+  /** a - b (equal levels and scales). */
+  public Ciphertext sub(Ciphertext a, Ciphertext b) {
+    own(a, "a");
+    own(b, "b");
+    return produce(0, o -> ev().sub(a.handle.peer(), b.handle.peer(), o), a, b);
+  }
+
+  public void subInPlace(Ciphertext a, Ciphertext b) {
+    own(a, "a");
+    own(b, "b");
+    modify(a, 0, t -> ev().sub_inplace(t, b.handle.peer()), b);
+  }
+
+  public Ciphertext negate(Ciphertext a) {
+    Ciphertext r = copyOf(a);
+    negateInPlace(r);
+    return r;
+  }
+
+  public void negateInPlace(Ciphertext a) {
+    own(a, "a");
+    modify(a, 0, t -> ev().negate_inplace(t));
+  }
+
+  /** a + p: the plaintext at the ciphertext's scale and at its level or above. */
+  public Ciphertext addPlain(Ciphertext a, Plaintext p) {
+    Ciphertext r = copyOf(a);
+    try {
+      addPlainInPlace(r, p);
+    } catch (RuntimeException e) {
+      r.close();
+      throw e;
+    }
+    return r;
+  }
+
+  public void addPlainInPlace(Ciphertext a, Plaintext p) {
+    own(a, "a");
+    plain(p);
+    modify(a, 0, t -> ev().add_plain_inplace(t, p.handle.peer()), p);
+  }
+
+  public Ciphertext subPlain(Ciphertext a, Plaintext p) {
+    Ciphertext r = copyOf(a);
+    try {
+      subPlainInPlace(r, p);
+    } catch (RuntimeException e) {
+      r.close();
+      throw e;
+    }
+    return r;
+  }
+
+  public void subPlainInPlace(Ciphertext a, Plaintext p) {
+    own(a, "a");
+    plain(p);
+    modify(a, 0, t -> ev().sub_plain_inplace(t, p.handle.peer()), p);
+  }
+
+  /** Adds a finite real constant to every slot (no level used). */
+  public Ciphertext addScalar(Ciphertext a, double value) {
+    Ciphertext r = copyOf(a);
+    try {
+      addScalarInPlace(r, value);
+    } catch (RuntimeException e) {
+      r.close();
+      throw e;
+    }
+    return r;
+  }
+
+  public void addScalarInPlace(Ciphertext a, double value) {
+    own(a, "a");
+    Encoder.checkFinite(value, "value");
+    modify(a, 0, t -> ev().add_scalar_inplace(t, value));
+  }
+
+  // ------------------------------------------------------------------------------------------ multiplicative
+
+  /** a * b without relinearization (size 3) or rescaling; operands at one level, of size 2. */
+  public Ciphertext multiply(Ciphertext a, Ciphertext b) {
+    own(a, "a");
+    own(b, "b");
+    return produce(0, o -> ev().multiply(a.handle.peer(), b.handle.peer(), o), a, b);
+  }
+
+  public void multiplyInPlace(Ciphertext a, Ciphertext b) {
+    own(a, "a");
+    own(b, "b");
+    modify(a, 0, t -> ev().multiply(t, b.handle.peer(), t), b);
+  }
+
+  public Ciphertext square(Ciphertext a) {
+    own(a, "a");
+    return produce(0, o -> ev().square(a.handle.peer(), o), a);
+  }
+
+  public void squareInPlace(Ciphertext a) {
+    own(a, "a");
+    modify(a, 0, t -> ev().square(t, t));
+  }
+
+  /** a * p (no rescaling): the plaintext at the ciphertext's level or above. */
+  public Ciphertext multiplyPlain(Ciphertext a, Plaintext p) {
+    own(a, "a");
+    plain(p);
+    return produce(0, o -> ev().multiply_plain(a.handle.peer(), p.handle.peer(), o), a, p);
+  }
+
+  public void multiplyPlainInPlace(Ciphertext a, Plaintext p) {
+    own(a, "a");
+    plain(p);
+    modify(a, 0, t -> ev().multiply_plain_inplace(t, p.handle.peer()), p);
+  }
+
+  /**
+   * Multiplies every slot by a finite constant encoded at {@code scale} (>= 1): the result's scale is
+   * a.scale() * scale; rescale afterwards to use a level.
+   */
+  public Ciphertext multiplyScalar(Ciphertext a, double value, double scale) {
+    Ciphertext r = copyOf(a);
+    try {
+      multiplyScalarInPlace(r, value, scale);
+    } catch (RuntimeException e) {
+      r.close();
+      throw e;
+    }
+    return r;
+  }
+
+  public void multiplyScalarInPlace(Ciphertext a, double value, double scale) {
+    own(a, "a");
+    Encoder.checkFinite(value, "value");
+    if (!(scale >= 1) || !Double.isFinite(scale))
+      throw new IllegalArgumentException("scale must be finite and at least 1, got " + scale);
+    modify(a, 0, t -> ev().multiply_scalar_inplace(t, value, scale));
+  }
+
+  /** Multiplies by an integer: no new scale, no level used (keep |value| small: noise grows with it). */
+  public Ciphertext multiplyInteger(Ciphertext a, long value) {
+    Ciphertext r = copyOf(a);
+    multiplyIntegerInPlace(r, value);
+    return r;
+  }
+
+  public void multiplyIntegerInPlace(Ciphertext a, long value) {
+    own(a, "a");
+    modify(a, 0, t -> ev().multiply_integer_inplace(t, value));
+  }
+
+  /** Size 3 to size 2 with the relinearization key (a size-2 ciphertext is copied unchanged). */
+  public Ciphertext relinearize(Ciphertext a) {
+    own(a, "a");
+    return produce(RELIN, o -> HnnNative.relinearize(ctx.ctx.peer(), a.handle.peer(), ctx.relinKeysPeer(), o), a);
+  }
+
+  public void relinearizeInPlace(Ciphertext a) {
+    own(a, "a");
+    modify(a, RELIN, t -> ev().relinearize_inplace(t, ctx.relinKeysPeer()));
+  }
+
+  /** Divides by the last prime of the level: level - 1, scale / q_level. */
+  public Ciphertext rescale(Ciphertext a) {
+    own(a, "a");
+    return produce(0, o -> HnnNative.rescale(ctx.ctx.peer(), a.handle.peer(), o), a);
+  }
+
+  public void rescaleInPlace(Ciphertext a) {
+    own(a, "a");
+    modify(a, 0, t -> ev().rescale_inplace(t));
+  }
+
+  /** multiply, relinearize and rescale in one call. */
+  public Ciphertext multiplyRelinRescale(Ciphertext a, Ciphertext b) {
+    own(a, "a");
+    own(b, "b");
+    return produce(
+        RELIN, o -> ev().multiply_relin_rescale(a.handle.peer(), b.handle.peer(), ctx.relinKeysPeer(), o), a, b);
+  }
+
+  /**
+   * The fused multiply-accumulate sum_i a[i] * p[i] (one modular reduction per coefficient, no rescale): the
+   * inner loop of encrypted matrix-vector products. All ciphertexts at one level and scale and of size 2; all
+   * plaintexts at one scale, at that level or above.
+   */
+  public Ciphertext multiplyPlainAccumulate(Ciphertext[] a, Plaintext[] p) {
+    Objects.requireNonNull(a, "ciphertexts");
+    Objects.requireNonNull(p, "plaintexts");
+    if (a.length == 0 || a.length != p.length)
+      throw new IllegalArgumentException(
+          "need as many plaintexts as ciphertexts, at least one (got " + a.length + " and " + p.length + ")");
+    Object[] operands = new Object[2 * a.length];
+    for (int i = 0; i < a.length; i++) {
+      own(a[i], "ciphertexts[" + i + "]");
+      ctx.checkPlain(p[i], "plaintexts[" + i + "]");
+      operands[2 * i] = a[i];
+      operands[2 * i + 1] = p[i];
+    }
+    return produce(
+        0,
+        o -> {
+          long[] ca = new long[a.length];
+          long[] pa = new long[p.length];
+          for (int i = 0; i < a.length; i++) {
+            ca[i] = a[i].handle.peer().address();
+            pa[i] = p[i].handle.peer().address();
+          }
+          HnnNative.multiply_plain_accumulate(ctx.ctx.peer(), ca, pa, a.length, o);
+        },
+        operands);
+  }
+
+  public Ciphertext multiplyPlainAccumulate(List<Ciphertext> a, List<Plaintext> p) {
+    Objects.requireNonNull(a, "ciphertexts");
+    Objects.requireNonNull(p, "plaintexts");
+    return multiplyPlainAccumulate(a.toArray(new Ciphertext[0]), p.toArray(new Plaintext[0]));
+  }
+
+  // ------------------------------------------------------------------------------------------ levels and scales
+
+  /** Drops primes down to {@code level} without dividing (scale unchanged). */
+  public Ciphertext modSwitchTo(Ciphertext a, int level) {
+    Ciphertext r = copyOf(a);
+    try {
+      modSwitchToInPlace(r, level);
+    } catch (RuntimeException e) {
+      r.close();
+      throw e;
+    }
+    return r;
+  }
+
+  public void modSwitchToInPlace(Ciphertext a, int level) {
+    own(a, "a");
+    ctx.checkLevel(level);
+    modify(a, 0, t -> ev().mod_switch_to_inplace(t, level));
+  }
+
+  public Plaintext modSwitchTo(Plaintext p, int level) {
+    Plaintext r = p.copy();
+    try {
+      modSwitchToInPlace(r, level);
+    } catch (RuntimeException e) {
+      r.close();
+      throw e;
+    }
+    return r;
+  }
+
+  public void modSwitchToInPlace(Plaintext p, int level) {
+    plain(p);
+    ctx.checkLevel(level);
+    ctx.checkOpen();
+    try (Guard g = new Guard().read(ctx.ctx).write(p.handle).lock()) {
+      Native.run(() -> ev().mod_switch_to_inplace(p.handle.peer(), level));
+    }
+  }
+
+  /**
+   * Brings a and b to the lower of their levels (mod switching, no division); their scales must then agree,
+   * else {@link IncompatibleObjectsException} says by how much ({@link CkksVector} aligns scales exactly).
+   */
+  public void alignInPlace(Ciphertext a, Ciphertext b) {
+    own(a, "a");
+    own(b, "b");
+    if (a == b) return;
+    ctx.checkOpen();
+    try (Guard g = new Guard().read(ctx.ctx).write(a.handle).write(b.handle).lock()) {
+      Native.run(() -> ev().align_inplace(a.handle.peer(), b.handle.peer()));
+    }
+  }
+
+  /**
+   * Overrides the recorded scale, accepting the relative error |scale / a.scale() - 1| in the values (for
+   * scales that differ only because primes are not exactly equal to the scale).
+   */
+  public void setScale(Ciphertext a, double scale) {
+    own(a, "a");
+    Encoder.checkScale(scale);
+    modify(a, 0, t -> ev().set_scale(t, scale));
+  }
+
+  // ------------------------------------------------------------------------------------------ rotations
+
+  /** Rotates the slots left by {@code steps} (negative: right); needs the Galois key of the step. */
+  public Ciphertext rotate(Ciphertext a, int steps) {
+    own(a, "a");
+    checkRotation(steps);
+    return produce(GALOIS, o -> ev().rotate(a.handle.peer(), steps, ctx.gk.peer(), o), a);
+  }
+
+  public void rotateInPlace(Ciphertext a, int steps) {
+    own(a, "a");
+    checkRotation(steps);
+    modify(a, GALOIS, t -> ev().rotate_inplace(t, steps, ctx.gk.peer()));
+  }
+
+  /**
+   * Several rotations of one ciphertext sharing one decomposition of its second polynomial (hoisting): much
+   * cheaper than separate rotations. Returns one ciphertext per step, in order.
+   */
+  public Ciphertext[] rotateHoisted(Ciphertext a, int... steps) {
+    own(a, "a");
+    Objects.requireNonNull(steps, "steps");
+    for (int s : steps) checkRotation(s);
+    ctx.checkOpen();
+    Ciphertext[] out = new Ciphertext[steps.length];
+    Guard g = guard(GALOIS, a);
+    try {
+      for (int i = 0; i < steps.length; i++) {
+        out[i] = ctx.newCiphertext();
+        g.write(out[i].handle);
+      }
+      long[] st = new long[steps.length];
+      for (int i = 0; i < steps.length; i++) st[i] = steps[i];
+      try (Guard locked = g.lock()) {
+        long[] addr = new long[steps.length];
+        for (int i = 0; i < steps.length; i++) addr[i] = out[i].handle.peer().address();
+        Native.run(() -> HnnNative.rotate_hoisted(ctx.ctx.peer(), a.handle.peer(), st, st.length, ctx.gk.peer(), addr));
+      }
+    } catch (RuntimeException e) {
+      for (Ciphertext c : out) if (c != null) c.close();
+      throw e;
+    }
+    return out;
+  }
+
+  /** Complex conjugation of the slots (needs the conjugation key). */
+  public Ciphertext conjugate(Ciphertext a) {
+    own(a, "a");
+    return produce(GALOIS, o -> ev().conjugate(a.handle.peer(), ctx.gk.peer(), o), a);
+  }
+
+  /** The automorphism X -> X^galoisElement (odd, below 2N), for which a key must exist. */
+  public Ciphertext applyGalois(Ciphertext a, long galoisElement) {
+    own(a, "a");
+    return produce(GALOIS, o -> ev().apply_galois(a.handle.peer(), galoisElement, ctx.gk.peer(), o), a);
+  }
+
+  // ------------------------------------------------------------------------------------------ helpers
+
+  private void checkRotation(int steps) {
+    if (!ctx.hasRotationKey(steps))
+      throw new MissingKeyException(
+          "no Galois key for a rotation by "
+              + steps
+              + " (element "
+              + ctx.galoisElement(steps)
+              + "): generate the context with this rotation step");
+  }
+
+  private Ciphertext copyOf(Ciphertext a) {
+    own(a, "a");
+    return a.copy();
+  }
+}

@@ -1,0 +1,30 @@
+package dev.hnn.ckks;
+
+import dev.hnn.ckks.presets.HnnNative;
+
+/** Process-wide settings of the native engine. */
+public final class NativeEngine {
+  private NativeEngine() {}
+
+  /** Loads the native library now (it is otherwise loaded on first use). */
+  public static void load() {
+    Native.ensureLoaded();
+  }
+
+  /** Threads the engine uses inside one operation (default: the machine's hardware concurrency). */
+  public static int threadCount() {
+    Native.ensureLoaded();
+    return (int) HnnNative.get_thread_count();
+  }
+
+  /**
+   * Sets the threads the engine uses inside one operation (1 = single-threaded; 0 restores the default).
+   * Results are bit-identical whatever the count. Call it before starting concurrent work: the engine's pool is
+   * rebuilt when the count changes.
+   */
+  public static void setThreadCount(int threads) {
+    if (threads < 0) throw new IllegalArgumentException("thread count must be >= 0, got " + threads);
+    Native.ensureLoaded();
+    HnnNative.set_thread_count(threads);
+  }
+}
