@@ -3,10 +3,18 @@ package dev.hnn.nn;
 /**
  * Float32 compute kernels. Inner loops are unit-stride "axpy" loops over output columns, which the
  * HotSpot C2 compiler turns into SIMD code; the weight row stays in L1 cache while it is applied to
- * every token of the sequence.
+ * every token of the sequence. When the JVM runs with {@code --add-modules jdk.incubator.vector}, a
+ * register-blocked SIMD kernel ({@link VectorMatmul}) is used instead.
  */
 public final class Kernels {
     private Kernels() {
+    }
+
+    private static final boolean VECTOR = VectorSupport.available();
+
+    /** Whether the SIMD kernels (jdk.incubator.vector) are in use. */
+    public static boolean simd() {
+        return VECTOR;
     }
 
     /** {@code x (n x k) * w (k x m) + bias (m, may be null)}. */
@@ -20,6 +28,18 @@ public final class Kernels {
         float[] a = x.data();
         float[] b = w.data();
         float[] c = new float[n * m];
+        if (VECTOR) {
+            VectorMatmul.multiply(a, b, c, n, k, m);
+            if (bias != null) {
+                for (int i = 0; i < n; i++) {
+                    int off = i * m;
+                    for (int j = 0; j < m; j++) {
+                        c[off + j] += bias[j];
+                    }
+                }
+            }
+            return new Matrix(n, m, c);
+        }
         if (bias != null) {
             for (int i = 0; i < n; i++) {
                 System.arraycopy(bias, 0, c, i * m, m);

@@ -1,0 +1,51 @@
+package dev.hnn.cli;
+
+import dev.hnn.head.HeadFile;
+import dev.hnn.model.MiniLm;
+import dev.hnn.model.SentenceEncoder;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/** {@code hnn classify --plain TEXT}: sentiment of one text with timings. */
+@Command(name = "classify", mixinStandardHelpOptions = true,
+        description = "Classify the sentiment of a text (label, P(positive), timings).")
+public final class ClassifyCommand implements Callable<Integer> {
+
+    @Option(names = "--plain", description = "Run the whole model in plaintext (no encryption).")
+    boolean plain;
+
+    @Mixin
+    HeadOption headOption;
+
+    @Parameters(arity = "1..*", paramLabel = "TEXT", description = "Text to classify (several words are joined).")
+    String[] words;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!plain) {
+            System.err.println("encrypted classification is not available in this build yet; use --plain");
+            return 2;
+        }
+        String text = String.join(" ", words);
+        long t0 = System.nanoTime();
+        HeadFile.Loaded loaded = headOption.load();
+        try (SentenceEncoder enc = MiniLm.load()) {
+            long t1 = System.nanoTime();
+            int tokens = enc.tokenizer().encode(text).length;
+            float[] feature = enc.embed(text);
+            long t2 = System.nanoTime();
+            double p = loaded.head().probabilityPositive(feature);
+            long t3 = System.nanoTime();
+            System.out.printf(Locale.ROOT, "label: %s%n", p >= 0.5 ? "positive" : "negative");
+            System.out.printf(Locale.ROOT, "P(positive): %.4f%n", p);
+            System.out.printf(Locale.ROOT, "timings: load %.0f ms, encoder %.1f ms (%d tokens), head %.3f ms, total %.0f ms%n",
+                    (t1 - t0) / 1e6, (t2 - t1) / 1e6, tokens, (t3 - t2) / 1e6, (t3 - t0) / 1e6);
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,284 @@
+package dev.hnn.model.distilbert;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import dev.hnn.data.SharedData;
+import dev.hnn.nn.Matrix;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Writes a tiny DistilBERT checkpoint (the real config.json's keys with small sizes, the real tensor
+ * names of DistilBertForSequenceClassification, random weights, vocab.txt only), loads it, and checks
+ * hidden states and logits against a naive double-precision reference written independently here.
+ */
+class DistilBertLoaderTest {
+    static final int DIM = 16;
+    static final int HEADS = 2;
+    static final int FFN = 24;
+    static final int LAYERS = 2;
+    static final int MAX_POS = 32;
+    static final List<String> VOCAB = List.of("[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "the", "movie", "was",
+            "great", "terrible", "not", "good", "bad", "fun", "##s", "a");
+
+    @TempDir
+    Path dir;
+
+    final Map<String, double[]> weights = new LinkedHashMap<>();
+    final Map<String, long[]> shapes = new LinkedHashMap<>();
+    final Random rnd = new Random(1234);
+
+    @Test
+    void loadsTinyCheckpointAndMatchesNaiveReference() throws Exception {
+        writeConfig();
+        Files.write(dir.resolve("vocab.txt"), VOCAB);
+        tensor("distilbert.embeddings.word_embeddings.weight", 1.0, VOCAB.size(), DIM);
+        tensor("distilbert.embeddings.position_embeddings.weight", 0.5, MAX_POS, DIM);
+        layerNorm("distilbert.embeddings.LayerNorm");
+        for (int l = 0; l < LAYERS; l++) {
+            String p = "distilbert.transformer.layer." + l + ".";
+            for (String lin : List.of("q_lin", "k_lin", "v_lin", "out_lin")) {
+                linear(p + "attention." + lin, DIM, DIM);
+            }
+            layerNorm(p + "sa_layer_norm");
+            linear(p + "ffn.lin1", FFN, DIM);
+            linear(p + "ffn.lin2", DIM, FFN);
+            layerNorm(p + "output_layer_norm");
+        }
+        linear("pre_classifier", DIM, DIM);
+        linear("classifier", 2, DIM);
+        writeSafetensors(dir.resolve("model.safetensors"));
+
+        try (DistilBertClassifier model = DistilBertLoader.load(dir)) {
+            assertEquals(List.of("NEGATIVE", "POSITIVE"), model.labels());
+            assertEquals(LAYERS, model.encoder().config().layers());
+            int[] ids = model.tokenizer().encode("The movie was not fun, a terrible movies");
+            // [CLS] the movie was not fun [UNK](,) a terrible movie ##s [SEP]
+            assertArrayEquals(new int[] {2, 5, 6, 7, 10, 13, 1, 15, 9, 6, 14, 3}, ids);
+            double[][] ref = referenceHidden(ids);
+            Matrix ours = model.encoder().forward(ids);
+            double worst = 0;
+            for (int t = 0; t < ids.length; t++) {
+                for (int d = 0; d < DIM; d++) {
+                    worst = Math.max(worst, Math.abs(ref[t][d] - ours.get(t, d)));
+                }
+            }
+            assertTrue(worst < 1e-4, "hidden state max diff " + worst);
+            double[] refLogits = referenceLogits(ref[0]);
+            float[] logits = model.logits(ids);
+            assertEquals(2, logits.length);
+            assertEquals(refLogits[0], logits[0], 1e-4);
+            assertEquals(refLogits[1], logits[1], 1e-4);
+            assertTrue(Math.abs(refLogits[0] - refLogits[1]) > 1e-3, "random head separates the classes");
+        }
+    }
+
+    private void writeConfig() throws IOException {
+        JsonObject c = JsonParser.parseString(Files.readString(SharedData.dir().resolve("distilbert-sst2/config.json")))
+                .getAsJsonObject();
+        c.addProperty("dim", DIM);
+        c.addProperty("n_heads", HEADS);
+        c.addProperty("hidden_dim", FFN);
+        c.addProperty("n_layers", LAYERS);
+        c.addProperty("max_position_embeddings", MAX_POS);
+        c.addProperty("vocab_size", VOCAB.size());
+        Files.writeString(dir.resolve("config.json"), c.toString());
+    }
+
+    private void tensor(String name, double scale, long... shape) {
+        int n = 1;
+        for (long s : shape) {
+            n *= (int) s;
+        }
+        double[] v = new double[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = (float) (scale * rnd.nextGaussian());
+        }
+        weights.put(name, v);
+        shapes.put(name, shape);
+    }
+
+    private void linear(String name, int out, int in) {
+        tensor(name + ".weight", 1.0 / Math.sqrt(in), out, in);
+        tensor(name + ".bias", 0.1, out);
+    }
+
+    private void layerNorm(String name) {
+        double[] g = new double[DIM];
+        for (int i = 0; i < DIM; i++) {
+            g[i] = (float) (1 + 0.2 * rnd.nextGaussian());
+        }
+        weights.put(name + ".weight", g);
+        shapes.put(name + ".weight", new long[] {DIM});
+        tensor(name + ".bias", 0.1, DIM);
+    }
+
+    private void writeSafetensors(Path file) throws IOException {
+        StringBuilder h = new StringBuilder("{\"__metadata__\":{\"format\":\"pt\"}");
+        long off = 0;
+        for (var e : weights.entrySet()) {
+            long len = 4L * e.getValue().length;
+            StringBuilder shape = new StringBuilder();
+            for (long s : shapes.get(e.getKey())) {
+                shape.append(shape.length() == 0 ? "" : ",").append(s);
+            }
+            h.append(",\"").append(e.getKey()).append("\":{\"dtype\":\"F32\",\"shape\":[").append(shape)
+                    .append("],\"data_offsets\":[").append(off).append(',').append(off + len).append("]}");
+            off += len;
+        }
+        h.append('}');
+        byte[] header = h.toString().getBytes(StandardCharsets.UTF_8);
+        ByteBuffer b = ByteBuffer.allocate((int) (8 + header.length + off)).order(ByteOrder.LITTLE_ENDIAN);
+        b.putLong(header.length).put(header);
+        for (double[] v : weights.values()) {
+            for (double x : v) {
+                b.putFloat((float) x);
+            }
+        }
+        try (OutputStream os = Files.newOutputStream(file)) {
+            os.write(b.array());
+        }
+    }
+
+    // ---- naive reference, double precision, PyTorch weight layout used as is ----
+
+    private double[][] referenceHidden(int[] ids) {
+        int n = ids.length;
+        double[][] x = new double[n][DIM];
+        double[] we = weights.get("distilbert.embeddings.word_embeddings.weight");
+        double[] pe = weights.get("distilbert.embeddings.position_embeddings.weight");
+        for (int t = 0; t < n; t++) {
+            for (int d = 0; d < DIM; d++) {
+                x[t][d] = we[ids[t] * DIM + d] + pe[t * DIM + d];
+            }
+        }
+        x = ln(x, "distilbert.embeddings.LayerNorm");
+        for (int l = 0; l < LAYERS; l++) {
+            String p = "distilbert.transformer.layer." + l + ".";
+            double[][] q = lin(x, p + "attention.q_lin");
+            double[][] k = lin(x, p + "attention.k_lin");
+            double[][] v = lin(x, p + "attention.v_lin");
+            int dh = DIM / HEADS;
+            double[][] ctx = new double[n][DIM];
+            for (int h = 0; h < HEADS; h++) {
+                for (int i = 0; i < n; i++) {
+                    double[] s = new double[n];
+                    double max = -1e300;
+                    for (int j = 0; j < n; j++) {
+                        for (int d = 0; d < dh; d++) {
+                            s[j] += q[i][h * dh + d] / Math.sqrt(dh) * k[j][h * dh + d];
+                        }
+                        max = Math.max(max, s[j]);
+                    }
+                    double z = 0;
+                    for (int j = 0; j < n; j++) {
+                        s[j] = Math.exp(s[j] - max);
+                        z += s[j];
+                    }
+                    for (int j = 0; j < n; j++) {
+                        for (int d = 0; d < dh; d++) {
+                            ctx[i][h * dh + d] += s[j] / z * v[j][h * dh + d];
+                        }
+                    }
+                }
+            }
+            x = ln(add(x, lin(ctx, p + "attention.out_lin")), p + "sa_layer_norm");
+            double[][] f = lin(x, p + "ffn.lin1");
+            for (double[] row : f) {
+                for (int d = 0; d < row.length; d++) {
+                    row[d] = 0.5 * row[d] * (1 + erfSeries(row[d] / Math.sqrt(2)));
+                }
+            }
+            x = ln(add(x, lin(f, p + "ffn.lin2")), p + "output_layer_norm");
+        }
+        return x;
+    }
+
+    private double[] referenceLogits(double[] cls) {
+        double[][] h = lin(new double[][] {cls}, "pre_classifier");
+        for (int d = 0; d < h[0].length; d++) {
+            h[0][d] = Math.max(0, h[0][d]);
+        }
+        return lin(h, "classifier")[0];
+    }
+
+    private double[][] lin(double[][] x, String name) {
+        double[] w = weights.get(name + ".weight");
+        double[] b = weights.get(name + ".bias");
+        int out = b.length;
+        int in = x[0].length;
+        double[][] y = new double[x.length][out];
+        for (int t = 0; t < x.length; t++) {
+            for (int o = 0; o < out; o++) {
+                double s = b[o];
+                for (int i = 0; i < in; i++) {
+                    s += w[o * in + i] * x[t][i];
+                }
+                y[t][o] = s;
+            }
+        }
+        return y;
+    }
+
+    private double[][] ln(double[][] x, String name) {
+        double[] g = weights.get(name + ".weight");
+        double[] b = weights.get(name + ".bias");
+        double[][] y = new double[x.length][];
+        for (int t = 0; t < x.length; t++) {
+            double mu = 0;
+            for (double v : x[t]) {
+                mu += v / x[t].length;
+            }
+            double var = 0;
+            for (double v : x[t]) {
+                var += (v - mu) * (v - mu) / x[t].length;
+            }
+            y[t] = new double[x[t].length];
+            for (int d = 0; d < x[t].length; d++) {
+                y[t][d] = (x[t][d] - mu) / Math.sqrt(var + 1e-12) * g[d] + b[d];
+            }
+        }
+        return y;
+    }
+
+    private static double[][] add(double[][] a, double[][] b) {
+        double[][] c = new double[a.length][a[0].length];
+        for (int i = 0; i < a.length; i++) {
+            for (int j = 0; j < a[0].length; j++) {
+                c[i][j] = a[i][j] + b[i][j];
+            }
+        }
+        return c;
+    }
+
+    /** erf by its Maclaurin series (fine in double for |x| < 6), independent of the production code. */
+    private static double erfSeries(double x) {
+        if (Math.abs(x) > 5.5) {
+            return Math.signum(x);
+        }
+        double sum = 0;
+        double term = x;
+        for (int n = 0; n < 200; n++) {
+            sum += term / (2 * n + 1);
+            term *= -x * x / (n + 1);
+        }
+        return 2 / Math.sqrt(Math.PI) * sum;
+    }
+}
