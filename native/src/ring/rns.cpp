@@ -39,6 +39,32 @@ BaseConverter::BaseConverter(const RnsBase& from, const RnsBase& to) : from_(fro
   for (std::size_t i = 0; i < from.size(); ++i) inv_from_.push_back(1.0 / static_cast<double>(from[i].value()));
 }
 
+void BaseConverter::fast_convert_centered(const std::uint64_t* in, std::uint64_t* out, std::size_t n) const {
+  const std::size_t k = from_.size();
+  U64Vector y(k * n);
+  for (std::size_t i = 0; i < k; ++i) {
+    const ShoupMultiplier& w = from_.inv_punctured(i);
+    const std::uint64_t q = from_[i].value();
+    for (std::size_t c = 0; c < n; ++c) y[i * n + c] = mul_shoup(in[i * n + c], w, q);
+  }
+  std::vector<u128> acc(n);
+  for (std::size_t j = 0; j < to_.size(); ++j) {
+    const Modulus& p = to_[j];
+    std::fill(acc.begin(), acc.end(), 0);
+    for (std::size_t i = 0; i < k; ++i) {
+      const std::uint64_t q = from_[i].value(), half = q >> 1;
+      const std::uint64_t m = matrix_[j * k + i], neg_m = m == 0 ? 0 : p.value() - m;
+      const std::uint64_t* yi = y.data() + i * n;
+      // y > q/2 stands for y - q < 0: (y - q) m = (q - y)(p - m) mod p.
+      for (std::size_t c = 0; c < n; ++c) {
+        const bool negative = yi[c] > half;
+        acc[c] += static_cast<u128>(negative ? q - yi[c] : yi[c]) * (negative ? neg_m : m);
+      }
+    }
+    reduce_u128(acc.data(), out + j * n, n, p);
+  }
+}
+
 void BaseConverter::exact_convert(const std::uint64_t* in, std::uint64_t* out, std::size_t n) const {
   const std::size_t k = from_.size();
   fast_convert(in, out, n);

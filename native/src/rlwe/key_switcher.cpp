@@ -46,7 +46,7 @@ void KeySwitcher::lift(const std::uint64_t* d, std::size_t level, LiftedDigits& 
       std::copy(d + i * n, d + (i + 1) * n, coeffs.data() + (i - begin) * n);
       ctx.ntt(i).inverse(coeffs.data() + (i - begin) * n);
     }
-    ctx.mod_up_converter(level, j).fast_convert(coeffs.data(), converted.data(), n);
+    ctx.mod_up_converter(level, j).fast_convert_centered(coeffs.data(), converted.data(), n);
     std::size_t t = 0;
     for (std::size_t ext = 0; ext < limbs; ++ext) {
       if (ext >= begin && ext < end) continue;

@@ -41,6 +41,12 @@ class BaseConverter {
   /// in: |from| limbs of n coefficients (limb-major); out: |to| limbs of n coefficients, in [0, p_j).
   void fast_convert(const std::uint64_t* in, std::uint64_t* out, std::size_t n) const;
 
+  /// Like fast_convert, with every term y_i = x_i (Q/q_i)^-1 mod q_i taken centered in (-q_i/2, q_i/2]: the
+  /// result is x + u Q_B with |u| <= |B|/2 and, more to the point, a zero-mean lift. Key switching lifts its
+  /// digits this way: a [0, q) lift has mean q/2, which the key error turns into a structured error that peaks
+  /// in a few slots.
+  void fast_convert_centered(const std::uint64_t* in, std::uint64_t* out, std::size_t n) const;
+
   /// Like fast_convert, but removes the overflow u Q_B with a floating-point estimate of
   /// u = floor(sum_i y_i / q_i) (Halevi-Polyakov-Shoup 2019), so out = x mod p_j for x in [0, Q_B) (exact but
   /// for inputs within ~2^-50 Q_B of 0 or Q_B). Division by Q_B after it is then exact floor division.
