@@ -228,6 +228,7 @@ struct VectorNtt {
       for (; gb >= 16; mb *= 4, gb /= 4) forward_radix4(a, mb, gb, b / (2 * gb), (b + block) / (2 * gb), w, wq, c);
       std::size_t g = b / 16;
       const std::size_t g_end = (b + block) / 16;
+      for (; g + 4 <= g_end; g += 4) forward_last_three<4>(a, g, w, wq, n, c);
       for (; g + 2 <= g_end; g += 2) forward_last_three<2>(a, g, w, wq, n, c);
       if (g < g_end) forward_last_three<1>(a, g, w, wq, n, c);
     }
@@ -345,6 +346,7 @@ struct VectorNtt {
     for (std::size_t b = 0; b < n; b += block) {
       std::size_t g = b / 16;
       const std::size_t g_end = (b + block) / 16;
+      for (; g + 4 <= g_end; g += 4) inverse_first_three<4>(a, g, w, wq, n, c);
       for (; g + 2 <= g_end; g += 2) inverse_first_three<2>(a, g, w, wq, n, c);
       if (g < g_end) inverse_first_three<1>(a, g, w, wq, n, c);
       std::size_t mb = n / 16, gb = 8;
