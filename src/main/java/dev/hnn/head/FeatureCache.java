@@ -88,8 +88,8 @@ public final class FeatureCache {
         }
         List<String> missing = new ArrayList<>(missingSet);
         missingCount.accept(missing.size());
-        for (int start = 0; start < missing.size(); start += 512) {
-            List<String> chunk = missing.subList(start, Math.min(missing.size(), start + 512));
+        for (int start = 0; start < missing.size(); start += 128) {
+            List<String> chunk = missing.subList(start, Math.min(missing.size(), start + 128));
             int base = start;
             float[][] computed = encoder.embedAll(chunk, threads, n -> progress.accept(base + n));
             append(chunk, computed);

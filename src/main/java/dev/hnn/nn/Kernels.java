@@ -40,6 +40,12 @@ public final class Kernels {
             }
             return new Matrix(n, m, c);
         }
+        scalarMultiply(a, b, c, bias, n, k, m);
+        return new Matrix(n, m, c);
+    }
+
+    /** Portable kernel: {@code c = a b + bias} (bias may be null), c zero on entry. */
+    static void scalarMultiply(float[] a, float[] b, float[] c, float[] bias, int n, int k, int m) {
         if (bias != null) {
             for (int i = 0; i < n; i++) {
                 System.arraycopy(bias, 0, c, i * m, m);
@@ -58,7 +64,6 @@ public final class Kernels {
                 }
             }
         }
-        return new Matrix(n, m, c);
     }
 
     /** Numerically stable softmax of {@code v[off .. off+len)} in place. */

@@ -20,6 +20,8 @@ class KernelsTest {
             Matrix w = random(k, m, rnd);
             float[] bias = random(1, m, rnd).data();
             Matrix c = Kernels.matmulBias(a, w, bias);
+            Matrix scalar = new Matrix(n, m);
+            Kernels.scalarMultiply(a.data(), w.data(), scalar.data(), bias, n, k, m);
             for (int i = 0; i < n; i++) {
                 for (int j = 0; j < m; j++) {
                     double ref = bias[j];
@@ -27,9 +29,16 @@ class KernelsTest {
                         ref += (double) a.get(i, t) * w.get(t, j);
                     }
                     assertEquals(ref, c.get(i, j), 1e-4 * Math.max(1, Math.abs(ref)), "simd=" + Kernels.simd());
+                    assertEquals(ref, scalar.get(i, j), 1e-4 * Math.max(1, Math.abs(ref)), "scalar kernel");
                 }
             }
         }
+    }
+
+    @Test
+    void testsRunTheSimdKernel() {
+        // surefire adds --add-modules jdk.incubator.vector, as the hnn launcher does
+        org.junit.jupiter.api.Assertions.assertTrue(Kernels.simd(), "Vector API module present in tests");
     }
 
     private static Matrix random(int r, int c, Random rnd) {
