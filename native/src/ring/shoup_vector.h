@@ -1,6 +1,6 @@
 // Private: Shoup's multiplication by a precomputed constant (V. Shoup, NTL; analysed for NTTs in D. Harvey,
 // "Faster arithmetic for number-theoretic transforms", J. Symb. Comp. 2014), lane-wise over a lane backend
-// L (simd_lanes_avx512.h or simd_lanes_emulated.h). Two variants, same contract:
+// L (simd_lanes_avx512.h or simd_lanes_emulated.h). Two multipliers, same contract:
 //
 //   Constants constants(q)           the modulus in the form the multiplier wants
 //   Twiddle make(w, wq)              w < q and its 64-bit Shoup quotient wq = floor(w * 2^64 / q), lane-wise
