@@ -80,7 +80,11 @@ std::vector<std::uint8_t> assemble(ObjectType type, Compression compression, con
   if (descriptor.size() > std::numeric_limits<std::uint32_t>::max())
     throw InvalidArgumentError("object too large to serialize: descriptor exceeds 4 GiB");
   std::vector<std::uint8_t> blob(kHeaderSize);
-  blob.reserve(kHeaderSize + descriptor.size() + (compression == Compression::kNone ? raw_size : raw_size / 2 + 64));
+  // Reserve the worst case up front: the vector then never reallocates, which would leave unwiped copies
+  // of a secret key's (compressed) bytes in freed memory. zlib_compress grows its output by 64 KiB steps.
+  const std::uint64_t body_room =
+      compression == Compression::kNone ? raw_size : sat_add(zlib_stored_bound(raw_size), std::uint64_t{1} << 16);
+  blob.reserve(static_cast<std::size_t>(sat_add(kHeaderSize + descriptor.size(), body_room)));
   blob.insert(blob.end(), descriptor.begin(), descriptor.end());
   const std::size_t body_start = blob.size();
   if (compression == Compression::kZlib) {

@@ -42,6 +42,9 @@ std::vector<std::uint8_t> save(const Ciphertext& ct, Compression compression = C
 std::vector<std::uint8_t> save(const PublicKey& pk, Compression compression = Compression::kNone);
 std::vector<std::uint8_t> save(const RelinKeys& rk, Compression compression = Compression::kNone);
 std::vector<std::uint8_t> save(const GaloisKeys& gk, Compression compression = Compression::kNone);
+/// Not available: the 2-bit form of the secret key is recovered with the context's inverse NTT. Use
+/// save(ctx, secret_key).
+std::vector<std::uint8_t> save(const SecretKey& sk, Compression compression = Compression::kNone) = delete;
 
 std::vector<std::uint8_t> save(const Context& ctx, const Plaintext& pt, Compression compression = Compression::kNone);
 std::vector<std::uint8_t> save(const Context& ctx, const Ciphertext& ct, Compression compression = Compression::kNone);
