@@ -209,6 +209,17 @@ inline GaloisKeys* create_galois_keys(const ContextHandle& c, const SecretKey& s
   kg.create_galois_keys(s, conjugation, *gk);
   return gk.release();
 }
+/// Keys for explicit Galois elements (odd, below 2N): rotations are 5^k mod 2N, conjugation 2N - 1.
+inline GaloisKeys* create_galois_keys_for_elements(const ContextHandle& c, const SecretKey& sk,
+                                                   const std::int64_t* elements, std::size_t count) {
+  require(elements != nullptr || count == 0, "elements are null");
+  KeyGenerator kg(c.ptr(), sk);
+  auto gk = std::make_unique<GaloisKeys>();
+  std::vector<std::uint64_t> e(count);
+  for (std::size_t i = 0; i < count; ++i) e[i] = static_cast<std::uint64_t>(elements[i]);
+  kg.create_galois_keys_for_elements(e, *gk);
+  return gk.release();
+}
 inline GaloisKeys* new_galois_keys() { return new GaloisKeys(); }
 inline std::size_t galois_key_count(const GaloisKeys& gk) { return gk.size(); }
 /// Writes the Galois elements of the keys (ascending) to out[0 .. galois_key_count).

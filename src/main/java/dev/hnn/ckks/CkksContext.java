@@ -169,6 +169,7 @@ public final class CkksContext implements AutoCloseable {
   public static final class Builder {
     private final CkksParameters params;
     private final TreeSet<Integer> steps = new TreeSet<>();
+    private final TreeSet<Long> elements = new TreeSet<>();
     private boolean conjugation;
     private boolean relin = true;
 
@@ -190,6 +191,18 @@ public final class CkksContext implements AutoCloseable {
     /** Rotations by 1, 2, 4, ..., slots/2: enough for {@link CkksVector#sum()} and {@link CkksVector#dot}. */
     public Builder powerOfTwoRotations() {
       for (int s = 1; s < params.slotCount(); s <<= 1) steps.add(s);
+      return this;
+    }
+
+    /** Keys for explicit Galois elements (odd, in (1, 2N)): X -> X^g, see {@link Evaluator#applyGalois}. */
+    public Builder galoisElements(long... galoisElements) {
+      Objects.requireNonNull(galoisElements, "Galois elements");
+      long twoN = 2L * params.polyDegree();
+      for (long g : galoisElements) {
+        if (g <= 1 || g >= twoN || (g & 1) == 0)
+          throw new IllegalArgumentException("a Galois element must be odd and in (1, " + twoN + "), got " + g);
+        elements.add(g);
+      }
       return this;
     }
 
@@ -219,9 +232,15 @@ public final class CkksContext implements AutoCloseable {
         pk = new Handle<>("public key", Native.get(() -> HnnNative.create_public_key(c, s)), HnnNative::delete_public_key);
         if (relin)
           rk = new Handle<>("relinearization key", Native.get(() -> HnnNative.create_relin_keys(c, s)), HnnNative::delete_relin_keys);
-        long[] st = steps.stream().mapToLong(Integer::longValue).toArray();
-        boolean conj = conjugation;
-        gk = new Handle<>("Galois keys", Native.get(() -> HnnNative.create_galois_keys(c, s, st, st.length, conj)), HnnNative::delete_galois_keys);
+        TreeSet<Long> all = new TreeSet<>(elements);
+        for (int step : steps) all.add(HnnNative.galois_element_for_step(c, step));
+        if (conjugation) all.add(HnnNative.galois_element_conjugate(c));
+        long[] el = all.stream().mapToLong(Long::longValue).toArray();
+        gk =
+            new Handle<>(
+                "Galois keys",
+                Native.get(() -> HnnNative.create_galois_keys_for_elements(c, s, el, el.length)),
+                HnnNative::delete_galois_keys);
         SecureRandom rnd = new SecureRandom();
         return new CkksContext(params, ctx, sk, pk, rk, gk, rnd.nextLong(), rnd.nextLong());
       } catch (RuntimeException | Error e) {

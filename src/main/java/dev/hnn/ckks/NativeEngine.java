@@ -23,7 +23,8 @@ public final class NativeEngine {
    * rebuilt when the count changes.
    */
   public static void setThreadCount(int threads) {
-    if (threads < 0) throw new IllegalArgumentException("thread count must be >= 0, got " + threads);
+    if (threads < 0 || threads > 1024)
+      throw new IllegalArgumentException("thread count must be in [0, 1024], got " + threads);
     Native.ensureLoaded();
     HnnNative.set_thread_count(threads);
   }

@@ -316,6 +316,26 @@ class EvaluatorTest {
   }
 
   @Test
+  void keysForExplicitGaloisElements() {
+    CkksParameters p = CkksParameters.builder().polyDegree(2048).coeffModulusBits(50, 40, 50).scaleBits(30).insecureForTesting().build();
+    long g3 = ctx.galoisElement(3); // 5^3 mod 2N for this N ...
+    long fiveCubed = 125 % (2L * p.polyDegree()); // ... and for N = 2048
+    assertEquals(125, g3);
+    try (CkksContext c = CkksContext.builder(p).galoisElements(fiveCubed, 2L * p.polyDegree() - 1).build();
+        Ciphertext a = c.encryptor().encrypt(java.util.Arrays.copyOf(x, c.slotCount()))) {
+      assertTrue(c.hasRotationKey(3));
+      assertTrue(c.hasConjugationKey());
+      try (Ciphertext r = c.evaluator().rotate(a, 3)) {
+        double[] got = c.decryptor().decryptValues(r);
+        double[] want = rotated(java.util.Arrays.copyOf(x, c.slotCount()), 3);
+        assertClose(want, got, 1e-3);
+      }
+    }
+    assertThrows(IllegalArgumentException.class, () -> CkksContext.builder(p).galoisElements(4));
+    assertThrows(IllegalArgumentException.class, () -> CkksContext.builder(p).galoisElements(4097));
+  }
+
+  @Test
   void conjugation() {
     double[] re = {1, -2, 0.5};
     double[] im = {0.25, 3, -1};

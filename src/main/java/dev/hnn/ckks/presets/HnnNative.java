@@ -394,6 +394,12 @@ public final class HnnNative {
       @Cast("std::size_t") long count,
       @Cast("bool") boolean conjugation);
 
+  public static native NGaloisKeys create_galois_keys_for_elements(
+      @Const @ByRef NContext c,
+      @Const @ByRef NSecretKey sk,
+      @Cast("const std::int64_t*") long[] elements,
+      @Cast("std::size_t") long count);
+
   public static native NGaloisKeys new_galois_keys();
 
   public static native @Cast("std::size_t") long galois_key_count(@Const @ByRef NGaloisKeys gk);
