@@ -85,7 +85,8 @@ struct VectorPolyArith {
 
   // Products of two residues: the exact 128-bit product from four 32x32->64-bit multiplies, then Barrett
   // reduction (Menezes et al., Handbook of Applied Cryptography, 14.42) in the form that needs one 64-bit
-  // high product: with k = bit count of q (2^(k-1) < q < 2^k), x < 2^(2k),
+  // high product: with k = bit count of q (2^(k-1) < q < 2^k: q must not be a power of two, which the caller
+  // checks), x < 2^(2k),
   //   x1 = floor(x / 2^(k-1))  (< 2^(k+1)),  mu = floor(2^(k+63) / q)  (< 2^64),
   //   estimate = floor(x1 * mu / 2^64)  (here by mul_high_estimate, up to 2 lower still).
   // The estimate never exceeds floor(x / q) and is at most 4 below it (Barrett's own error is < 2.125 for
@@ -107,8 +108,6 @@ struct VectorPolyArith {
       mu_high = L::set1(mu_scalar >> 32);
     }
   };
-  /// mu < 2^64 needs q not a power of two.
-  static bool barrett_applies(const Modulus& q) { return (q.value() & (q.value() - 1)) != 0; }
 
   // a * b = hi * 2^64 + lo, exactly.
   static void mul_wide(V a, V b, V low_mask, V& lo, V& hi) {
