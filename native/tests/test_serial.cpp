@@ -15,6 +15,7 @@
 #include "../fuzz/blob_mutator.h"
 #include "../fuzz/deserialize_target.h"
 #include "ckks_fixture.h"
+#include "hnn/serial/byte_io.h"
 #include "hnn/serial/compression.h"
 #include "hnn/serial/serialization.h"
 #include "test_framework.h"
@@ -396,6 +397,50 @@ TEST(serial_hostile_sizes_are_refused_without_allocation) {
   hnn_fuzz::put_le(b, 16, 8, 3 * 3 * 1024 * 8);
   std::stringstream ss(std::string(reinterpret_cast<const char*>(b.data()), b.size()));
   CHECK_THROWS(load(ctx, ss, out), CorruptDataError);
+}
+
+TEST(serial_key_sets_cannot_claim_memory_they_do_not_carry) {
+  const auto& e = hnn_fuzz::env();
+  const Context& ctx = *e.ctx;
+  // A Galois key set of N - 1 keys whose limbs are all zero-width: a 200 kB descriptor, an empty body,
+  // and (if it were accepted) N - 1 full keys in memory. Refused from the descriptor alone.
+  std::vector<std::uint8_t> desc;
+  serial::ByteWriter w(desc);
+  w.u64(ctx.n());
+  const std::uint32_t count = static_cast<std::uint32_t>(ctx.n() - 1);
+  w.u32(count);
+  for (std::uint32_t k = 0; k < count; ++k) {
+    w.u64(3 + 2 * static_cast<std::uint64_t>(k));
+    w.u32(static_cast<std::uint32_t>(ctx.digit_count()));
+    w.u32(static_cast<std::uint32_t>(ctx.prime_count()));
+    w.u8(1);
+    for (int i = 0; i < 32; ++i) w.u8(0);
+    for (std::size_t i = 0; i < ctx.digit_count() * ctx.prime_count(); ++i) w.u8(0);
+  }
+  std::vector<std::uint8_t> blob(64);
+  blob.insert(blob.end(), desc.begin(), desc.end());
+  serial::Header h;
+  h.type = ObjectType::kGaloisKeys;
+  h.descriptor_size = static_cast<std::uint32_t>(desc.size());
+  h.params_hash = ctx.params_hash();
+  serial::write_header(h, blob.data());
+  serial::seal_checksum(blob.data(), blob.size());
+  GaloisKeys gk;
+  CHECK_THROWS(load(ctx, blob.data(), blob.size(), gk), CorruptDataError);
+  // A relinearization key whose body is a zlib stream of width-1 "all ones" limbs: refused as inflating
+  // far more than key material can.
+  RelinKeys rk;
+  for (const auto& [name, b] : e.seeds)
+    if (name == "relin keys+zlib") {
+      const std::vector<std::uint8_t> ones(static_cast<std::size_t>(hnn_fuzz::get_le(b, 16, 8)), 0xFF);
+      std::vector<std::uint8_t> z;
+      serial::zlib_compress(ones.data(), ones.size(), z, false);
+      std::vector<std::uint8_t> bomb(b.begin(), b.begin() + 64 + static_cast<long>(hnn_fuzz::get_le(b, 8, 4)));
+      hnn_fuzz::put_le(bomb, 24, 8, z.size());
+      bomb.insert(bomb.end(), z.begin(), z.end());
+      hnn_fuzz::reseal(bomb);
+      CHECK_THROWS(load(ctx, bomb.data(), bomb.size(), rk), CorruptDataError);
+    }
 }
 
 TEST(serial_every_truncation_is_rejected) {

@@ -395,10 +395,24 @@ KeyBlock read_key_block(ByteReader& r, const Context& ctx, std::uint64_t& body_b
     for (std::size_t p = 0; p < polys; ++p)
       for (std::size_t i = 0; i < limbs; ++i) {
         kb.widths[k] = read_width(r, ctx.prime(i), what);
+        // Key limbs are uniform modulo their prime: all N values below q/256 has probability < 2^-8N. The
+        // rule keeps a key's allocation proportional to its stored bytes -- without it, a few hundred
+        // bytes of zero-width limbs could make a Galois key set claim terabytes.
+        if (kb.widths[k] + 8 < ctx.prime(i).bit_count())
+          throw CorruptDataError(std::string(what) + ": a key limb of bit width " + std::to_string(kb.widths[k]) +
+                                 " is not uniformly distributed modulo its " +
+                                 std::to_string(ctx.prime(i).bit_count()) + "-bit prime");
         body_bytes += serial::packed_limb_bytes(ctx.n(), kb.widths[k]);
         ++k;
       }
   return kb;
+}
+
+// Uniform residues do not compress: a key body that zlib inflates by more than 2x is not key material,
+// and refusing it bounds the memory a compressed key blob can claim by a small multiple of its size.
+void check_key_inflation(const serial::OpenedBlob& b, const char* what) {
+  if (b.header.compression == Compression::kZlib && b.header.body_raw_size / 2 > b.header.body_stored_size + 1024)
+    throw CorruptDataError(std::string(what) + ": compressed body inflates far more than uniform key material can");
 }
 
 void load_key_body(const Context& ctx, const KeyBlock& kb, BodyReader& body, std::vector<std::uint8_t>& scratch,
@@ -424,6 +438,7 @@ RelinKeys load_relin(const Context& ctx, const std::uint8_t* data, std::size_t s
   const KeyBlock kb = read_key_block(r, ctx, body_bytes, what);
   r.expect_end();
   check_body_size(b, body_bytes, what);
+  check_key_inflation(b, what);
   RelinKeys rk;
   BodyReader body(b.body, b.body_size, b.header.body_raw_size, b.header.compression, false);
   std::vector<std::uint8_t> scratch;
@@ -459,6 +474,7 @@ GaloisKeys load_galois(const Context& ctx, const std::uint8_t* data, std::size_t
   }
   r.expect_end();
   check_body_size(b, body_bytes, what);
+  check_key_inflation(b, what);
   GaloisKeys gk;
   BodyReader body(b.body, b.body_size, b.header.body_raw_size, b.header.compression, false);
   std::vector<std::uint8_t> scratch;
