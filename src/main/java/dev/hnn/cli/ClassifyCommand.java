@@ -19,6 +19,10 @@ public final class ClassifyCommand implements Callable<Integer> {
     @Option(names = "--plain", description = "Run the whole model in plaintext (no encryption).")
     boolean plain;
 
+    @Option(names = "--repeat", defaultValue = "1", paramLabel = "N",
+            description = "Run the encoder N times and also report the fastest (warm JIT) time (default: ${DEFAULT-VALUE}).")
+    int repeat;
+
     @Mixin
     HeadOption headOption;
 
@@ -39,12 +43,22 @@ public final class ClassifyCommand implements Callable<Integer> {
             int tokens = enc.tokenizer().encode(text).length;
             float[] feature = enc.embed(text);
             long t2 = System.nanoTime();
+            long best = t2 - t1;
+            for (int r = 1; r < repeat; r++) {
+                long s = System.nanoTime();
+                enc.embed(text);
+                best = Math.min(best, System.nanoTime() - s);
+            }
+            long h0 = System.nanoTime();
             double p = loaded.head().probabilityPositive(feature);
             long t3 = System.nanoTime();
             System.out.printf(Locale.ROOT, "label: %s%n", p >= 0.5 ? "positive" : "negative");
             System.out.printf(Locale.ROOT, "P(positive): %.4f%n", p);
             System.out.printf(Locale.ROOT, "timings: load %.0f ms, encoder %.1f ms (%d tokens), head %.3f ms, total %.0f ms%n",
-                    (t1 - t0) / 1e6, (t2 - t1) / 1e6, tokens, (t3 - t2) / 1e6, (t3 - t0) / 1e6);
+                    (t1 - t0) / 1e6, (t2 - t1) / 1e6, tokens, (t3 - h0) / 1e6, (t3 - t0) / 1e6);
+            if (repeat > 1) {
+                System.out.printf(Locale.ROOT, "encoder, fastest of %d runs: %.1f ms%n", repeat, best / 1e6);
+            }
         }
         return 0;
     }

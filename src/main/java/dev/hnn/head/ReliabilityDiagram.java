@@ -97,13 +97,13 @@ public final class ReliabilityDiagram {
         g.drawLine(LEFT, HIST_TOP + 10 + HIST_H, LEFT + plotW, HIST_TOP + 10 + HIST_H);
         g.drawString("examples per bin", LEFT, HIST_TOP + HIST_H + 30);
         g.setColor(new Color(70, 120, 200));
-        g.fillRect(LEFT + plotW - 250, TOP + 10, 14, 14);
+        g.fillRect(LEFT + plotW - 200, 14, 14, 14);
         g.setColor(Color.BLACK);
-        g.drawString("accuracy in bin", LEFT + plotW - 230, TOP + 22);
+        g.drawString("accuracy in bin", LEFT + plotW - 180, 26);
         g.setColor(new Color(220, 60, 60));
-        g.fillRect(LEFT + plotW - 250, TOP + 32, 14, 4);
+        g.fillRect(LEFT + plotW - 200, 38, 14, 4);
         g.setColor(Color.BLACK);
-        g.drawString("mean confidence in bin", LEFT + plotW - 230, TOP + 40);
+        g.drawString("mean confidence in bin", LEFT + plotW - 180, 44);
         g.dispose();
         Path parent = png.toAbsolutePath().getParent();
         if (parent != null) {

@@ -9,6 +9,6 @@ public record TrainingConfig(long seed, int hidden, ActivationKind activation, i
                              double temperatureLearningRate) {
 
     public static TrainingConfig defaults() {
-        return new TrainingConfig(42, 32, ActivationKind.POLY2, 40, 64, 1e-3, 1e-4, 400, 0.02);
+        return new TrainingConfig(42, 32, ActivationKind.GELU, 40, 64, 1e-3, 3e-2, 400, 0.02);
     }
 }
