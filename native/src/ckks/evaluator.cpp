@@ -319,7 +319,7 @@ void CkksEvaluator::multiply_plain_accumulate(const std::vector<const Ciphertext
   parallel_for(0, 2 * (level + 1), [&](std::size_t idx) {
     const std::size_t poly = idx / (level + 1), i = idx % (level + 1);
     const Modulus& q = ctx_->prime(i);
-    std::vector<u128> acc(n, 0);
+    U128Vector acc(n, 0);
     U64Vector partial(n);
     std::uint64_t* o = r.limb(poly, i);
     for (std::size_t k0 = 0; k0 < a.size(); k0 += kBatch) {

@@ -40,14 +40,60 @@ BaseConverter::BaseConverter(const RnsBase& from, const RnsBase& to) : from_(fro
 }
 
 void BaseConverter::fast_convert_centered(const std::uint64_t* in, std::uint64_t* out, std::size_t n) const {
+  std::vector<std::uint64_t*> limbs(to_.size());
+  for (std::size_t j = 0; j < to_.size(); ++j) limbs[j] = out + j * n;
+  fast_convert_centered(in, limbs.data(), n);
+}
+
+namespace {
+
+// One source prime q: the centered lift of x in [0, q) is x, or x - q when x > q/2. The branches on the
+// sizes of q and p keep the common cases free of multiplications (and vectorizable): a 40-bit residue is
+// already below a 60-bit target, and below twice another 40-bit one.
+void lift_single_prime_centered(const std::uint64_t* in, std::uint64_t q, const Modulus& p, std::uint64_t* o,
+                                std::size_t n) {
+  const std::uint64_t pv = p.value(), half = q >> 1, q_mod_p = p.reduce(q);
+  const std::uint64_t minus_q = q_mod_p == 0 ? 0 : pv - q_mod_p;  // -q mod p
+  if (q <= pv) {
+    for (std::size_t c = 0; c < n; ++c) {
+      const std::uint64_t x = in[c];
+      const std::uint64_t shifted = x + minus_q;  // x - q + p < p
+      o[c] = x > half ? shifted : x;
+    }
+  } else if (q <= 2 * pv) {
+    for (std::size_t c = 0; c < n; ++c) {
+      const std::uint64_t x = in[c];
+      std::uint64_t r = x >= pv ? x - pv : x;
+      std::uint64_t shifted = r + minus_q;
+      shifted = shifted >= pv ? shifted - pv : shifted;
+      o[c] = x > half ? shifted : r;
+    }
+  } else {
+    for (std::size_t c = 0; c < n; ++c) {
+      const std::uint64_t x = in[c];
+      const std::uint64_t r = p.reduce(x);
+      o[c] = x > half ? add_mod(r, minus_q, p) : r;
+    }
+  }
+}
+
+}  // namespace
+
+void BaseConverter::fast_convert_centered(const std::uint64_t* in, std::uint64_t* const* out_limbs,
+                                          std::size_t n) const {
   const std::size_t k = from_.size();
+  if (k == 1) {
+    // (Q/q)^-1 = 1 for a single prime: the lift is x itself, centered.
+    for (std::size_t j = 0; j < to_.size(); ++j) lift_single_prime_centered(in, from_[0].value(), to_[j], out_limbs[j], n);
+    return;
+  }
   U64Vector y(k * n);
   for (std::size_t i = 0; i < k; ++i) {
     const ShoupMultiplier& w = from_.inv_punctured(i);
     const std::uint64_t q = from_[i].value();
     for (std::size_t c = 0; c < n; ++c) y[i * n + c] = mul_shoup(in[i * n + c], w, q);
   }
-  std::vector<u128> acc(n);
+  U128Vector acc(n);
   for (std::size_t j = 0; j < to_.size(); ++j) {
     const Modulus& p = to_[j];
     std::fill(acc.begin(), acc.end(), 0);
@@ -61,7 +107,7 @@ void BaseConverter::fast_convert_centered(const std::uint64_t* in, std::uint64_t
         acc[c] += static_cast<u128>(negative ? q - yi[c] : yi[c]) * (negative ? neg_m : m);
       }
     }
-    reduce_u128(acc.data(), out + j * n, n, p);
+    reduce_u128(acc.data(), out_limbs[j], n, p);
   }
 }
 
@@ -109,7 +155,7 @@ void BaseConverter::fast_convert(const std::uint64_t* in, std::uint64_t* out, st
     }
     return;
   }
-  std::vector<u128> acc(n);
+  U128Vector acc(n);
   for (std::size_t j = 0; j < to_.size(); ++j) {
     std::fill(acc.begin(), acc.end(), 0);
     for (std::size_t i = 0; i < k; ++i) {

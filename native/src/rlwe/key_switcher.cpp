@@ -40,19 +40,16 @@ void KeySwitcher::lift(const std::uint64_t* d, std::size_t level, LiftedDigits& 
   // fast base conversion (left in coefficient form here).
   parallel_for(0, digits, [&](std::size_t j) {
     const std::size_t begin = ctx.digit_begin(j), end = ctx.digit_end(j, level), k = end - begin;
-    RawU64Vector coeffs(k * n), converted((limbs - k) * n);
+    RawU64Vector coeffs(k * n);
+    std::vector<std::uint64_t*> targets;
+    for (std::size_t ext = 0; ext < limbs; ++ext)
+      if (ext < begin || ext >= end) targets.push_back(out.limb(j, ext));
     for (std::size_t i = begin; i < end; ++i) {
       std::copy(d + i * n, d + (i + 1) * n, out.limb(j, i));
       std::copy(d + i * n, d + (i + 1) * n, coeffs.data() + (i - begin) * n);
       ctx.ntt(i).inverse(coeffs.data() + (i - begin) * n);
     }
-    ctx.mod_up_converter(level, j).fast_convert_centered(coeffs.data(), converted.data(), n);
-    std::size_t t = 0;
-    for (std::size_t ext = 0; ext < limbs; ++ext) {
-      if (ext >= begin && ext < end) continue;
-      std::copy(converted.data() + t * n, converted.data() + (t + 1) * n, out.limb(j, ext));
-      ++t;
-    }
+    ctx.mod_up_converter(level, j).fast_convert_centered(coeffs.data(), targets.data(), n);
   });
   // Phase 2: forward NTT of every converted limb.
   parallel_for(0, digits * limbs, [&](std::size_t idx) {
@@ -76,7 +73,7 @@ void KeySwitcher::inner_product(const LiftedDigits& lifted, const KeySwitchKey& 
   // One limb of Q_level P at a time: 128-bit sums over the digits, one reduction per coefficient.
   parallel_for(0, limbs, [&](std::size_t ext) {
     const std::size_t pi = ctx.extended_prime_index(lifted.level, ext);
-    std::vector<u128> acc0(n, 0), acc1(n, 0);
+    U128Vector acc0(n, 0), acc1(n, 0);
     RawU64Vector permuted(perm ? n : 0);
     for (std::size_t j = 0; j < lifted.digits; ++j) {
       const std::uint64_t* src = lifted.limb(j, ext);

@@ -46,6 +46,8 @@ class BaseConverter {
   /// digits this way: a [0, q) lift has mean q/2, which the key error turns into a structured error that peaks
   /// in a few slots.
   void fast_convert_centered(const std::uint64_t* in, std::uint64_t* out, std::size_t n) const;
+  /// The same, writing target limb j to out_limbs[j] (so results can land directly inside a larger array).
+  void fast_convert_centered(const std::uint64_t* in, std::uint64_t* const* out_limbs, std::size_t n) const;
 
   /// Like fast_convert, but removes the overflow u Q_B with a floating-point estimate of
   /// u = floor(sum_i y_i / q_i) (Halevi-Polyakov-Shoup 2019), so out = x mod p_j for x in [0, Q_B) (exact but

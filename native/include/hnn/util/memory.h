@@ -12,6 +12,15 @@ namespace hnn {
 /// Overwrites memory in a way the compiler may not elide (OpenSSL_cleanse underneath).
 void secure_wipe(void* data, std::size_t bytes) noexcept;
 
+/// 64-byte aligned allocation. Blocks of 64 KiB and more come from a process-wide pool of released blocks
+/// (bounded, see set_memory_pool_limit), because the first touch of fresh pages costs more than a whole NTT:
+/// a key switch at N = 16384 allocates ~10 MB of scratch.
+void* aligned_allocate(std::size_t bytes);
+void aligned_release(void* p, std::size_t bytes) noexcept;
+/// Most bytes the pool keeps for reuse (default 256 MiB); 0 disables pooling and frees what it holds.
+void set_memory_pool_limit(std::size_t bytes);
+std::size_t memory_pool_cached_bytes();
+
 /// 64-byte aligned allocator: one cache line, and the width of an AVX-512 register.
 template <typename T>
 struct AlignedAllocator {
@@ -22,12 +31,9 @@ struct AlignedAllocator {
   AlignedAllocator(const AlignedAllocator<U>&) noexcept {}
   T* allocate(std::size_t n) {
     if (n > (SIZE_MAX - kAlignment) / sizeof(T)) throw std::bad_alloc();
-    std::size_t bytes = (n * sizeof(T) + kAlignment - 1) / kAlignment * kAlignment;
-    void* p = std::aligned_alloc(kAlignment, bytes == 0 ? kAlignment : bytes);
-    if (!p) throw std::bad_alloc();
-    return static_cast<T*>(p);
+    return static_cast<T*>(aligned_allocate(n * sizeof(T)));
   }
-  void deallocate(T* p, std::size_t) noexcept { std::free(p); }
+  void deallocate(T* p, std::size_t n) noexcept { aligned_release(p, n * sizeof(T)); }
   template <typename U>
   bool operator==(const AlignedAllocator<U>&) const noexcept { return true; }
   template <typename U>
@@ -70,6 +76,8 @@ struct UninitializedAllocator : AlignedAllocator<T> {
 };
 
 using U64Vector = std::vector<std::uint64_t, AlignedAllocator<std::uint64_t>>;
+/// 128-bit accumulators (lazy sums of products), pooled like polynomial storage.
+using U128Vector = std::vector<unsigned __int128, AlignedAllocator<unsigned __int128>>;
 /// Polynomial storage that is not zeroed on resize(); assign(n, 0) still zeroes.
 using RawU64Vector = std::vector<std::uint64_t, UninitializedAllocator<std::uint64_t>>;
 using SecretU64Vector = std::vector<std::uint64_t, WipingAllocator<std::uint64_t>>;
