@@ -69,6 +69,23 @@ class CkksVectorTest {
   }
 
   @Test
+  void wrapCiphertexts() {
+    double[] x = rnd(slots + 10);
+    try (CkksVector v = CkksVector.encrypt(ctx, x);
+        Ciphertext c0 = v.ciphertext(0);
+        Ciphertext c1 = v.ciphertext(1);
+        CkksVector w = CkksVector.of(ctx, x.length, c0, c1);
+        CkksVector s = w.sum()) {
+      assertClose(x, w.decrypt(), 1e-6);
+      assertEquals(Arrays.stream(x).sum(), s.decrypt()[0], 1e-4);
+      assertThrows(IllegalArgumentException.class, () -> CkksVector.of(ctx, 10, c0, c1));
+      try (Ciphertext low = ctx.evaluator().modSwitchTo(c1, 0)) {
+        assertThrows(IncompatibleObjectsException.class, () -> CkksVector.of(ctx, x.length, c0, low));
+      }
+    }
+  }
+
+  @Test
   void elementWiseArithmetic() {
     int n = 5000;
     double[] x = rnd(n);

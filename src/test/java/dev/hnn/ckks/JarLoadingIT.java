@@ -7,6 +7,7 @@ import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.JarFile;
@@ -53,6 +54,9 @@ class JarLoadingIT {
       assertTrue(
           files.anyMatch(f -> f.getFileName().toString().equals("libjniHnnNative.so")),
           "the library was not extracted into the JavaCPP cache under the empty home");
+    }
+    try (Stream<Path> files = Files.walk(dir)) {
+      files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
     }
   }
 }
