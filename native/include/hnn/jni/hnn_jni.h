@@ -181,6 +181,7 @@ inline bool plaintext_matches(const ContextHandle& c, const Plaintext& p) { retu
 inline bool ciphertext_matches(const ContextHandle& c, const Ciphertext& ct) { return params_match(c, ct.params_hash()); }
 /// Bytes of coefficient storage (for memory accounting and tests).
 inline std::size_t ciphertext_words(const Ciphertext& c) { return c.word_count(); }
+inline std::size_t plaintext_words(const Plaintext& p) { return p.word_count(); }
 
 // ------------------------------------------------------------------------------------------ keys
 

@@ -33,6 +33,11 @@ public final class Ciphertext implements AutoCloseable {
     return new Ciphertext(context, HnnNative.new_ciphertext());
   }
 
+  /** Accounts for the native size after a write (caller holds the write lock or owns the only reference). */
+  void account() {
+    handle.account(HnnNative.ciphertext_words(handle.peer()) * 8);
+  }
+
   /** The context this ciphertext was made or loaded in. */
   public CkksContext context() {
     return context;
@@ -61,7 +66,9 @@ public final class Ciphertext implements AutoCloseable {
   /** An independent copy. */
   public Ciphertext copy() {
     try (Guard g = new Guard().read(handle).lock()) {
-      return new Ciphertext(context, Native.get(() -> HnnNative.copy_ciphertext(handle.peer())));
+      Ciphertext c = new Ciphertext(context, Native.get(() -> HnnNative.copy_ciphertext(handle.peer())));
+      c.account();
+      return c;
     }
   }
 
@@ -99,6 +106,7 @@ public final class Ciphertext implements AutoCloseable {
     Ciphertext p = allocate(context);
     try (Guard g = new Guard().read(context.ctx).write(p.handle).lock()) {
       Native.run(() -> HnnNative.load_ciphertext(context.ctx.peer(), bytes, bytes.length, p.handle.peer()));
+      p.account();
     } catch (RuntimeException e) {
       p.close();
       throw e;

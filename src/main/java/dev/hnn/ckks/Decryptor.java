@@ -18,6 +18,7 @@ public final class Decryptor {
     Plaintext out = context.newPlaintext();
     try (Guard g = new Guard().read(context.ctx).read(handle).read(ct.handle).write(out.handle).lock()) {
       Native.run(() -> handle.peer().decrypt(ct.handle.peer(), out.handle.peer()));
+      out.account();
     } catch (RuntimeException e) {
       out.close();
       throw e;

@@ -35,6 +35,7 @@ public final class Encoder {
     Plaintext p = context.newPlaintext();
     try (Guard g = new Guard().read(context.ctx).write(p.handle).lock()) {
       Native.run(() -> HnnNative.encode(context.ctx.peer(), values, values.length, scale, level, p.handle.peer()));
+      p.account();
     } catch (RuntimeException e) {
       p.close();
       throw e;
@@ -50,6 +51,7 @@ public final class Encoder {
     Plaintext p = context.newPlaintext();
     try (Guard g = new Guard().read(context.ctx).write(p.handle).lock()) {
       Native.run(() -> HnnNative.encode_constant(context.ctx.peer(), value, scale, level, p.handle.peer()));
+      p.account();
     } catch (RuntimeException e) {
       p.close();
       throw e;
@@ -73,6 +75,7 @@ public final class Encoder {
     Plaintext p = context.newPlaintext();
     try (Guard g = new Guard().read(context.ctx).write(p.handle).lock()) {
       Native.run(() -> HnnNative.encode_complex(context.ctx.peer(), inter, real.length, scale, level, p.handle.peer()));
+      p.account();
     } catch (RuntimeException e) {
       p.close();
       throw e;

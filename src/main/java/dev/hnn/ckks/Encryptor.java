@@ -21,6 +21,7 @@ public final class Encryptor {
     Ciphertext out = context.newCiphertext();
     try (Guard g = new Guard().read(context.ctx).read(handle).read(plain.handle).write(out.handle).lock()) {
       Native.run(() -> handle.peer().encrypt(plain.handle.peer(), out.handle.peer()));
+      out.account();
     } catch (RuntimeException e) {
       out.close();
       throw e;
@@ -43,6 +44,7 @@ public final class Encryptor {
     Ciphertext out = context.newCiphertext();
     try (Guard g = new Guard().read(context.ctx).read(handle).read(plain.handle).write(out.handle).lock()) {
       Native.run(() -> handle.peer().encrypt_symmetric(plain.handle.peer(), out.handle.peer()));
+      out.account();
     } catch (RuntimeException e) {
       out.close();
       throw e;
@@ -56,6 +58,7 @@ public final class Encryptor {
     Ciphertext out = context.newCiphertext();
     try (Guard g = new Guard().read(context.ctx).read(handle).write(out.handle).lock()) {
       Native.run(() -> handle.peer().encrypt_zero(level, out.handle.peer()));
+      out.account();
     } catch (RuntimeException e) {
       out.close();
       throw e;

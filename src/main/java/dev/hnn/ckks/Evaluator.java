@@ -60,6 +60,7 @@ public final class Evaluator {
     try (Guard g = guard(keys, operands).write(out.handle).lock()) {
       NCiphertext o = out.handle.peer();
       Native.run(() -> op.accept(o));
+      out.account();
     } catch (RuntimeException e) {
       out.close();
       throw e;
@@ -73,6 +74,7 @@ public final class Evaluator {
     try (Guard g = guard(keys, operands).write(target.handle).lock()) {
       NCiphertext t = target.handle.peer();
       Native.run(() -> op.accept(t));
+      target.account();
     }
   }
 
@@ -356,6 +358,7 @@ public final class Evaluator {
     ctx.checkOpen();
     try (Guard g = new Guard().read(ctx.ctx).write(p.handle).lock()) {
       Native.run(() -> ev().mod_switch_to_inplace(p.handle.peer(), level));
+      p.account();
     }
   }
 
@@ -370,6 +373,8 @@ public final class Evaluator {
     ctx.checkOpen();
     try (Guard g = new Guard().read(ctx.ctx).write(a.handle).write(b.handle).lock()) {
       Native.run(() -> ev().align_inplace(a.handle.peer(), b.handle.peer()));
+      a.account();
+      b.account();
     }
   }
 
@@ -420,6 +425,7 @@ public final class Evaluator {
         long[] addr = new long[steps.length];
         for (int i = 0; i < steps.length; i++) addr[i] = out[i].handle.peer().address();
         Native.run(() -> HnnNative.rotate_hoisted(ctx.ctx.peer(), a.handle.peer(), st, st.length, ctx.gk.peer(), addr));
+        for (Ciphertext c : out) c.account();
       }
     } catch (RuntimeException e) {
       for (Ciphertext c : out) if (c != null) c.close();

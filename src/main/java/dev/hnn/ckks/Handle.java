@@ -23,6 +23,7 @@ final class Handle<P extends Pointer> {
   private final AtomicInteger owners = new AtomicInteger(1);
   private final Consumer<P> deleter;
   private P peer; // guarded by lock; null once freed
+  private long bytes; // native bytes accounted for (plaintexts and ciphertexts), guarded by the write lock
 
   Handle(String kind, P peer, Consumer<P> deleter) {
     if (peer == null || peer.isNull()) throw new HeException("native allocation of a " + kind + " failed");
@@ -42,6 +43,13 @@ final class Handle<P extends Pointer> {
     return peer == null;
   }
 
+  /** Records the native size of the object (caller holds the write lock, or the object is not shared yet). */
+  void account(long newBytes) {
+    long delta = newBytes - bytes;
+    bytes = newBytes;
+    Native.track(delta);
+  }
+
   /** Adds an owner. */
   Handle<P> retain() {
     for (; ; ) {
@@ -58,7 +66,11 @@ final class Handle<P extends Pointer> {
     try {
       P p = peer;
       peer = null;
-      if (p != null) deleter.accept(p);
+      if (p != null) {
+        deleter.accept(p);
+        Native.track(-bytes);
+        bytes = 0;
+      }
     } finally {
       lock.writeLock().unlock();
     }

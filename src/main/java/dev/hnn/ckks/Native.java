@@ -13,6 +13,30 @@ final class Native {
 
   private static volatile boolean loaded;
 
+  // ---- Native memory of plaintexts and ciphertexts, so that unclosed ones get collected. The GC does not see
+  // native memory: a program that drops megabyte-sized ciphertexts without closing them would grow without a
+  // collection (the Cleaner runs only after one). Past a threshold, growth of a quarter of the threshold since
+  // the last request (or since the lowest point after it) requests a collection.
+
+  static final java.util.concurrent.atomic.AtomicLong LIVE_BYTES = new java.util.concurrent.atomic.AtomicLong();
+  private static final java.util.concurrent.atomic.AtomicLong BASELINE = new java.util.concurrent.atomic.AtomicLong();
+  static volatile long gcThreshold = Long.getLong("hnn.ckks.gcThresholdBytes", 1L << 30);
+
+  /** Adds delta bytes to the live total; may request a GC. */
+  static void track(long delta) {
+    if (delta == 0) return;
+    long now = LIVE_BYTES.addAndGet(delta);
+    if (delta < 0) {
+      BASELINE.accumulateAndGet(now, Math::min);
+      return;
+    }
+    long threshold = gcThreshold;
+    if (threshold > 0 && now > threshold && now - BASELINE.get() > threshold / 4) {
+      long base = BASELINE.get();
+      if (now - base > threshold / 4 && BASELINE.compareAndSet(base, now)) System.gc();
+    }
+  }
+
   /** Loads the JNI library from the jar (once); a failure says which platform was expected. */
   static void ensureLoaded() {
     if (loaded) return;

@@ -11,6 +11,26 @@ public final class NativeEngine {
     Native.ensureLoaded();
   }
 
+  /** Native bytes held by open plaintexts and ciphertexts (keys not counted). */
+  public static long liveNativeBytes() {
+    return Native.LIVE_BYTES.get();
+  }
+
+  /**
+   * Unclosed plaintexts and ciphertexts are freed by a {@link java.lang.ref.Cleaner} after the GC finds them
+   * unreachable, but the GC does not see their native memory. Once the native bytes of open objects exceed this
+   * threshold, every further growth by a quarter of it requests a collection ({@code System.gc()}). Default
+   * 1 GiB (system property {@code hnn.ckks.gcThresholdBytes}); 0 turns it off. Close objects to avoid it.
+   */
+  public static void setGcThresholdBytes(long bytes) {
+    if (bytes < 0) throw new IllegalArgumentException("threshold must be >= 0, got " + bytes);
+    Native.gcThreshold = bytes;
+  }
+
+  public static long gcThresholdBytes() {
+    return Native.gcThreshold;
+  }
+
   /** Threads the engine uses inside one operation (default: the machine's hardware concurrency). */
   public static int threadCount() {
     Native.ensureLoaded();

@@ -30,6 +30,11 @@ public final class Plaintext implements AutoCloseable {
     return new Plaintext(context, HnnNative.new_plaintext());
   }
 
+  /** Accounts for the native size after a write (caller holds the write lock or owns the only reference). */
+  void account() {
+    handle.account(HnnNative.plaintext_words(handle.peer()) * 8);
+  }
+
   /** The context this plaintext was made or loaded in. */
   public CkksContext context() {
     return context;
@@ -51,7 +56,9 @@ public final class Plaintext implements AutoCloseable {
   /** An independent copy. */
   public Plaintext copy() {
     try (Guard g = new Guard().read(handle).lock()) {
-      return new Plaintext(context, Native.get(() -> HnnNative.copy_plaintext(handle.peer())));
+      Plaintext c = new Plaintext(context, Native.get(() -> HnnNative.copy_plaintext(handle.peer())));
+      c.account();
+      return c;
     }
   }
 
@@ -88,6 +95,7 @@ public final class Plaintext implements AutoCloseable {
     Plaintext p = allocate(context);
     try (Guard g = new Guard().read(context.ctx).write(p.handle).lock()) {
       Native.run(() -> HnnNative.load_plaintext(context.ctx.peer(), bytes, bytes.length, p.handle.peer()));
+      p.account();
     } catch (RuntimeException e) {
       p.close();
       throw e;

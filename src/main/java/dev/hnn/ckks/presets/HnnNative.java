@@ -379,6 +379,8 @@ public final class HnnNative {
 
   public static native @Cast("std::size_t") long ciphertext_words(@Const @ByRef NCiphertext c);
 
+  public static native @Cast("std::size_t") long plaintext_words(@Const @ByRef NPlaintext p);
+
   // ------------------------------------------------------------------------------------------ keys
 
   public static native NSecretKey generate_secret_key(@Const @ByRef NContext c);
