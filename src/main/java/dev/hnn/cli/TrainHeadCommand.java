@@ -59,7 +59,7 @@ public final class TrainHeadCommand implements Callable<Integer> {
     int threads = Runtime.getRuntime().availableProcessors();
 
     /** Size used for the shipped head; see docs/models.md for the compute budget behind it. */
-    public static final int DEFAULT_TRAIN_SIZE = 6000;
+    public static final int DEFAULT_TRAIN_SIZE = 8000;
 
     @Override
     public Integer call() throws Exception {
