@@ -80,6 +80,24 @@ TEST(encode_decode_round_trip_relative_error_below_2_pow_minus_30) {
   }
 }
 
+// Decoding reconstructs coefficients from two primes when they are small and from all primes otherwise;
+// a scale of 2^110 puts the coefficients beyond q_0 q_1 / 2 ~ 2^99, exercising the multi-word path.
+TEST(decode_is_exact_beyond_the_two_prime_range) {
+  EncryptionParameters p(8192);
+  p.set_coeff_modulus(coeff_modulus::create(8192, {60, 40, 40, 60}));
+  auto ctx = Context::create(p);
+  CkksEncoder enc(ctx);
+  std::mt19937_64 rng(21);
+  auto v = random_vector(4096, rng);
+  for (double scale_bits : {40.0, 110.0}) {
+    Plaintext pt;
+    enc.encode(v, std::ldexp(1.0, static_cast<int>(scale_bits)), ctx->max_level(), pt);
+    std::vector<double> out;
+    enc.decode(pt, out);
+    CHECK_LT(max_abs_error(out, v), 1e-9);
+  }
+}
+
 TEST(encoder_rejects_bad_input) {
   CkksSetup s(1024, {30, 30}, SecurityLevel::kNone);
   Plaintext pt;

@@ -74,11 +74,40 @@ CrtComposer::CrtComposer(const std::vector<Modulus>& primes) : primes_(primes), 
     inv_punctured_.emplace_back(inverse_mod(inv, primes[i]), primes[i]);
     inv_primes_.push_back(1.0 / static_cast<double>(primes[i].value()));
   }
+  if (k >= 2) {
+    q01_ = static_cast<u128>(primes[0].value()) * primes[1].value();
+    half_q01_ = q01_ >> 1;
+    inv_q0_mod_q1_ = inverse_mod(primes[1].reduce(primes[0].value()), primes[1]);
+  }
 }
 
+// Most decoded coefficients are far below Q: reconstruct from q_0 and q_1 alone (centered, |v| < q_0 q_1 / 2)
+// and accept it only if it matches every other residue, which proves it is the centered value modulo Q
+// (both lie in (-Q/2, Q/2] and agree modulo every prime). Otherwise fall back to the multi-word path.
 double CrtComposer::compose(const std::uint64_t* residues, std::size_t stride) const {
   const std::size_t k = primes_.size();
   if (k == 1) return static_cast<double>(to_centered(residues[0], primes_[0]));
+  const Modulus& q0 = primes_[0];
+  const Modulus& q1 = primes_[1];
+  const std::uint64_t x0 = residues[0], x1 = residues[stride];
+  // v = x0 + q0 * ((x1 - x0) q0^-1 mod q1), in [0, q0 q1)
+  const std::uint64_t t = mul_mod(sub_mod(x1, q1.reduce(x0), q1), inv_q0_mod_q1_, q1);
+  const u128 v = static_cast<u128>(t) * q0.value() + x0;
+  const bool negative = v > half_q01_;
+  const u128 magnitude = negative ? q01_ - v : v;
+  for (std::size_t i = 2; i < k; ++i) {
+    const Modulus& q = primes_[i];
+    std::uint64_t r = q.reduce128(magnitude);
+    if (negative) r = negate_mod(r, q);
+    if (r != residues[i * stride]) return compose_multiword(residues, stride);
+  }
+  const double m = static_cast<double>(static_cast<std::uint64_t>(magnitude >> 64)) * 18446744073709551616.0 +
+                   static_cast<double>(static_cast<std::uint64_t>(magnitude));
+  return negative ? -m : m;
+}
+
+double CrtComposer::compose_multiword(const std::uint64_t* residues, std::size_t stride) const {
+  const std::size_t k = primes_.size();
   // v = sum_i y_i (Q/q_i) with y_i = x_i (Q/q_i)^-1 mod q_i; then v mod Q = v - floor(sum y_i / q_i) Q.
   std::uint64_t acc[64 + 1] = {0};
   double frac = 0;

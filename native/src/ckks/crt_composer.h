@@ -16,6 +16,11 @@ class CrtComposer {
   double compose(const std::uint64_t* residues, std::size_t stride) const;
 
  private:
+  double compose_multiword(const std::uint64_t* residues, std::size_t stride) const;
+
+ public:
+
+ private:
   std::vector<Modulus> primes_;
   std::size_t words_;                     // words of Q
   std::vector<std::uint64_t> q_;          // Q
@@ -23,6 +28,9 @@ class CrtComposer {
   std::vector<std::uint64_t> punctured_;  // (Q / q_i), words_ words each
   std::vector<ShoupMultiplier> inv_punctured_;
   std::vector<double> inv_primes_;
+  // Two-prime fast path: q_0 q_1, its half, and q_0^-1 mod q_1.
+  u128 q01_ = 0, half_q01_ = 0;
+  std::uint64_t inv_q0_mod_q1_ = 0;
 };
 
 }  // namespace hnn::detail

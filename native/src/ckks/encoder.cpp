@@ -12,6 +12,12 @@ namespace {
 
 constexpr double kTwoPi = 6.283185307179586476925286766559;
 
+// Plain complex product: std::complex's operator* follows C99 Annex G (NaN/infinity recovery) through a
+// library call per product; our operands are finite.
+inline std::complex<double> mul(const std::complex<double>& a, const std::complex<double>& b) {
+  return {a.real() * b.real() - a.imag() * b.imag(), a.real() * b.imag() + a.imag() * b.real()};
+}
+
 void bit_reverse_permute(std::complex<double>* v, std::size_t n) {
   const int bits = log2_floor(n);
   for (std::size_t i = 0; i < n; ++i) {
@@ -38,16 +44,16 @@ CkksEncoder::CkksEncoder(ContextPtr context) : ctx_(std::move(context)) {
   n_ = ctx_->n();
   slots_ = n_ / 2;
   const std::size_t m = 2 * n_;
-  roots_.resize(m);
-  for (std::size_t j = 0; j < m; ++j) {
-    const long double angle = static_cast<long double>(kTwoPi) * j / m;
-    roots_[j] = std::complex<double>(static_cast<double>(std::cos(angle)), static_cast<double>(std::sin(angle)));
-  }
-  rot_group_.resize(slots_);
-  std::size_t g = 1;
-  for (std::size_t j = 0; j < slots_; ++j) {
-    rot_group_[j] = g;
-    g = g * 5 % m;
+  twiddles_.reserve(slots_);
+  for (std::size_t len = 2; len <= slots_; len <<= 1) {
+    const std::size_t lenq = len << 2, gap = m / lenq;
+    std::size_t g = 1;  // 5^j mod 2N
+    for (std::size_t j = 0; j < len / 2; ++j) {
+      const std::size_t k = (g & (lenq - 1)) * gap;
+      const long double angle = static_cast<long double>(kTwoPi) * k / m;
+      twiddles_.emplace_back(static_cast<double>(std::cos(angle)), static_cast<double>(std::sin(angle)));
+      g = g * 5 % m;
+    }
   }
 }
 
@@ -56,30 +62,34 @@ CkksEncoder::CkksEncoder(ContextPtr context) : ctx_(std::move(context)) {
 // U(x_k) = E_k + x_k O_k and U(x_(k + n/2)) = E_k - x_k O_k (since 5^(n/2) = N + 1 mod 2N), a radix-2 FFT
 // whose twiddles follow the powers of 5.
 void CkksEncoder::special_fft(std::complex<double>* v) const {
-  const std::size_t n = slots_, m = 2 * n_;
+  const std::size_t n = slots_;
   bit_reverse_permute(v, n);
+  const std::complex<double>* tw = twiddles_.data();
   for (std::size_t len = 2; len <= n; len <<= 1) {
-    const std::size_t half = len >> 1, lenq = len << 2, gap = m / lenq;
+    const std::size_t half = len >> 1;
     for (std::size_t i = 0; i < n; i += len) {
       for (std::size_t j = 0; j < half; ++j) {
         const std::complex<double> u = v[i + j];
-        const std::complex<double> t = v[i + j + half] * roots_[(rot_group_[j] & (lenq - 1)) * gap];
+        const std::complex<double> t = mul(v[i + j + half], tw[j]);
         v[i + j] = u + t;
         v[i + j + half] = u - t;
       }
     }
+    tw += half;
   }
 }
 
 void CkksEncoder::special_fft_inverse(std::complex<double>* v) const {
-  const std::size_t n = slots_, m = 2 * n_;
+  const std::size_t n = slots_;
+  const std::complex<double>* tw = twiddles_.data() + twiddles_.size();
   for (std::size_t len = n; len >= 2; len >>= 1) {
-    const std::size_t half = len >> 1, lenq = len << 2, gap = m / lenq;
+    const std::size_t half = len >> 1;
+    tw -= half;
     for (std::size_t i = 0; i < n; i += len) {
       for (std::size_t j = 0; j < half; ++j) {
         const std::complex<double> a = v[i + j], b = v[i + j + half];
         v[i + j] = a + b;
-        v[i + j + half] = (a - b) * roots_[(lenq - (rot_group_[j] & (lenq - 1))) * gap];  // conjugate twiddle
+        v[i + j + half] = mul(a - b, std::conj(tw[j]));
       }
     }
   }
@@ -101,18 +111,19 @@ void CkksEncoder::coefficients_to_plaintext(const std::vector<double>& coeffs, d
                                "): use a smaller scale, smaller values or a higher level");
   Plaintext p;
   p.allocate(ctx.params_hash(), n_, level);
-  // Coefficients below 2^63 (the usual case) are rounded once; larger ones go through the exact path.
-  const bool small = max_abs < 9.2e18;
+  // Coefficients below 2^62 (the usual case) are rounded once; larger ones go through the exact path.
+  const bool small = max_abs < 4.6e18;
   std::vector<std::int64_t> rounded(small ? n_ : 0);
   for (std::size_t c = 0; c < rounded.size(); ++c) rounded[c] = static_cast<std::int64_t>(std::nearbyint(coeffs[c]));
   parallel_for(0, level + 1, [&](std::size_t i) {
     const Modulus& q = ctx.prime(i);
     std::uint64_t* limb = p.limb(i);
     if (small) {
-      for (std::size_t c = 0; c < n_; ++c) {
-        const std::int64_t v = rounded[c];
-        limb[c] = v >= 0 ? q.reduce(static_cast<std::uint64_t>(v)) : negate_mod(q.reduce(static_cast<std::uint64_t>(-v)), q);
-      }
+      // Branch-free signed reduction: v + k q with k q just below 2^63 is non-negative for |v| < 2^62 and
+      // still below 2^64; a sign branch here mispredicts half the time on real data.
+      const std::uint64_t offset = ((1ULL << 63) / q.value()) * q.value();
+      for (std::size_t c = 0; c < n_; ++c)
+        limb[c] = q.reduce(static_cast<std::uint64_t>(rounded[c]) + offset);
     } else {
       for (std::size_t c = 0; c < n_; ++c) limb[c] = round_to_residue(coeffs[c], q);
     }

@@ -6,6 +6,7 @@
 
 #include "hnn/ring/automorphism.h"
 #include "hnn/ring/poly_arith.h"
+#include "hnn/ring/rns.h"
 #include "hnn/util/thread_pool.h"
 
 namespace hnn {
@@ -245,27 +246,22 @@ void CkksEvaluator::rescale(const Ciphertext& a, Ciphertext& out) const {
   const Context& ctx = *ctx_;
   const std::size_t n = ctx.n();
   const Modulus& last = ctx.prime(level);
-  const std::uint64_t last_v = last.value(), half = last_v >> 1;
+  const std::uint64_t last_v = last.value();
   Ciphertext r;
   r.allocate(ctx.params_hash(), n, level - 1, a.size());
-  // round(c / q_l) = (c - [c + q_l/2]_{q_l} + q_l/2) / q_l: take the last limb to coefficients, add q_l/2 so
-  // the later subtraction rounds to nearest, reduce into every other prime, divide.
-  U64Vector last_coeffs(a.size() * n);
+  // round(c / q_l) = (c - [c]_{q_l}) / q_l with [c]_{q_l} the centered residue: take the last limb to
+  // coefficients, lift it centered into every other prime, divide.
+  RawU64Vector last_coeffs(a.size() * n);
   parallel_for(0, a.size(), [&](std::size_t k) {
     std::uint64_t* c = last_coeffs.data() + k * n;
     std::copy(a.limb(k, level), a.limb(k, level) + n, c);
     ctx.ntt(level).inverse(c);
-    add_scalar_mod(c, half, c, n, last);
   });
   parallel_for(0, a.size() * level, [&](std::size_t idx) {
     const std::size_t k = idx / level, i = idx % level;
     const Modulus& q = ctx.prime(i);
-    const std::uint64_t half_mod = q.reduce(half);
-    const std::uint64_t* c = last_coeffs.data() + k * n;
     std::uint64_t* t = r.limb(k, i);
-    // t = [c + q_l/2]_{q_l} - q_l/2: the centered residue of c mod q_l, reduced mod q_i (every coefficient).
-    const std::uint64_t minus_half = half_mod == 0 ? 0 : q.value() - half_mod;
-    for (std::size_t j = 0; j < n; ++j) t[j] = add_mod(q.reduce(c[j]), minus_half, q);
+    centered_lift(last_coeffs.data() + k * n, last, q, t, n);
     ctx.ntt(i).forward(t);
     sub_mul_scalar_mod(a.limb(k, i), t, ctx.inv_last_prime(level, i).operand, t, n, q);  // (a - t) / q_l
   });

@@ -79,6 +79,11 @@ void lift_single_prime_centered(const std::uint64_t* in, std::uint64_t q, const 
 
 }  // namespace
 
+void centered_lift(const std::uint64_t* in, const Modulus& from, const Modulus& to, std::uint64_t* out,
+                   std::size_t n) {
+  lift_single_prime_centered(in, from.value(), to, out, n);
+}
+
 void BaseConverter::fast_convert_centered(const std::uint64_t* in, std::uint64_t* const* out_limbs,
                                           std::size_t n) const {
   const std::size_t k = from_.size();

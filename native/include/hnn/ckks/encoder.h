@@ -41,8 +41,9 @@ class CkksEncoder {
 
   ContextPtr ctx_;
   std::size_t n_, slots_;
-  std::vector<std::complex<double>> roots_;  // exp(2 pi i k / 2N), k < 2N
-  std::vector<std::size_t> rot_group_;       // 5^j mod 2N, j < N/2
+  // Twiddles of the special FFT in the order its loops read them: for each stage (len = 2, 4, ..., N/2),
+  // zeta^(5^j mod 4 len) scaled to the 2N-th roots, j < len/2; the inverse uses their conjugates.
+  std::vector<std::complex<double>> twiddles_;
 };
 
 }  // namespace hnn

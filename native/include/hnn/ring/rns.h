@@ -11,6 +11,11 @@
 
 namespace hnn {
 
+/// The centered lift of residues modulo `from` into `to`: out = x if x <= from/2, else x - from (mod to).
+/// Rounding division by a prime and single-prime key-switching digits both need exactly this.
+void centered_lift(const std::uint64_t* in, const Modulus& from, const Modulus& to, std::uint64_t* out,
+                   std::size_t n);
+
 class RnsBase {
  public:
   RnsBase() = default;
