@@ -3,6 +3,8 @@
 //   N,op,simd,median_us
 // Usage: hnn_ring_bench [--bits B] [--reps R] [--n N]... [--ops PREFIX] [--min]
 //   --ops ntt: the NTTs only; --min: the fastest run instead of the median (the column keeps its name).
+// On AVX-512 CPUs, rows ntt_*_kernel time the two AVX-512F NTT kernels directly (simd column avx512-int and
+// avx512-fp64, the latter for primes below 2^50): the level-dispatched avx512 row is whichever is the default.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -18,6 +20,7 @@
 #include "hnn/ring/primes.h"
 #include "hnn/ring/simd.h"
 #include "hnn/util/memory.h"
+#include "ntt_kernels.h"
 
 using namespace hnn;
 
@@ -113,6 +116,38 @@ int main(int argc, char** argv) {
         std::printf("%zu,%s,%s,%.2f\n", n, op.name, to_string(levels[l]).c_str(), us[l]);
       std::fflush(stdout);
     }
+#if defined(HNN_HAVE_AVX512_KERNELS)
+    // The AVX-512F kernels called directly, interleaved round by round like the levels.
+    if (detected_simd_level() >= SimdLevel::kAvx512 && tables.has_fp64_tables() &&
+        std::string("ntt_forward_kernel").rfind(only, 0) == 0) {
+      struct Kernel {
+        const char* op;
+        const char* simd;
+        void (*run)(const NttTables&, std::uint64_t*);
+      };
+      const Kernel kernels[] = {{"ntt_forward_kernel", "avx512-int", ntt_kernels::forward_avx512},
+                                {"ntt_forward_kernel", "avx512-fp64", ntt_kernels::forward_fp64_avx512},
+                                {"ntt_inverse_kernel", "avx512-int", ntt_kernels::inverse_avx512},
+                                {"ntt_inverse_kernel", "avx512-fp64", ntt_kernels::inverse_fp64_avx512}};
+      std::copy(a.begin(), a.end(), work.begin());
+      std::vector<std::vector<double>> samples(4, std::vector<double>(reps));
+      for (int i = 0; i < reps; ++i) {
+        for (int k = 0; k < 4; ++k) {
+          const auto start = std::chrono::steady_clock::now();
+          kernels[k].run(tables, work.data());
+          const auto stop = std::chrono::steady_clock::now();
+          samples[k][i] = std::chrono::duration<double, std::micro>(stop - start).count();
+        }
+      }
+      for (int k = 0; k < 4; ++k) {
+        auto& s_k = samples[k];
+        const std::size_t rank = minimum ? 0 : reps / 2;
+        std::nth_element(s_k.begin(), s_k.begin() + rank, s_k.end());
+        std::printf("%zu,%s,%s,%.2f\n", n, kernels[k].op, kernels[k].simd, s_k[rank]);
+      }
+      std::fflush(stdout);
+    }
+#endif
   }
   return 0;
 }

@@ -30,6 +30,24 @@ NttTables::NttTables(std::size_t n, const Modulus& q) : n_(n), q_(q) {
     inv_power = mul_mod(inv_power, psi_inv, q);
   }
   inv_n_ = ShoupMultiplier(inverse_mod(n, q), q);
+  if (q.value() < (std::uint64_t{1} << 50)) {
+    // For the FP64 kernels (ntt_fp64_avx512.cpp): centered twiddles, exact as doubles, and their quotients
+    // by q, correctly rounded (one division of exact operands).
+    const double qd = static_cast<double>(q.value());
+    const auto centered = [&](std::uint64_t w) {
+      return w > q.value() / 2 ? -static_cast<double>(q.value() - w) : static_cast<double>(w);
+    };
+    fp64_roots_.resize(n);
+    fp64_root_quotients_.resize(n);
+    fp64_inv_roots_.resize(n);
+    fp64_inv_root_quotients_.resize(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      fp64_roots_[i] = centered(root_powers_[i]);
+      fp64_root_quotients_[i] = fp64_roots_[i] / qd;
+      fp64_inv_roots_[i] = centered(inv_root_powers_[i]);
+      fp64_inv_root_quotients_[i] = fp64_inv_roots_[i] / qd;
+    }
+  }
 }
 
 void NttTables::forward(std::uint64_t* a) const { ntt_kernels::forward(*this, a); }

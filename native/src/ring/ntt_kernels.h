@@ -17,6 +17,11 @@ inline bool ifma_supports(const Modulus& q) { return q.bit_count() <= 50; }
 // Require AVX-512F/DQ/VL/BW. Any n (small ones are passed to the portable kernels).
 void forward_avx512(const NttTables& t, std::uint64_t* a);
 void inverse_avx512(const NttTables& t, std::uint64_t* a);
+// Double-precision FMA kernels (ntt_fp64_avx512.cpp), also AVX-512F/DQ/VL/BW only, for q < 2^50. Other
+// moduli and n < 16 are passed to the AVX-512F integer kernels. Tests call them directly.
+bool fp64_supports(const NttTables& t);
+void forward_fp64_avx512(const NttTables& t, std::uint64_t* a);
+void inverse_fp64_avx512(const NttTables& t, std::uint64_t* a);
 #endif
 #if defined(HNN_HAVE_IFMA_KERNELS)
 // Require AVX-512 IFMA52 as well. Moduli of more than 50 bits are passed to the AVX-512F kernels.

@@ -8,6 +8,7 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <vector>
 
 #include "hnn/ring/modulus.h"
 #include "hnn/util/memory.h"
@@ -36,6 +37,16 @@ class NttTables {
   const std::uint64_t* inv_root_quotients() const { return inv_root_quotients_.data(); }
   const ShoupMultiplier& inv_n() const { return inv_n_; }
 
+  // Tables for the double-precision (FMA) kernels, built only when q < 2^50 (nullptr otherwise): for each
+  // table above, the power w as a double centered in (-q/2, q/2) (w or w - q), and w/q rounded to double.
+  bool has_fp64_tables() const { return !fp64_roots_.empty(); }
+  const double* fp64_root_powers() const { return has_fp64_tables() ? fp64_roots_.data() : nullptr; }
+  const double* fp64_root_quotients() const { return has_fp64_tables() ? fp64_root_quotients_.data() : nullptr; }
+  const double* fp64_inv_root_powers() const { return has_fp64_tables() ? fp64_inv_roots_.data() : nullptr; }
+  const double* fp64_inv_root_quotients() const {
+    return has_fp64_tables() ? fp64_inv_root_quotients_.data() : nullptr;
+  }
+
  private:
   std::size_t n_;
   int log_n_;
@@ -43,6 +54,8 @@ class NttTables {
   std::uint64_t psi_;
   U64Vector root_powers_, root_quotients_, inv_root_powers_, inv_root_quotients_;
   ShoupMultiplier inv_n_;
+  using F64Vector = std::vector<double, AlignedAllocator<double>>;
+  F64Vector fp64_roots_, fp64_root_quotients_, fp64_inv_roots_, fp64_inv_root_quotients_;
 };
 
 }  // namespace hnn
