@@ -13,8 +13,11 @@
 //                               coefficient >= its prime, level/scale/size out of range, non-canonical data;
 //   IncompatibleObjectsError -- an intact object that belongs to other parameters (parameter hash mismatch).
 // `out` is replaced only when loading succeeded: bad input loses nothing (strong exception guarantee).
-// Memory used while loading is bounded by the context (object shapes) and, for compressed bodies, by what
-// zlib can expand the input to; a hostile header cannot make the loader allocate more than that.
+// Memory used while loading is bounded before anything is allocated: by the context for one object's
+// shape (a ciphertext holds at most 3 x (L+1) x N words), and for key sets -- whose key count the context
+// only bounds by N -- by a small multiple of the bytes actually present: key limbs must look uniform
+// (bit width within 8 of their prime's) and a key body may not inflate more than 2x, which uniform
+// residues never do. Compressed bodies are inflated on demand, never beyond the declared size.
 //
 // save(const T&) needs no context: the encoding is self-describing. save(const Context&, const T&) also
 // checks the object against the context (its parameter hash, every coefficient below its prime) and
