@@ -279,10 +279,8 @@ void CkksEvaluator::multiply_relin_rescale(const Ciphertext& a, const Ciphertext
   Ciphertext product;
   multiply(a, b, product);
   // Relinearization's division by P and the rescale's division by q_level in one step.
-  LiftedDigits lifted;
-  switcher_.lift(product.poly(2), product.level(), lifted);
   ExtendedPair acc;
-  switcher_.inner_product(lifted, rk.key(), nullptr, acc);
+  switcher_.inner_product_direct(product.poly(2), product.level(), rk.key(), nullptr, acc);
   Ciphertext r;
   r.allocate(ctx_->params_hash(), ctx_->n(), product.level() - 1, 2);
   switcher_.mod_down_rescale(acc, product.poly(0), product.poly(1), r.poly(0), r.poly(1));
@@ -403,10 +401,18 @@ void CkksEvaluator::apply_galois(const Ciphertext& a, std::uint64_t galois_elt, 
                                  Ciphertext& out) const {
   check_ciphertext(a, "ciphertext");
   if (a.size() != 2) throw InvalidArgumentError("rotations need a size-2 ciphertext: relinearize first");
-  gk.key(galois_elt);  // fail before any work if the key is missing
-  LiftedDigits lifted;
-  switcher_.lift(a.poly(1), a.level(), lifted);
-  galois_with_lifted(a, lifted, galois_elt, gk, out);
+  const KeySwitchKey& key = gk.key(galois_elt);  // fails before any work if the key is missing
+  const auto& perm = ctx_->galois_permutation(galois_elt);
+  const std::size_t n = ctx_->n(), limbs = a.level() + 1;
+  ExtendedPair acc;
+  switcher_.inner_product_direct(a.poly(1), a.level(), key, perm.data(), acc);
+  Ciphertext r;
+  r.allocate(ctx_->params_hash(), n, a.level(), 2);
+  parallel_for(0, limbs, [&](std::size_t i) { apply_ntt_automorphism(a.limb(0, i), perm.data(), r.limb(0, i), n); });
+  std::fill(r.poly(1), r.poly(1) + limbs * n, 0);  // the key switch adds into (c_0, c_1)
+  switcher_.mod_down_add(acc, r.poly(0), r.poly(1));
+  r.set_scale(a.scale());
+  out = std::move(r);
 }
 
 void CkksEvaluator::rotate(const Ciphertext& a, long long steps, const GaloisKeys& gk, Ciphertext& out) const {

@@ -86,53 +86,70 @@ void centered_lift(const std::uint64_t* in, const Modulus& from, const Modulus& 
 
 void BaseConverter::fast_convert_centered(const std::uint64_t* in, std::uint64_t* const* out_limbs,
                                           std::size_t n) const {
+  for (std::size_t j = 0; j < to_.size(); ++j) fast_convert_centered_to(in, j, out_limbs[j], n);
+}
+
+void BaseConverter::fast_convert_centered_to(const std::uint64_t* in, std::size_t target, std::uint64_t* out,
+                                             std::size_t n) const {
   const std::size_t k = from_.size();
+  const Modulus& p = to_[target];
   if (k == 1) {
     // (Q/q)^-1 = 1 for a single prime: the lift is x itself, centered.
-    for (std::size_t j = 0; j < to_.size(); ++j) lift_single_prime_centered(in, from_[0].value(), to_[j], out_limbs[j], n);
+    lift_single_prime_centered(in, from_[0].value(), p, out, n);
     return;
   }
-  U64Vector y(k * n);
+  U128Vector acc(n, 0);
+  RawU64Vector y(n);
   for (std::size_t i = 0; i < k; ++i) {
     const ShoupMultiplier& w = from_.inv_punctured(i);
-    const std::uint64_t q = from_[i].value();
-    for (std::size_t c = 0; c < n; ++c) y[i * n + c] = mul_shoup(in[i * n + c], w, q);
-  }
-  U128Vector acc(n);
-  for (std::size_t j = 0; j < to_.size(); ++j) {
-    const Modulus& p = to_[j];
-    std::fill(acc.begin(), acc.end(), 0);
-    for (std::size_t i = 0; i < k; ++i) {
-      const std::uint64_t q = from_[i].value(), half = q >> 1;
-      const std::uint64_t m = matrix_[j * k + i], neg_m = m == 0 ? 0 : p.value() - m;
-      const std::uint64_t* yi = y.data() + i * n;
-      // y > q/2 stands for y - q < 0: (y - q) m = (q - y)(p - m) mod p.
-      for (std::size_t c = 0; c < n; ++c) {
-        const bool negative = yi[c] > half;
-        acc[c] += static_cast<u128>(negative ? q - yi[c] : yi[c]) * (negative ? neg_m : m);
-      }
+    const std::uint64_t q = from_[i].value(), half = q >> 1;
+    const std::uint64_t m = matrix_[target * k + i], neg_m = m == 0 ? 0 : p.value() - m;
+    for (std::size_t c = 0; c < n; ++c) y[c] = mul_shoup(in[i * n + c], w, q);
+    // y > q/2 stands for y - q < 0: (y - q) m = (q - y)(p - m) mod p.
+    for (std::size_t c = 0; c < n; ++c) {
+      const bool negative = y[c] > half;
+      acc[c] += static_cast<u128>(negative ? q - y[c] : y[c]) * (negative ? neg_m : m);
     }
-    reduce_u128(acc.data(), out_limbs[j], n, p);
   }
+  reduce_u128(acc.data(), out, n, p);
 }
 
 void BaseConverter::exact_convert(const std::uint64_t* in, std::uint64_t* out, std::size_t n) const {
   const std::size_t k = from_.size();
-  fast_convert(in, out, n);
-  if (k == 1) return;  // a single prime: sum y_i / q_i < 1, no overflow
-  // u = floor(sum_i y_i / q_i), with y_i = x_i (Q/q_i)^-1 mod q_i recomputed here.
-  std::vector<std::uint8_t> u(n);
-  for (std::size_t c = 0; c < n; ++c) {
-    double v = 0;
-    for (std::size_t i = 0; i < k; ++i)
-      v += static_cast<double>(mul_shoup(in[i * n + c], from_.inv_punctured(i), from_[i].value())) * inv_from_[i];
-    u[c] = static_cast<std::uint8_t>(v);
+  if (k == 1) {  // a single prime: sum y_i / q_i < 1, no overflow to remove
+    fast_convert(in, out, n);
+    return;
   }
+  // y_i = x_i (Q/q_i)^-1 mod q_i; u = floor(sum_i y_i / q_i) < k is the multiple of Q the plain sum overshoots.
+  RawU64Vector y(k * n);
+  std::vector<std::uint8_t> u(n);
+  std::vector<double> frac(n, 0.0);
+  for (std::size_t i = 0; i < k; ++i) {
+    const ShoupMultiplier& w = from_.inv_punctured(i);
+    const std::uint64_t q = from_[i].value();
+    const double inv = inv_from_[i];
+    for (std::size_t c = 0; c < n; ++c) {
+      const std::uint64_t v = mul_shoup(in[i * n + c], w, q);
+      y[i * n + c] = v;
+      frac[c] += static_cast<double>(v) * inv;
+    }
+  }
+  for (std::size_t c = 0; c < n; ++c) u[c] = static_cast<std::uint8_t>(frac[c]);
+  U128Vector acc(n);
+  std::vector<std::uint64_t> multiples(k);
   for (std::size_t j = 0; j < to_.size(); ++j) {
     const Modulus& p = to_[j];
+    std::fill(acc.begin(), acc.end(), 0);
+    for (std::size_t i = 0; i < k; ++i) {
+      const std::uint64_t m = matrix_[j * k + i];
+      const std::uint64_t* yi = y.data() + i * n;
+      for (std::size_t c = 0; c < n; ++c) acc[c] += static_cast<u128>(yi[c]) * m;
+    }
     std::uint64_t* o = out + j * n;
-    const std::uint64_t qm = q_mod_to_[j];
-    for (std::size_t c = 0; c < n; ++c) o[c] = sub_mod(o[c], mul_mod(u[c], qm, p), p);
+    reduce_u128(acc.data(), o, n, p);
+    // Subtract u Q mod p from a table of the k possible multiples.
+    for (std::size_t t = 0; t < k; ++t) multiples[t] = mul_mod(t, q_mod_to_[j], p);
+    for (std::size_t c = 0; c < n; ++c) o[c] = sub_mod(o[c], multiples[u[c]], p);
   }
 }
 

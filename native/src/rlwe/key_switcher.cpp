@@ -5,6 +5,7 @@
 
 #include "hnn/ring/automorphism.h"
 #include "hnn/ring/poly_arith.h"
+#include "hnn/ring/rns.h"
 #include "hnn/util/thread_pool.h"
 
 namespace hnn {
@@ -59,12 +60,64 @@ void KeySwitcher::lift(const std::uint64_t* d, std::size_t level, LiftedDigits& 
   });
 }
 
-void KeySwitcher::inner_product(const LiftedDigits& lifted, const KeySwitchKey& key, const std::uint32_t* perm,
-                                ExtendedPair& out) const {
-  const Context& ctx = *ctx_;
+namespace {
+
+void check_key(const Context& ctx, const KeySwitchKey& key) {
   if (key.empty() || key.params_hash() != ctx.params_hash() || key.digit_count() != ctx.digit_count() ||
       key.limb_count() != ctx.prime_count())
     throw IncompatibleObjectsError("the key-switching key belongs to other encryption parameters");
+}
+
+}  // namespace
+
+void KeySwitcher::inner_product_direct(const std::uint64_t* d, std::size_t level, const KeySwitchKey& key,
+                                       const std::uint32_t* perm, ExtendedPair& out) const {
+  const Context& ctx = *ctx_;
+  check_key(ctx, key);
+  const std::size_t n = ctx.n(), alpha = ctx.special_prime_count();
+  const std::size_t digits = ctx.digit_count_at(level), limbs = level + 1 + alpha;
+  // Coefficient form of every data limb: digit j's coefficients are limbs [begin_j, end_j).
+  RawU64Vector coeffs((level + 1) * n);
+  parallel_for(0, level + 1, [&](std::size_t i) {
+    std::copy(d + i * n, d + (i + 1) * n, coeffs.data() + i * n);
+    ctx.ntt(i).inverse(coeffs.data() + i * n);
+  });
+  out.level = level;
+  out.limbs = limbs;
+  out.n = n;
+  out.data.resize(2 * limbs * n);
+  parallel_for(0, limbs, [&](std::size_t ext) {
+    const std::size_t pi = ctx.extended_prime_index(level, ext);
+    U128Vector acc0(n, 0), acc1(n, 0);
+    RawU64Vector digit(n), permuted(perm ? n : 0);
+    for (std::size_t j = 0; j < digits; ++j) {
+      const std::size_t begin = ctx.digit_begin(j), end = ctx.digit_end(j, level);
+      const std::uint64_t* src;
+      if (ext >= begin && ext < end) {
+        src = d + ext * n;  // the digit's own prime: d itself, already in NTT form
+      } else {
+        // Position of this limb in the converter's target base (Q_level without the digit, then P).
+        const std::size_t target = ext < begin ? ext : ext - (end - begin);
+        ctx.mod_up_converter(level, j).fast_convert_centered_to(coeffs.data() + begin * n, target, digit.data(), n);
+        ctx.ntt(pi).forward(digit.data());
+        src = digit.data();
+      }
+      if (perm) {
+        apply_ntt_automorphism(src, perm, permuted.data(), n);
+        src = permuted.data();
+      }
+      mul_accumulate_u128(src, key.poly(j, 0) + pi * n, acc0.data(), n);
+      mul_accumulate_u128(src, key.poly(j, 1) + pi * n, acc1.data(), n);
+    }
+    reduce_u128(acc0.data(), out.limb(0, ext), n, ctx.prime(pi));
+    reduce_u128(acc1.data(), out.limb(1, ext), n, ctx.prime(pi));
+  });
+}
+
+void KeySwitcher::inner_product(const LiftedDigits& lifted, const KeySwitchKey& key, const std::uint32_t* perm,
+                                ExtendedPair& out) const {
+  const Context& ctx = *ctx_;
+  check_key(ctx, key);
   const std::size_t n = ctx.n(), limbs = lifted.limbs;
   out.level = lifted.level;
   out.limbs = limbs;
@@ -120,6 +173,10 @@ void KeySwitcher::mod_down_rescale(const ExtendedPair& acc, const std::uint64_t*
   const Context& ctx = *ctx_;
   const std::size_t n = ctx.n(), level = acc.level, alpha = ctx.special_prime_count();
   if (level == 0) throw DepthExhaustedError("rescale: no prime left to divide by at level 0");
+  if (alpha == 1) {
+    mod_down_rescale_one_special(acc, c0, c1, out0, out1);
+    return;
+  }
   const BaseConverter& down = ctx.mod_down_rescale_converter(level);
   for (int p = 0; p < 2; ++p) {
     const std::uint64_t* c = p == 0 ? c0 : c1;
@@ -155,6 +212,48 @@ void KeySwitcher::mod_down_rescale(const ExtendedPair& acc, const std::uint64_t*
   }
 }
 
+// One special prime p: the centered residue of X modulo p q_l is T = [X]_p + p [Y]_{q_l} with
+// Y = (X - [X]_p) / p mod q_l, both single-prime centered lifts in the coefficient domain: no base conversion
+// with 128-bit sums, and the same transforms as the general path (two inverse, one forward per limb).
+void KeySwitcher::mod_down_rescale_one_special(const ExtendedPair& acc, const std::uint64_t* c0,
+                                               const std::uint64_t* c1, std::uint64_t* out0,
+                                               std::uint64_t* out1) const {
+  const Context& ctx = *ctx_;
+  const std::size_t n = ctx.n(), level = acc.level, special_index = ctx.data_prime_count();
+  const Modulus& last = ctx.prime(level);
+  const Modulus& special = ctx.prime(special_index);
+  for (int p = 0; p < 2; ++p) {
+    const std::uint64_t* c = p == 0 ? c0 : c1;
+    std::uint64_t* out = p == 0 ? out0 : out1;
+    // X = P c + acc on the data limbs, acc alone on the special limb.
+    RawU64Vector x((level + 1) * n), xp(n), y(n);
+    parallel_for(0, level + 2, [&](std::size_t i) {
+      if (i == level + 1) {
+        std::copy(acc.limb(p, level + 1), acc.limb(p, level + 1) + n, xp.data());
+        ctx.ntt(special_index).inverse(xp.data());
+        return;
+      }
+      std::uint64_t* dst = x.data() + i * n;
+      mul_scalar_mod(c + i * n, ctx.special_product_mod(i), dst, n, ctx.prime(i));
+      add_mod(dst, acc.limb(p, i), dst, n, ctx.prime(i));
+      if (i == level) ctx.ntt(i).inverse(dst);
+    });
+    // Y = (X - [X]_p) p^-1 mod q_l, coefficient-wise.
+    centered_lift(xp.data(), special, last, y.data(), n);
+    sub_mul_scalar_mod(x.data() + level * n, y.data(), ctx.inv_special_product(level).operand, y.data(), n, last);
+    parallel_for(0, level, [&](std::size_t i) {
+      const Modulus& q = ctx.prime(i);
+      RawU64Vector t(n), u(n);
+      centered_lift(xp.data(), special, q, t.data(), n);
+      centered_lift(y.data(), last, q, u.data(), n);
+      mul_scalar_mod(u.data(), ctx.special_product_mod(i), u.data(), n, q);
+      add_mod(t.data(), u.data(), t.data(), n, q);
+      ctx.ntt(i).forward(t.data());
+      sub_mul_scalar_mod(x.data() + i * n, t.data(), ctx.inv_special_times_last(level, i).operand, out + i * n, n, q);
+    });
+  }
+}
+
 void KeySwitcher::apply(const LiftedDigits& lifted, const KeySwitchKey& key, const std::uint32_t* perm,
                         std::uint64_t* out0, std::uint64_t* out1) const {
   ExtendedPair acc;
@@ -164,9 +263,9 @@ void KeySwitcher::apply(const LiftedDigits& lifted, const KeySwitchKey& key, con
 
 void KeySwitcher::switch_key(const std::uint64_t* d, std::size_t level, const KeySwitchKey& key,
                              std::uint64_t* out0, std::uint64_t* out1) const {
-  LiftedDigits lifted;
-  lift(d, level, lifted);
-  apply(lifted, key, nullptr, out0, out1);
+  ExtendedPair acc;
+  inner_product_direct(d, level, key, nullptr, acc);
+  mod_down_add(acc, out0, out1);
 }
 
 }  // namespace hnn

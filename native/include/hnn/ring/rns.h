@@ -53,6 +53,8 @@ class BaseConverter {
   void fast_convert_centered(const std::uint64_t* in, std::uint64_t* out, std::size_t n) const;
   /// The same, writing target limb j to out_limbs[j] (so results can land directly inside a larger array).
   void fast_convert_centered(const std::uint64_t* in, std::uint64_t* const* out_limbs, std::size_t n) const;
+  /// The centered conversion into target prime `target` only.
+  void fast_convert_centered_to(const std::uint64_t* in, std::size_t target, std::uint64_t* out, std::size_t n) const;
 
   /// Like fast_convert, but removes the overflow u Q_B with a floating-point estimate of
   /// u = floor(sum_i y_i / q_i) (Halevi-Polyakov-Shoup 2019), so out = x mod p_j for x in [0, Q_B) (exact but

@@ -41,6 +41,13 @@ class KeySwitcher {
   /// Lifts d (level + 1 limbs, NTT form) into digits over Q_level P.
   void lift(const std::uint64_t* d, std::size_t level, LiftedDigits& out) const;
 
+  /// Inner product of d's digits with `key` without keeping the lifted digits: each limb of Q_level P is
+  /// converted, transformed and multiplied while it is hot in cache, so the key is the only large stream.
+  /// The automorphism `perm` (nullptr for none) is applied to the digits on the way. For one key switch of
+  /// one polynomial; hoisted rotations lift once with lift() and call inner_product() per key.
+  void inner_product_direct(const std::uint64_t* d, std::size_t level, const KeySwitchKey& key,
+                            const std::uint32_t* perm, ExtendedPair& out) const;
+
   /// Inner product of the lifted digits with `key`, optionally after the automorphism with NTT permutation
   /// `perm` (nullptr for none), over Q_level P.
   void inner_product(const LiftedDigits& digits, const KeySwitchKey& key, const std::uint32_t* perm,
@@ -64,6 +71,8 @@ class KeySwitcher {
                   std::uint64_t* out1) const;
 
  private:
+  void mod_down_rescale_one_special(const ExtendedPair& acc, const std::uint64_t* c0, const std::uint64_t* c1,
+                                    std::uint64_t* out0, std::uint64_t* out1) const;
   ContextPtr ctx_;
 };
 
