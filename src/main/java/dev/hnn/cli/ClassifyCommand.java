@@ -55,7 +55,7 @@ public final class ClassifyCommand implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "label: %s%n", p >= 0.5 ? "positive" : "negative");
             System.out.printf(Locale.ROOT, "P(positive): %.4f%n", p);
             System.out.printf(Locale.ROOT, "timings: load %.0f ms, encoder %.1f ms (%d tokens), head %.3f ms, total %.0f ms%n",
-                    (t1 - t0) / 1e6, (t2 - t1) / 1e6, tokens, (t3 - h0) / 1e6, (t3 - t0) / 1e6);
+                    (t1 - t0) / 1e6, (t2 - t1) / 1e6, tokens, (t3 - h0) / 1e6, (t2 - t0 + t3 - h0) / 1e6);
             if (repeat > 1) {
                 System.out.printf(Locale.ROOT, "encoder, fastest of %d runs: %.1f ms%n", repeat, best / 1e6);
             }
