@@ -30,10 +30,12 @@
 //    2^46 <= q < 2^50 (factor <= 1 + 1/16 per stage) every radix-4 pass reduces its outputs to 0.51q; the
 //    longest unreduced chain is four stages from b = 1 (n = 16: 1, 1.57, 2.16, 2.80, 3.47): X <= 2.8 < 4.
 //  * Inverse (Gentleman-Sande x + y, (x - y)*w): sums double. For q < 2^46 the sums are reduced at the end
-//    of the in-register stages (b <= 8 there) and of every radix-4 unit (its 4-fold sum, <= 4b); products
-//    are <= q(1/2 + X/256), so b <= 4.2 between passes and X <= 17 < 64. For 2^46 <= q < 2^50 every sum is
+//    of the in-register stages (b <= 8 there) and of every other radix-4 pass (its 4-fold sums); products
+//    are <= q(1/2 + X/256), so b <= 4.4 between passes and X <= 17 < 64 (details in inverse()). For 2^46 <= q < 2^50 every sum is
 //    reduced: b <= 0.625, X <= 1.25. The final stage multiplies by n^-1 (and w*n^-1): |r| < q.
 #include <immintrin.h>
+
+#include <cmath>
 
 #include "ntt_kernels.h"
 
@@ -41,6 +43,10 @@
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #pragma GCC diagnostic ignored "-Wuninitialized"
 #endif
+
+// Every helper is forced inline: GCC otherwise keeps some of the K-way butterflies out of line, passing the
+// vectors through memory (measured 15-20% slower).
+#define HNN_FP64_INLINE inline __attribute__((always_inline))
 
 namespace hnn::ntt_kernels {
 namespace {
@@ -51,37 +57,40 @@ constexpr double kMagic = 6755399441055744.0;  // 1.5 * 2^52
 
 struct Consts {
   V q, qinv, magic, zero;
+  V qinv_up, offset;  // 1/q rounded up; 11q (see to_canonical_small)
   explicit Consts(std::uint64_t qv)
       : q(_mm512_set1_pd(static_cast<double>(qv))),
         qinv(_mm512_set1_pd(1.0 / static_cast<double>(qv))),
         magic(_mm512_set1_pd(kMagic)),
-        zero(_mm512_setzero_pd()) {}
+        zero(_mm512_setzero_pd()),
+        qinv_up(_mm512_set1_pd(std::nextafter(1.0 / static_cast<double>(qv), 1.0))),
+        offset(_mm512_set1_pd(11.0 * static_cast<double>(qv))) {}
 };
 
 struct Tw {
   V w, wq;
 };
 
-inline Tw bcast(const double* w, const double* wq, std::size_t i) {
+HNN_FP64_INLINE Tw bcast(const double* w, const double* wq, std::size_t i) {
   return {_mm512_set1_pd(w[i]), _mm512_set1_pd(wq[i])};
 }
 
 // Loads of the buffer: doubles, or (first pass) the caller's integers converted exactly (< 2^50).
 template <bool kFromInt>
-inline V load(const double* p) {
+HNN_FP64_INLINE V load(const double* p) {
   if (kFromInt) return _mm512_cvtepu64_pd(_mm512_loadu_si512(p));
   return _mm512_loadu_pd(p);
 }
-inline void store(double* p, V x) { _mm512_storeu_pd(p, x); }
+HNN_FP64_INLINE void store(double* p, V x) { _mm512_storeu_pd(p, x); }
 // Store as integers (values already in [0, q), exact).
-inline void store_int(double* p, V x) { _mm512_storeu_si512(p, _mm512_cvtpd_epu64(x)); }
+HNN_FP64_INLINE void store_int(double* p, V x) { _mm512_storeu_si512(p, _mm512_cvtpd_epu64(x)); }
 
 // Explicit operations (the builtins with a rounding argument are never contracted or reassociated).
-inline V add(V a, V b) { return _mm512_add_round_pd(a, b, kRN); }
-inline V sub(V a, V b) { return _mm512_sub_round_pd(a, b, kRN); }
+HNN_FP64_INLINE V add(V a, V b) { return _mm512_add_round_pd(a, b, kRN); }
+HNN_FP64_INLINE V sub(V a, V b) { return _mm512_sub_round_pd(a, b, kRN); }
 
 template <int K>
-inline void mul(const V (&x)[K], const Tw* const (&t)[K], const Consts& c, V (&r)[K]) {
+HNN_FP64_INLINE void mul(const V (&x)[K], const Tw* const (&t)[K], const Consts& c, V (&r)[K]) {
   V quo[K], h[K], l[K];
   for (int k = 0; k < K; ++k) quo[k] = _mm512_fmadd_round_pd(x[k], t[k]->wq, c.magic, kRN);
   for (int k = 0; k < K; ++k) h[k] = _mm512_mul_round_pd(x[k], t[k]->w, kRN);
@@ -91,29 +100,38 @@ inline void mul(const V (&x)[K], const Tw* const (&t)[K], const Consts& c, V (&r
   for (int k = 0; k < K; ++k) r[k] = add(h[k], l[k]);
 }
 
-inline V reduce(V x, const Consts& c) {
+HNN_FP64_INLINE V reduce(V x, const Consts& c) {
   const V quo = sub(_mm512_fmadd_round_pd(x, c.qinv, c.magic, kRN), c.magic);
   return _mm512_fnmadd_round_pd(quo, c.q, x, kRN);
 }
 // |x| < q -> [0, q).
-inline V make_nonnegative(V x, const Consts& c) {
+HNN_FP64_INLINE V make_nonnegative(V x, const Consts& c) {
   return _mm512_mask_add_pd(x, _mm512_cmp_pd_mask(x, c.zero, _CMP_LT_OQ), x, c.q);
 }
-inline V to_canonical(V x, const Consts& c) { return make_nonnegative(reduce(x, c), c); }
+HNN_FP64_INLINE V to_canonical(V x, const Consts& c) { return make_nonnegative(reduce(x, c), c); }
+// The same for |x| <= 10.3q with q < 2^46 (the forward kernel's lazy range), one operation less:
+// y = x + 11q in (0, 21.3q); c = floor(y * u) with u = 1/q rounded up (the fma rounding toward -inf),
+// y - c*q. With y = kq + s (0 <= s < q): y/q <= y*u <= y/q + 3*y*eps/q < k + (s + 1)/q (3*y*eps < 1), so
+// c = k and the result is s, exactly.
+HNN_FP64_INLINE V to_canonical_small(V x, const Consts& c) {
+  const V y = add(x, c.offset);
+  const V quo = sub(_mm512_fmadd_round_pd(y, c.qinv_up, c.magic, _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC), c.magic);
+  return _mm512_fnmadd_round_pd(quo, c.q, y, kRN);
+}
 
 // Perfect shuffles (as in simd_lanes_avx512.h).
-inline V interleave_low(V a, V b) { return _mm512_permutex2var_pd(a, _mm512_set_epi64(11, 3, 10, 2, 9, 1, 8, 0), b); }
-inline V interleave_high(V a, V b) {
+HNN_FP64_INLINE V interleave_low(V a, V b) { return _mm512_permutex2var_pd(a, _mm512_set_epi64(11, 3, 10, 2, 9, 1, 8, 0), b); }
+HNN_FP64_INLINE V interleave_high(V a, V b) {
   return _mm512_permutex2var_pd(a, _mm512_set_epi64(15, 7, 14, 6, 13, 5, 12, 4), b);
 }
-inline V deinterleave_even(V a, V b) {
+HNN_FP64_INLINE V deinterleave_even(V a, V b) {
   return _mm512_permutex2var_pd(a, _mm512_set_epi64(14, 12, 10, 8, 6, 4, 2, 0), b);
 }
-inline V deinterleave_odd(V a, V b) {
+HNN_FP64_INLINE V deinterleave_odd(V a, V b) {
   return _mm512_permutex2var_pd(a, _mm512_set_epi64(15, 13, 11, 9, 7, 5, 3, 1), b);
 }
-inline V load_broadcast2(const double* p) { return _mm512_broadcast_f64x2(_mm_loadu_pd(p)); }
-inline V load_broadcast4(const double* p) { return _mm512_broadcast_f64x4(_mm256_loadu_pd(p)); }
+HNN_FP64_INLINE V load_broadcast2(const double* p) { return _mm512_broadcast_f64x2(_mm_loadu_pd(p)); }
+HNN_FP64_INLINE V load_broadcast4(const double* p) { return _mm512_broadcast_f64x4(_mm256_loadu_pd(p)); }
 
 constexpr std::size_t kMinN = 16;
 constexpr std::size_t kCacheBlock = 2048;
@@ -123,7 +141,7 @@ template <bool kBig>
 struct Fp64Ntt {
   // Cooley-Tukey on K pairs: x + w*y, x - w*y.
   template <int K>
-  static void ct(V* const (&x)[K], V* const (&y)[K], const Tw* const (&w)[K], const Consts& c) {
+  HNN_FP64_INLINE static void ct(V* const (&x)[K], V* const (&y)[K], const Tw* const (&w)[K], const Consts& c) {
     V in[K], r[K];
     for (int k = 0; k < K; ++k) in[k] = *y[k];
     mul<K>(in, w, c, r);
@@ -135,7 +153,7 @@ struct Fp64Ntt {
 
   // Gentleman-Sande on K pairs: x + y (reduced if kBig), (x - y)*w.
   template <int K>
-  static void gs(V* const (&x)[K], V* const (&y)[K], const Tw* const (&w)[K], const Consts& c) {
+  HNN_FP64_INLINE static void gs(V* const (&x)[K], V* const (&y)[K], const Tw* const (&w)[K], const Consts& c) {
     V diff[K], r[K];
     for (int k = 0; k < K; ++k) {
       diff[k] = sub(*x[k], *y[k]);
@@ -150,7 +168,7 @@ struct Fp64Ntt {
   // Forward.
 
   template <bool kFromInt>
-  static void forward_radix2_block(double* p, std::size_t gap, const Tw& tw, const Consts& c) {
+  HNN_FP64_INLINE static void forward_radix2_block(double* p, std::size_t gap, const Tw& tw, const Consts& c) {
     for (std::size_t j = 0; j < gap; j += 16) {  // gap >= 8; gap == 8 only for n == 16
       if (gap == 8) {
         V x = load<kFromInt>(p), y = load<kFromInt>(p + 8);
@@ -170,7 +188,7 @@ struct Fp64Ntt {
   }
 
   template <bool kFromInt>
-  static void forward_radix4_units(double* p, double* p2, std::size_t half, std::size_t gap, const Tw* t,
+  HNN_FP64_INLINE static void forward_radix4_units(double* p, double* p2, std::size_t half, std::size_t gap, const Tw* t,
                                    const Tw* t2, const Consts& c) {
     V a0 = load<kFromInt>(p), a1 = load<kFromInt>(p + half), a2 = load<kFromInt>(p + gap),
       a3 = load<kFromInt>(p + gap + half);
@@ -241,7 +259,7 @@ struct Fp64Ntt {
 
   // Spans 4, 2, 1 on K groups of 16 values from group g, then the reduction to [0, q) and the conversion.
   template <int K>
-  static void forward_last_three(double* a, std::size_t g, const double* w, const double* wq, std::size_t n,
+  HNN_FP64_INLINE static void forward_last_three(double* a, std::size_t g, const double* w, const double* wq, std::size_t n,
                                  const Consts& c) {
     V x[K], y[K], x2[K], y2[K];
     Tw t[K];
@@ -271,7 +289,8 @@ struct Fp64Ntt {
     }
     ct<K>(px, py, pt, c);
     for (int k = 0; k < K; ++k) {
-      const V rx = to_canonical(x[k], c), ry = to_canonical(y[k], c);
+      const V rx = kBig ? to_canonical(x[k], c) : to_canonical_small(x[k], c);
+      const V ry = kBig ? to_canonical(y[k], c) : to_canonical_small(y[k], c);
       store_int(a + 16 * (g + k), interleave_low(rx, ry));
       store_int(a + 16 * (g + k) + 8, interleave_high(rx, ry));
     }
@@ -314,7 +333,7 @@ struct Fp64Ntt {
   // Inverse.
 
   template <int K>
-  static void inverse_first_three(double* a, std::size_t g, const double* w, const double* wq, std::size_t n,
+  HNN_FP64_INLINE static void inverse_first_three(double* a, std::size_t g, const double* w, const double* wq, std::size_t n,
                                   const Consts& c) {
     V x[K], y[K], x2[K], y2[K];
     Tw t[K];
@@ -350,7 +369,7 @@ struct Fp64Ntt {
     }
   }
 
-  static void inverse_span8(double* a, std::size_t m, std::size_t begin, std::size_t end, const double* w,
+  HNN_FP64_INLINE static void inverse_span8(double* a, std::size_t m, std::size_t begin, std::size_t end, const double* w,
                             const double* wq, const Consts& c) {
     for (std::size_t i = begin; i < end; i += 2) {
       const Tw t0 = bcast(w, wq, m + i), t1 = bcast(w, wq, m + i + 1);
@@ -364,14 +383,15 @@ struct Fp64Ntt {
     }
   }
 
-  static void inverse_radix4_units(double* p, double* p2, std::size_t gap, const Tw* t, const Tw* t2,
+  template <bool kReduceSum>
+  HNN_FP64_INLINE static void inverse_radix4_units(double* p, double* p2, std::size_t gap, const Tw* t, const Tw* t2,
                                    const Consts& c) {
     V a0 = load<false>(p), a1 = load<false>(p + gap), a2 = load<false>(p + 2 * gap), a3 = load<false>(p + 3 * gap);
     V b0 = load<false>(p2), b1 = load<false>(p2 + gap), b2 = load<false>(p2 + 2 * gap),
       b3 = load<false>(p2 + 3 * gap);
     gs<4>({&a0, &a2, &b0, &b2}, {&a1, &a3, &b1, &b3}, {&t[0], &t[1], &t2[0], &t2[1]}, c);
     gs<4>({&a0, &a1, &b0, &b1}, {&a2, &a3, &b2, &b3}, {&t[2], &t[2], &t2[2], &t2[2]}, c);
-    if (!kBig) a0 = reduce(a0, c), b0 = reduce(b0, c);
+    if (!kBig && kReduceSum) a0 = reduce(a0, c), b0 = reduce(b0, c);
     store(p, a0);
     store(p + gap, a1);
     store(p + 2 * gap, a2);
@@ -382,6 +402,7 @@ struct Fp64Ntt {
     store(p2 + 3 * gap, b3);
   }
 
+  template <bool kReduceSum>
   static void inverse_radix4(double* a, std::size_t m, std::size_t gap, std::size_t begin, std::size_t end,
                              const double* w, const double* wq, const Consts& c) {
     const auto twiddles = [&](std::size_t i, Tw* t) {
@@ -394,7 +415,7 @@ struct Fp64Ntt {
         Tw t[3], t2[3];
         twiddles(i, t);
         twiddles(i + 1, t2);
-        inverse_radix4_units(a + 4 * i * gap, a + 4 * (i + 1) * gap, gap, t, t2, c);
+        inverse_radix4_units<kReduceSum>(a + 4 * i * gap, a + 4 * (i + 1) * gap, gap, t, t2, c);
       }
       return;
     }
@@ -402,8 +423,14 @@ struct Fp64Ntt {
       Tw t[3];
       twiddles(i, t);
       double* p = a + 4 * i * gap;
-      for (std::size_t j = 0; j < gap; j += 16) inverse_radix4_units(p + j, p + j + 8, gap, t, t, c);
+      for (std::size_t j = 0; j < gap; j += 16) inverse_radix4_units<kReduceSum>(p + j, p + j + 8, gap, t, t, c);
     }
+  }
+
+  static void inverse_radix4_any(bool reduce_sum, double* a, std::size_t m, std::size_t gap, std::size_t begin,
+                                 std::size_t end, const double* w, const double* wq, const Consts& c) {
+    if (reduce_sum || kBig) inverse_radix4<true>(a, m, gap, begin, end, w, wq, c);
+    else inverse_radix4<false>(a, m, gap, begin, end, w, wq, c);
   }
 
   static void inverse(const NttTables& t, double* a) {
@@ -416,6 +443,11 @@ struct Fp64Ntt {
     const std::size_t block = n < kCacheBlock ? n : kCacheBlock;
     const bool odd_span8 = (t.log_n() - 4) % 2 == 1;
     std::size_t m = n / 16, gap = 8;
+    // For q < 2^46, the 4-fold sums of the radix-4 passes are reduced every other pass (the 2nd, 4th, ...):
+    // from b <= 1.04 after the in-register stages, b <= 4.2 after an unreduced pass and X <= 17 in a reducing
+    // one, and at most 4.4 into the last stage (X <= 9): within the bounds above.
+    const std::size_t g0 = odd_span8 ? 16 : 8;
+    const auto reduce_sum = [](std::size_t g, std::size_t first) { return __builtin_ctzll(g / first) % 4 == 2; };
     for (std::size_t b = 0; b < n; b += block) {
       std::size_t g = b / 16;
       const std::size_t g_end = (b + block) / 16;
@@ -429,11 +461,11 @@ struct Fp64Ntt {
         gb *= 2;
       }
       for (; mb >= 4 && 4 * gb <= block; mb /= 4, gb *= 4)
-        inverse_radix4(a, mb, gb, b / (4 * gb), (b + block) / (4 * gb), w, wq, c);
+        inverse_radix4_any(reduce_sum(gb, g0), a, mb, gb, b / (4 * gb), (b + block) / (4 * gb), w, wq, c);
       m = mb;
       gap = gb;
     }
-    for (; m >= 4; m /= 4, gap *= 4) inverse_radix4(a, m, gap, 0, m / 2, w, wq, c);
+    for (; m >= 4; m /= 4, gap *= 4) inverse_radix4_any(reduce_sum(gap, g0), a, m, gap, 0, m / 2, w, wq, c);
 
     // Last stage (span n/2, twiddle w[1]) fused with 1/n: x' = (x + y)/n, y' = (x - y) * w[1]/n, then
     // [0, q) and the conversion back to integers.
