@@ -68,6 +68,25 @@ void check_key(const Context& ctx, const KeySwitchKey& key) {
     throw IncompatibleObjectsError("the key-switching key belongs to other encryption parameters");
 }
 
+// (out0, out1) = sum_j src[j] * (b_j, a_j) on limb `pi` of the key, reduced once per coefficient.
+void accumulate_products(const std::uint64_t* const* src, const KeySwitchKey& key, std::size_t pi,
+                         std::size_t digits, std::uint64_t* out0, std::uint64_t* out1, const Modulus& q,
+                         std::size_t n) {
+  constexpr std::size_t kBlock = 512;  // 2 x 8 KiB of accumulators
+  alignas(64) u128 acc0[kBlock], acc1[kBlock];
+  for (std::size_t c0 = 0; c0 < n; c0 += kBlock) {
+    const std::size_t len = std::min(kBlock, n - c0);
+    std::fill(acc0, acc0 + len, 0);
+    std::fill(acc1, acc1 + len, 0);
+    for (std::size_t j = 0; j < digits; ++j) {
+      mul_accumulate_u128(src[j] + c0, key.poly(j, 0) + pi * n + c0, acc0, len);
+      mul_accumulate_u128(src[j] + c0, key.poly(j, 1) + pi * n + c0, acc1, len);
+    }
+    reduce_u128(acc0, out0 + c0, len, q);
+    reduce_u128(acc1, out1 + c0, len, q);
+  }
+}
+
 }  // namespace
 
 void KeySwitcher::inner_product_direct(const std::uint64_t* d, std::size_t level, const KeySwitchKey& key,
@@ -88,29 +107,29 @@ void KeySwitcher::inner_product_direct(const std::uint64_t* d, std::size_t level
   out.data.resize(2 * limbs * n);
   parallel_for(0, limbs, [&](std::size_t ext) {
     const std::size_t pi = ctx.extended_prime_index(level, ext);
-    U128Vector acc0(n, 0), acc1(n, 0);
-    RawU64Vector digit(n), permuted(perm ? n : 0);
+    // This limb of every digit (converted, transformed, permuted), then the products summed in blocks small
+    // enough for the 128-bit accumulators to stay in L1.
+    RawU64Vector work(digits * n), permuted(perm ? n : 0);
+    std::vector<const std::uint64_t*> src(digits);
     for (std::size_t j = 0; j < digits; ++j) {
       const std::size_t begin = ctx.digit_begin(j), end = ctx.digit_end(j, level);
-      const std::uint64_t* src;
+      std::uint64_t* limb = work.data() + j * n;
       if (ext >= begin && ext < end) {
-        src = d + ext * n;  // the digit's own prime: d itself, already in NTT form
+        src[j] = d + ext * n;  // the digit's own prime: d itself, already in NTT form
       } else {
         // Position of this limb in the converter's target base (Q_level without the digit, then P).
         const std::size_t target = ext < begin ? ext : ext - (end - begin);
-        ctx.mod_up_converter(level, j).fast_convert_centered_to(coeffs.data() + begin * n, target, digit.data(), n);
-        ctx.ntt(pi).forward(digit.data());
-        src = digit.data();
+        ctx.mod_up_converter(level, j).fast_convert_centered_to(coeffs.data() + begin * n, target, limb, n);
+        ctx.ntt(pi).forward(limb);
+        src[j] = limb;
       }
       if (perm) {
-        apply_ntt_automorphism(src, perm, permuted.data(), n);
-        src = permuted.data();
+        apply_ntt_automorphism(src[j], perm, permuted.data(), n);
+        std::copy(permuted.begin(), permuted.end(), limb);
+        src[j] = limb;
       }
-      mul_accumulate_u128(src, key.poly(j, 0) + pi * n, acc0.data(), n);
-      mul_accumulate_u128(src, key.poly(j, 1) + pi * n, acc1.data(), n);
     }
-    reduce_u128(acc0.data(), out.limb(0, ext), n, ctx.prime(pi));
-    reduce_u128(acc1.data(), out.limb(1, ext), n, ctx.prime(pi));
+    accumulate_products(src.data(), key, pi, digits, out.limb(0, ext), out.limb(1, ext), ctx.prime(pi), n);
   });
 }
 
@@ -126,19 +145,16 @@ void KeySwitcher::inner_product(const LiftedDigits& lifted, const KeySwitchKey& 
   // One limb of Q_level P at a time: 128-bit sums over the digits, one reduction per coefficient.
   parallel_for(0, limbs, [&](std::size_t ext) {
     const std::size_t pi = ctx.extended_prime_index(lifted.level, ext);
-    U128Vector acc0(n, 0), acc1(n, 0);
-    RawU64Vector permuted(perm ? n : 0);
+    RawU64Vector permuted(perm ? lifted.digits * n : 0);
+    std::vector<const std::uint64_t*> src(lifted.digits);
     for (std::size_t j = 0; j < lifted.digits; ++j) {
-      const std::uint64_t* src = lifted.limb(j, ext);
+      src[j] = lifted.limb(j, ext);
       if (perm) {
-        apply_ntt_automorphism(src, perm, permuted.data(), n);
-        src = permuted.data();
+        apply_ntt_automorphism(src[j], perm, permuted.data() + j * n, n);
+        src[j] = permuted.data() + j * n;
       }
-      mul_accumulate_u128(src, key.poly(j, 0) + pi * n, acc0.data(), n);
-      mul_accumulate_u128(src, key.poly(j, 1) + pi * n, acc1.data(), n);
     }
-    reduce_u128(acc0.data(), out.limb(0, ext), n, ctx.prime(pi));
-    reduce_u128(acc1.data(), out.limb(1, ext), n, ctx.prime(pi));
+    accumulate_products(src.data(), key, pi, lifted.digits, out.limb(0, ext), out.limb(1, ext), ctx.prime(pi), n);
   });
 }
 
