@@ -1,6 +1,8 @@
 package dev.hnn.cli;
 
 import dev.hnn.data.LabeledSentence;
+import dev.hnn.data.SharedData;
+import dev.hnn.head.Sst2Split;
 import dev.hnn.data.Sst2Reader;
 import dev.hnn.head.Evaluation;
 import dev.hnn.head.HeadFile;
@@ -18,14 +20,18 @@ import java.util.concurrent.Callable;
 
 /** {@code hnn eval --plain --data FILE}: accuracy, confusion matrix, ECE and a reliability diagram. */
 @Command(name = "eval", mixinStandardHelpOptions = true,
-        description = "Evaluate on an SST-2 format TSV (sentence<TAB>label, header line first).")
+        description = "Evaluate on an SST-2 format TSV (sentence<TAB>label, header line first) or the head's validation split.")
 public final class EvalCommand implements Callable<Integer> {
 
     @Option(names = "--plain", description = "Run the whole model in plaintext (no encryption).")
     boolean plain;
 
-    @Option(names = "--data", required = true, paramLabel = "FILE", description = "SST-2 format TSV file.")
+    @Option(names = "--data", paramLabel = "FILE", description = "SST-2 format TSV file.")
     Path data;
+
+    @Option(names = "--validation", description = "Instead of --data: the head's held-out validation split, "
+            + "re-derived from ../shared/data/sst2/train.tsv with the seed and sizes recorded in the head file.")
+    boolean validation;
 
     @Option(names = "--limit", paramLabel = "N", description = "Only the first N rows (default: all).")
     int limit;
@@ -47,11 +53,16 @@ public final class EvalCommand implements Callable<Integer> {
             return 2;
         }
         HeadFile.Loaded loaded = headOption.load();
-        List<LabeledSentence> rows = Sst2Reader.read(data);
+        if ((data == null) == !validation) {
+            System.err.println("give exactly one of --data FILE or --validation");
+            return 2;
+        }
+        List<LabeledSentence> rows = validation ? validationSplit(loaded) : Sst2Reader.read(data);
+        String name = validation ? "validation split" : data.getFileName().toString();
         if (limit > 0 && rows.size() > limit) {
             rows = rows.subList(0, limit);
         }
-        System.out.printf(Locale.ROOT, "evaluating %d rows of %s%n", rows.size(), data);
+        System.out.printf(Locale.ROOT, "evaluating %d rows of %s%n", rows.size(), name);
         long t0 = System.nanoTime();
         float[][] features;
         int total = rows.size();
@@ -71,9 +82,20 @@ public final class EvalCommand implements Callable<Integer> {
         }
         Evaluation e = Evaluation.of(p, y);
         System.out.println(e.report());
-        ReliabilityDiagram.write(e, "Reliability: " + data.getFileName() + " (T = "
+        ReliabilityDiagram.write(e, "Reliability: " + name + " (T = "
                 + String.format(Locale.ROOT, "%.3f", loaded.head().temperature()) + ")", png);
         System.out.printf(Locale.ROOT, "reliability diagram: %s%ntime: %.1fs%n", png, (System.nanoTime() - t0) / 1e9);
         return 0;
+    }
+
+    private static List<LabeledSentence> validationSplit(HeadFile.Loaded loaded) throws java.io.IOException {
+        java.util.Map<String, Object> t = loaded.training();
+        Sst2Split split = Sst2Split.make(Sst2Reader.read(SharedData.sst2Train()), ((Number) t.get("seed")).longValue(),
+                ((Number) t.get("validation_size")).intValue(), ((Number) t.get("calibration_size")).intValue(),
+                ((Number) t.get("requested_train_size")).intValue());
+        if (!Sst2Split.fingerprint(split.validation()).equals(t.get("validation_fingerprint"))) {
+            throw new IllegalStateException("re-derived validation split does not match the head's fingerprint");
+        }
+        return split.validation();
     }
 }
