@@ -27,12 +27,16 @@
 // Lazy ranges (b = bound of |values| / q between stages):
 //  * Forward (Cooley-Tukey x + w*y, x - w*y): b' <= b + 1/2 + b*q*eps/2. For q < 2^46 no intermediate
 //    reduction: b <= (1 + 17/2) * (1 + 2^-8)^17 < 10.3 after 17 stages, X < 2^52/q >= 64 holds. For
-//    2^46 <= q < 2^50 (factor <= 1 + 1/16 per stage) every radix-4 pass reduces its outputs to 0.51q; the
-//    longest unreduced chain is four stages from b = 1 (n = 16: 1, 1.57, 2.16, 2.80, 3.47): X <= 2.8 < 4.
+//    2^46 <= q < 2^50 (factor <= 1 + 1/16 per stage) every other radix-4 pass (the last one always) reduces
+//    its outputs to 0.51q; the longest unreduced chain is five stages from b = 1 (1, 1.57, 2.16, 2.80, 3.47,
+//    4.19): X <= 3.47 < 4.
 //  * Inverse (Gentleman-Sande x + y, (x - y)*w): sums double. For q < 2^46 the sums are reduced at the end
 //    of the in-register stages (b <= 8 there) and of every other radix-4 pass (its 4-fold sums); products
-//    are <= q(1/2 + X/256), so b <= 4.4 between passes and X <= 17 < 64 (details in inverse()). For 2^46 <= q < 2^50 every sum is
-//    reduced: b <= 0.625, X <= 1.25. The final stage multiplies by n^-1 (and w*n^-1): |r| < q.
+//    are <= q(1/2 + X/256), so b <= 4.4 between passes and X <= 17 < 64 (details in inverse()). For
+//    2^46 <= q < 2^50 the sums of every stage but the first of each radix-4 unit and of the in-register
+//    stages are reduced: the first in-register stage has inputs in [0, q) (X < 1, sums < 2q), then
+//    b <= 0.67 between stages, X <= 2.7 < 4 (b' = 1/2 + 4b/16 at the unreduced-then-reduced pairs).
+//  The inverse's final stage multiplies by n^-1 (and w*n^-1): |r| < q.
 #include <immintrin.h>
 
 #include <cmath>
@@ -151,14 +155,14 @@ struct Fp64Ntt {
     }
   }
 
-  // Gentleman-Sande on K pairs: x + y (reduced if kBig), (x - y)*w.
-  template <int K>
+  // Gentleman-Sande on K pairs: x + y (reduced if kReduce), (x - y)*w.
+  template <int K, bool kReduce = kBig>
   HNN_FP64_INLINE static void gs(V* const (&x)[K], V* const (&y)[K], const Tw* const (&w)[K], const Consts& c) {
     V diff[K], r[K];
     for (int k = 0; k < K; ++k) {
       diff[k] = sub(*x[k], *y[k]);
       *x[k] = add(*x[k], *y[k]);
-      if (kBig) *x[k] = reduce(*x[k], c);
+      if (kReduce) *x[k] = reduce(*x[k], c);
     }
     mul<K>(diff, w, c, r);
     for (int k = 0; k < K; ++k) *y[k] = r[k];
@@ -187,7 +191,7 @@ struct Fp64Ntt {
     }
   }
 
-  template <bool kFromInt>
+  template <bool kFromInt, bool kReduce>
   HNN_FP64_INLINE static void forward_radix4_units(double* p, double* p2, std::size_t half, std::size_t gap, const Tw* t,
                                    const Tw* t2, const Consts& c) {
     V a0 = load<kFromInt>(p), a1 = load<kFromInt>(p + half), a2 = load<kFromInt>(p + gap),
@@ -196,7 +200,7 @@ struct Fp64Ntt {
       b3 = load<kFromInt>(p2 + gap + half);
     ct<4>({&a0, &a1, &b0, &b1}, {&a2, &a3, &b2, &b3}, {&t[0], &t[0], &t2[0], &t2[0]}, c);
     ct<4>({&a0, &a2, &b0, &b2}, {&a1, &a3, &b1, &b3}, {&t[1], &t[2], &t2[1], &t2[2]}, c);
-    if (kBig) {
+    if (kReduce) {
       a0 = reduce(a0, c), a1 = reduce(a1, c), a2 = reduce(a2, c), a3 = reduce(a3, c);
       b0 = reduce(b0, c), b1 = reduce(b1, c), b2 = reduce(b2, c), b3 = reduce(b3, c);
     }
@@ -210,7 +214,7 @@ struct Fp64Ntt {
     store(p2 + gap + half, b3);
   }
 
-  template <bool kFromInt>
+  template <bool kFromInt, bool kReduce>
   static void forward_radix4(double* a, std::size_t m, std::size_t gap, std::size_t begin, std::size_t end,
                              const double* w, const double* wq, const Consts& c) {
     const std::size_t half = gap / 2;
@@ -225,7 +229,7 @@ struct Fp64Ntt {
         Tw t[3], t2[3];
         twiddles(i, t);
         twiddles(i + 1, t2);
-        forward_radix4_units<kFromInt>(a + 2 * i * gap, a + 2 * (i + 1) * gap, half, gap, t, t2, c);
+        forward_radix4_units<kFromInt, kReduce>(a + 2 * i * gap, a + 2 * (i + 1) * gap, half, gap, t, t2, c);
       }
       if (i < end) {  // n = 32: a single block
         Tw t[3];
@@ -235,7 +239,7 @@ struct Fp64Ntt {
           a3 = load<kFromInt>(p + gap + half);
         ct<2>({&a0, &a1}, {&a2, &a3}, {&t[0], &t[0]}, c);
         ct<2>({&a0, &a2}, {&a1, &a3}, {&t[1], &t[2]}, c);
-        if (kBig) a0 = reduce(a0, c), a1 = reduce(a1, c), a2 = reduce(a2, c), a3 = reduce(a3, c);
+        if (kReduce) a0 = reduce(a0, c), a1 = reduce(a1, c), a2 = reduce(a2, c), a3 = reduce(a3, c);
         store(p, a0);
         store(p + half, a1);
         store(p + gap, a2);
@@ -247,14 +251,20 @@ struct Fp64Ntt {
       Tw t[3];
       twiddles(i, t);
       double* p = a + 2 * i * gap;
-      for (std::size_t j = 0; j < half; j += 16) forward_radix4_units<kFromInt>(p + j, p + j + 8, half, gap, t, t, c);
+      for (std::size_t j = 0; j < half; j += 16) forward_radix4_units<kFromInt, kReduce>(p + j, p + j + 8, half, gap, t, t, c);
     }
   }
 
-  static void forward_radix4_any(bool from_int, double* a, std::size_t m, std::size_t gap, std::size_t begin,
-                                 std::size_t end, const double* w, const double* wq, const Consts& c) {
-    if (from_int) forward_radix4<true>(a, m, gap, begin, end, w, wq, c);
-    else forward_radix4<false>(a, m, gap, begin, end, w, wq, c);
+  static void forward_radix4_any(bool from_int, bool reduce, double* a, std::size_t m, std::size_t gap,
+                                 std::size_t begin, std::size_t end, const double* w, const double* wq,
+                                 const Consts& c) {
+    if (reduce) {
+      if (from_int) forward_radix4<true, true>(a, m, gap, begin, end, w, wq, c);
+      else forward_radix4<false, true>(a, m, gap, begin, end, w, wq, c);
+    } else {
+      if (from_int) forward_radix4<true, false>(a, m, gap, begin, end, w, wq, c);
+      else forward_radix4<false, false>(a, m, gap, begin, end, w, wq, c);
+    }
   }
 
   // Spans 4, 2, 1 on K groups of 16 values from group g, then the reduction to [0, q) and the conversion.
@@ -303,14 +313,24 @@ struct Fp64Ntt {
     const double* wq = t.fp64_root_quotients();
     bool from_int = true;
     std::size_t m = 1, gap = n / 2;
-    if ((t.log_n() - 3) % 2 == 1) {
+    // For q >= 2^46 the outputs of every other radix-4 pass are reduced, the last one always: at most five
+    // stages from b = 1 before the first reduction (odd radix-2 stage and two passes: b <= 3.47, X <= 3.47 < 4),
+    // four from b = 0.51 between reductions (X <= 2.2), and three from 0.51 after the last (X <= 1.6).
+    const bool odd = (t.log_n() - 3) % 2 == 1;
+    const int first_log_gap = t.log_n() - 1 - (odd ? 1 : 0);      // span of the first radix-4 pass
+    const int passes = (first_log_gap - 2) / 2;                   // radix-4 passes
+    const auto reduce_pass = [&](std::size_t g) {
+      const int p = (first_log_gap - __builtin_ctzll(g)) / 2;
+      return kBig && (passes - 1 - p) % 2 == 0;
+    };
+    if (odd) {
       forward_radix2_block<true>(a, gap, bcast(w, wq, 1), c);
       from_int = false;
       m = 2;
       gap /= 2;
     }
     for (; gap >= 16 && 2 * gap > kCacheBlock; m *= 4, gap /= 4) {
-      forward_radix4_any(from_int, a, m, gap, 0, m, w, wq, c);
+      forward_radix4_any(from_int, reduce_pass(gap), a, m, gap, 0, m, w, wq, c);
       from_int = false;
     }
     const std::size_t block = n < kCacheBlock ? n : kCacheBlock;
@@ -318,7 +338,7 @@ struct Fp64Ntt {
       std::size_t mb = m, gb = gap;
       bool fi = from_int;
       for (; gb >= 16; mb *= 4, gb /= 4) {
-        forward_radix4_any(fi, a, mb, gb, b / (2 * gb), (b + block) / (2 * gb), w, wq, c);
+        forward_radix4_any(fi, reduce_pass(gb), a, mb, gb, b / (2 * gb), (b + block) / (2 * gb), w, wq, c);
         fi = false;
       }
       std::size_t g = b / 16;
@@ -349,7 +369,7 @@ struct Fp64Ntt {
       y[k] = deinterleave_odd(lo, hi);
       t[k] = {_mm512_loadu_pd(w + n / 2 + 8 * (g + k)), _mm512_loadu_pd(wq + n / 2 + 8 * (g + k))};
     }
-    gs<K>(px, py, pt, c);
+    gs<K, false>(px, py, pt, c);  // inputs in [0, q): |x - y| < q, sums < 2q
     for (int k = 0; k < K; ++k) {
       x2[k] = deinterleave_even(x[k], y[k]);
       y2[k] = deinterleave_odd(x[k], y[k]);
@@ -389,7 +409,7 @@ struct Fp64Ntt {
     V a0 = load<false>(p), a1 = load<false>(p + gap), a2 = load<false>(p + 2 * gap), a3 = load<false>(p + 3 * gap);
     V b0 = load<false>(p2), b1 = load<false>(p2 + gap), b2 = load<false>(p2 + 2 * gap),
       b3 = load<false>(p2 + 3 * gap);
-    gs<4>({&a0, &a2, &b0, &b2}, {&a1, &a3, &b1, &b3}, {&t[0], &t[1], &t2[0], &t2[1]}, c);
+    gs<4, false>({&a0, &a2, &b0, &b2}, {&a1, &a3, &b1, &b3}, {&t[0], &t[1], &t2[0], &t2[1]}, c);
     gs<4>({&a0, &a1, &b0, &b1}, {&a2, &a3, &b2, &b3}, {&t[2], &t[2], &t2[2], &t2[2]}, c);
     if (!kBig && kReduceSum) a0 = reduce(a0, c), b0 = reduce(b0, c);
     store(p, a0);
