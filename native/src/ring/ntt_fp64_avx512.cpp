@@ -124,7 +124,9 @@ HNN_FP64_INLINE V to_canonical_small(V x, const Consts& c) {
 }
 
 // Perfect shuffles (as in simd_lanes_avx512.h).
-HNN_FP64_INLINE V interleave_low(V a, V b) { return _mm512_permutex2var_pd(a, _mm512_set_epi64(11, 3, 10, 2, 9, 1, 8, 0), b); }
+HNN_FP64_INLINE V interleave_low(V a, V b) {
+  return _mm512_permutex2var_pd(a, _mm512_set_epi64(11, 3, 10, 2, 9, 1, 8, 0), b);
+}
 HNN_FP64_INLINE V interleave_high(V a, V b) {
   return _mm512_permutex2var_pd(a, _mm512_set_epi64(15, 7, 14, 6, 13, 5, 12, 4), b);
 }
@@ -192,7 +194,8 @@ struct Fp64Ntt {
   }
 
   template <bool kFromInt, bool kReduce>
-  HNN_FP64_INLINE static void forward_radix4_units(double* p, double* p2, std::size_t half, std::size_t gap, const Tw* t,
+  HNN_FP64_INLINE static void forward_radix4_units(double* p, double* p2, std::size_t half, std::size_t gap,
+                                                   const Tw* t,
                                    const Tw* t2, const Consts& c) {
     V a0 = load<kFromInt>(p), a1 = load<kFromInt>(p + half), a2 = load<kFromInt>(p + gap),
       a3 = load<kFromInt>(p + gap + half);
@@ -251,7 +254,8 @@ struct Fp64Ntt {
       Tw t[3];
       twiddles(i, t);
       double* p = a + 2 * i * gap;
-      for (std::size_t j = 0; j < half; j += 16) forward_radix4_units<kFromInt, kReduce>(p + j, p + j + 8, half, gap, t, t, c);
+      for (std::size_t j = 0; j < half; j += 16)
+        forward_radix4_units<kFromInt, kReduce>(p + j, p + j + 8, half, gap, t, t, c);
     }
   }
 
@@ -269,7 +273,8 @@ struct Fp64Ntt {
 
   // Spans 4, 2, 1 on K groups of 16 values from group g, then the reduction to [0, q) and the conversion.
   template <int K>
-  HNN_FP64_INLINE static void forward_last_three(double* a, std::size_t g, const double* w, const double* wq, std::size_t n,
+  HNN_FP64_INLINE static void forward_last_three(double* a, std::size_t g, const double* w, const double* wq,
+                                                 std::size_t n,
                                  const Consts& c) {
     V x[K], y[K], x2[K], y2[K];
     Tw t[K];
@@ -353,7 +358,8 @@ struct Fp64Ntt {
   // Inverse.
 
   template <int K>
-  HNN_FP64_INLINE static void inverse_first_three(double* a, std::size_t g, const double* w, const double* wq, std::size_t n,
+  HNN_FP64_INLINE static void inverse_first_three(double* a, std::size_t g, const double* w, const double* wq,
+                                                  std::size_t n,
                                   const Consts& c) {
     V x[K], y[K], x2[K], y2[K];
     Tw t[K];
@@ -389,7 +395,8 @@ struct Fp64Ntt {
     }
   }
 
-  HNN_FP64_INLINE static void inverse_span8(double* a, std::size_t m, std::size_t begin, std::size_t end, const double* w,
+  HNN_FP64_INLINE static void inverse_span8(double* a, std::size_t m, std::size_t begin, std::size_t end,
+                                            const double* w,
                             const double* wq, const Consts& c) {
     for (std::size_t i = begin; i < end; i += 2) {
       const Tw t0 = bcast(w, wq, m + i), t1 = bcast(w, wq, m + i + 1);
