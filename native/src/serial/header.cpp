@@ -25,18 +25,6 @@ const char* object_type_name(ObjectType type) {
 
 namespace serial {
 
-void ByteReader::expect_end() const {
-  if (pos_ != size_)
-    throw CorruptDataError(std::string(what_) + ": " + std::to_string(size_ - pos_) +
-                           " unexpected trailing byte(s)");
-}
-
-void ByteReader::fail_truncated(std::size_t n, const char* field) const {
-  throw CorruptDataError(std::string(what_) + " is truncated: " + field + " needs " + std::to_string(n) +
-                         " byte(s) at offset " + std::to_string(pos_) + ", only " +
-                         std::to_string(size_ - pos_) + " left");
-}
-
 void write_header(const Header& h, std::uint8_t* out) {
   std::vector<std::uint8_t> buf;
   buf.reserve(kHeaderSize);
