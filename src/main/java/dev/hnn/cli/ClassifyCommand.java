@@ -1,6 +1,8 @@
 package dev.hnn.cli;
 
 import dev.hnn.head.HeadFile;
+import dev.hnn.model.distilbert.DistilBertClassifier;
+import dev.hnn.model.distilbert.DistilBertLoader;
 import dev.hnn.model.MiniLm;
 import dev.hnn.model.SentenceEncoder;
 import picocli.CommandLine.Command;
@@ -23,6 +25,10 @@ public final class ClassifyCommand implements Callable<Integer> {
             description = "Run the encoder N times and also report the fastest (warm JIT) time (default: ${DEFAULT-VALUE}).")
     int repeat;
 
+    @Option(names = "--distilbert", paramLabel = "DIR", description = "Use a Hugging Face DistilBERT sequence-classification "
+            + "checkpoint directory (see `hnn download`) instead of MiniLM + the sentiment head.")
+    java.nio.file.Path distilbert;
+
     @Mixin
     HeadOption headOption;
 
@@ -36,6 +42,9 @@ public final class ClassifyCommand implements Callable<Integer> {
             return 2;
         }
         String text = String.join(" ", words);
+        if (distilbert != null) {
+            return classifyDistilBert(text);
+        }
         long t0 = System.nanoTime();
         HeadFile.Loaded loaded = headOption.load();
         try (SentenceEncoder enc = MiniLm.load()) {
@@ -59,6 +68,31 @@ public final class ClassifyCommand implements Callable<Integer> {
             if (repeat > 1) {
                 System.out.printf(Locale.ROOT, "encoder, fastest of %d runs: %.1f ms%n", repeat, best / 1e6);
             }
+        }
+        return 0;
+    }
+
+    private int classifyDistilBert(String text) throws java.io.IOException {
+        long t0 = System.nanoTime();
+        try (DistilBertClassifier model = DistilBertLoader.load(distilbert)) {
+            long t1 = System.nanoTime();
+            float[] z = model.logits(text);
+            long t2 = System.nanoTime();
+            double[] zd = new double[z.length];
+            for (int i = 0; i < z.length; i++) {
+                zd[i] = z[i];
+            }
+            double[] p = new dev.hnn.nn.SoftArgmax(1.0).probabilities(zd);
+            int best = 0;
+            for (int i = 1; i < p.length; i++) {
+                best = p[i] > p[best] ? i : best;
+            }
+            String label = best < model.labels().size() ? model.labels().get(best) : Integer.toString(best);
+            System.out.printf(Locale.ROOT, "label: %s%n", label.toLowerCase(Locale.ROOT));
+            if (p.length == 2) {
+                System.out.printf(Locale.ROOT, "P(positive): %.4f%n", p[1]);
+            }
+            System.out.printf(Locale.ROOT, "timings: load %.0f ms, model %.1f ms%n", (t1 - t0) / 1e6, (t2 - t1) / 1e6);
         }
         return 0;
     }
