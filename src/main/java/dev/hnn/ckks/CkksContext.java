@@ -87,7 +87,7 @@ public final class CkksContext implements AutoCloseable {
   /** Native objects owned by one context (the Cleaner's action: it must not reference the context). */
   private static final class Resources implements Runnable {
     private final List<Handle<?>> handles = new ArrayList<>();
-    private boolean closed;
+    private volatile boolean closed;
 
     synchronized <T extends Handle<?>> T add(T h) {
       if (closed) {
@@ -98,7 +98,7 @@ public final class CkksContext implements AutoCloseable {
       return h;
     }
 
-    synchronized boolean isClosed() {
+    boolean isClosed() {
       return closed;
     }
 

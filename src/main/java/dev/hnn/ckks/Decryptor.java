@@ -12,6 +12,10 @@ public final class Decryptor {
     this.handle = handle;
   }
 
+  Handle<NDecryptor> handle() {
+    return handle;
+  }
+
   /** Decrypts to a plaintext at the ciphertext's level and scale. */
   public Plaintext decrypt(Ciphertext ct) {
     context.checkOwn(ct, "ciphertext");
@@ -24,6 +28,16 @@ public final class Decryptor {
       throw e;
     }
     return out;
+  }
+
+  /** Decrypts into an existing plaintext (replacing its contents): saves an allocation. */
+  public void decrypt(Ciphertext ct, Plaintext out) {
+    context.checkOwn(ct, "ciphertext");
+    context.checkPlain(out, "out");
+    try (Guard g = new Guard().read(context.ctx).read(handle).read(ct.handle).write(out.handle).lock()) {
+      Native.run(() -> handle.peer().decrypt(ct.handle.peer(), out.handle.peer()));
+      out.account();
+    }
   }
 
   /** Decrypts and decodes all slots. */

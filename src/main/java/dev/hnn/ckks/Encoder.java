@@ -43,6 +43,18 @@ public final class Encoder {
     return p;
   }
 
+  /** Encodes into an existing plaintext (replacing its contents): saves an allocation. */
+  public void encode(double[] values, double scale, int level, Plaintext out) {
+    checkValues(values, "values", context.slots);
+    checkScale(scale);
+    context.checkLevel(level);
+    context.checkPlain(out, "out");
+    try (Guard g = new Guard().read(context.ctx).write(out.handle).lock()) {
+      Native.run(() -> HnnNative.encode(context.ctx.peer(), values, values.length, scale, level, out.handle.peer()));
+      out.account();
+    }
+  }
+
   /** The same value in every slot (a constant polynomial: cheap to encode and to multiply by). */
   public Plaintext encodeConstant(double value, double scale, int level) {
     checkFinite(value, "value");
@@ -98,6 +110,17 @@ public final class Encoder {
       Native.run(() -> HnnNative.decode(context.ctx.peer(), plain.handle.peer(), out, count));
     }
     return out;
+  }
+
+  /** Decodes the first {@code out.length} (at most {@link #slotCount()}) slots into {@code out}. */
+  public void decode(Plaintext plain, double[] out) {
+    context.checkPlain(plain, "plaintext");
+    java.util.Objects.requireNonNull(out, "out");
+    if (out.length > context.slots)
+      throw new IllegalArgumentException("out has " + out.length + " entries, more than " + context.slots + " slots");
+    try (Guard g = new Guard().read(context.ctx).read(plain.handle).lock()) {
+      Native.run(() -> HnnNative.decode(context.ctx.peer(), plain.handle.peer(), out, out.length));
+    }
   }
 
   /** Decodes all slots as complex numbers: {@code {real parts, imaginary parts}}. */

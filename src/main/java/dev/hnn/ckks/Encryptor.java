@@ -15,6 +15,10 @@ public final class Encryptor {
     this.handle = handle;
   }
 
+  Handle<NEncryptor> handle() {
+    return handle;
+  }
+
   /** Public-key encryption of a plaintext (at the plaintext's level and scale). */
   public Ciphertext encrypt(Plaintext plain) {
     context.checkPlain(plain, "plaintext");
@@ -27,6 +31,16 @@ public final class Encryptor {
       throw e;
     }
     return out;
+  }
+
+  /** Public-key encryption into an existing ciphertext (replacing its contents): saves an allocation. */
+  public void encrypt(Plaintext plain, Ciphertext out) {
+    context.checkPlain(plain, "plaintext");
+    context.checkOwn(out, "out");
+    try (Guard g = new Guard().read(context.ctx).read(handle).read(plain.handle).write(out.handle).lock()) {
+      Native.run(() -> handle.peer().encrypt(plain.handle.peer(), out.handle.peer()));
+      out.account();
+    }
   }
 
   /** Encodes at the default scale and top level, then encrypts with the public key. */
@@ -50,6 +64,18 @@ public final class Encryptor {
       throw e;
     }
     return out;
+  }
+
+  /** Secret-key encryption into an existing ciphertext (replacing its contents). */
+  public void encryptSymmetric(Plaintext plain, Ciphertext out) {
+    context.checkPlain(plain, "plaintext");
+    context.checkOwn(out, "out");
+    if (!context.hasSecretKey())
+      throw new MissingKeyException("symmetric encryption needs the secret key: this is a public context");
+    try (Guard g = new Guard().read(context.ctx).read(handle).read(plain.handle).write(out.handle).lock()) {
+      Native.run(() -> handle.peer().encrypt_symmetric(plain.handle.peer(), out.handle.peer()));
+      out.account();
+    }
   }
 
   /** An encryption of zero at a level (public key); its scale is 1. */

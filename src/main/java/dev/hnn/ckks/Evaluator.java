@@ -57,15 +57,27 @@ public final class Evaluator {
   private Ciphertext produce(int keys, Consumer<NCiphertext> op, Object... operands) {
     ctx.checkOpen();
     Ciphertext out = ctx.newCiphertext();
-    try (Guard g = guard(keys, operands).write(out.handle).lock()) {
-      NCiphertext o = out.handle.peer();
-      Native.run(() -> op.accept(o));
-      out.account();
+    try {
+      into(out, keys, op, operands);
     } catch (RuntimeException e) {
       out.close();
       throw e;
     }
     return out;
+  }
+
+  /** Runs op(out) on the caller's ciphertext (write-locked; it may also be an operand). */
+  private void into(Ciphertext out, int keys, Consumer<NCiphertext> op, Object... operands) {
+    ctx.checkOpen();
+    try (Guard g = guard(keys, operands).write(out.handle).lock()) {
+      NCiphertext o = out.handle.peer();
+      Native.run(() -> op.accept(o));
+      out.account();
+    }
+  }
+
+  private Ciphertext target(Ciphertext out) {
+    return own(out, "out");
   }
 
   /** Runs op on target (write-locked) with the other operands read-locked. */
@@ -97,6 +109,16 @@ public final class Evaluator {
     return produce(0, o -> ev().add(a.handle.peer(), b.handle.peer(), o), a, b);
   }
 
+  /**
+   * a + b into {@code out}, replacing its contents (out may be an operand). The {@code (..., out)} forms of
+   * the operations reuse an existing ciphertext instead of creating one, which saves an allocation in loops.
+   */
+  public void add(Ciphertext a, Ciphertext b, Ciphertext out) {
+    own(a, "a");
+    own(b, "b");
+    into(target(out), 0, o -> ev().add(a.handle.peer(), b.handle.peer(), o), a, b);
+  }
+
   public void addInPlace(Ciphertext a, Ciphertext b) {
     own(a, "a");
     own(b, "b");
@@ -108,6 +130,12 @@ public final class Evaluator {
     own(a, "a");
     own(b, "b");
     return produce(0, o -> ev().sub(a.handle.peer(), b.handle.peer(), o), a, b);
+  }
+
+  public void sub(Ciphertext a, Ciphertext b, Ciphertext out) {
+    own(a, "a");
+    own(b, "b");
+    into(target(out), 0, o -> ev().sub(a.handle.peer(), b.handle.peer(), o), a, b);
   }
 
   public void subInPlace(Ciphertext a, Ciphertext b) {
@@ -189,6 +217,12 @@ public final class Evaluator {
     return produce(0, o -> ev().multiply(a.handle.peer(), b.handle.peer(), o), a, b);
   }
 
+  public void multiply(Ciphertext a, Ciphertext b, Ciphertext out) {
+    own(a, "a");
+    own(b, "b");
+    into(target(out), 0, o -> ev().multiply(a.handle.peer(), b.handle.peer(), o), a, b);
+  }
+
   public void multiplyInPlace(Ciphertext a, Ciphertext b) {
     own(a, "a");
     own(b, "b");
@@ -198,6 +232,11 @@ public final class Evaluator {
   public Ciphertext square(Ciphertext a) {
     own(a, "a");
     return produce(0, o -> ev().square(a.handle.peer(), o), a);
+  }
+
+  public void square(Ciphertext a, Ciphertext out) {
+    own(a, "a");
+    into(target(out), 0, o -> ev().square(a.handle.peer(), o), a);
   }
 
   public void squareInPlace(Ciphertext a) {
@@ -210,6 +249,12 @@ public final class Evaluator {
     own(a, "a");
     plain(p);
     return produce(0, o -> ev().multiply_plain(a.handle.peer(), p.handle.peer(), o), a, p);
+  }
+
+  public void multiplyPlain(Ciphertext a, Plaintext p, Ciphertext out) {
+    own(a, "a");
+    plain(p);
+    into(target(out), 0, o -> ev().multiply_plain(a.handle.peer(), p.handle.peer(), o), a, p);
   }
 
   public void multiplyPlainInPlace(Ciphertext a, Plaintext p) {
@@ -259,6 +304,11 @@ public final class Evaluator {
     return produce(RELIN, o -> HnnNative.relinearize(ctx.ctx.peer(), a.handle.peer(), ctx.relinKeysPeer(), o), a);
   }
 
+  public void relinearize(Ciphertext a, Ciphertext out) {
+    own(a, "a");
+    into(target(out), RELIN, o -> HnnNative.relinearize(ctx.ctx.peer(), a.handle.peer(), ctx.relinKeysPeer(), o), a);
+  }
+
   public void relinearizeInPlace(Ciphertext a) {
     own(a, "a");
     modify(a, RELIN, t -> ev().relinearize_inplace(t, ctx.relinKeysPeer()));
@@ -268,6 +318,11 @@ public final class Evaluator {
   public Ciphertext rescale(Ciphertext a) {
     own(a, "a");
     return produce(0, o -> HnnNative.rescale(ctx.ctx.peer(), a.handle.peer(), o), a);
+  }
+
+  public void rescale(Ciphertext a, Ciphertext out) {
+    own(a, "a");
+    into(target(out), 0, o -> HnnNative.rescale(ctx.ctx.peer(), a.handle.peer(), o), a);
   }
 
   public void rescaleInPlace(Ciphertext a) {
@@ -281,6 +336,17 @@ public final class Evaluator {
     own(b, "b");
     return produce(
         RELIN, o -> ev().multiply_relin_rescale(a.handle.peer(), b.handle.peer(), ctx.relinKeysPeer(), o), a, b);
+  }
+
+  public void multiplyRelinRescale(Ciphertext a, Ciphertext b, Ciphertext out) {
+    own(a, "a");
+    own(b, "b");
+    into(
+        target(out),
+        RELIN,
+        o -> ev().multiply_relin_rescale(a.handle.peer(), b.handle.peer(), ctx.relinKeysPeer(), o),
+        a,
+        b);
   }
 
   /**
@@ -395,6 +461,12 @@ public final class Evaluator {
     own(a, "a");
     checkRotation(steps);
     return produce(GALOIS, o -> ev().rotate(a.handle.peer(), steps, ctx.gk.peer(), o), a);
+  }
+
+  public void rotate(Ciphertext a, int steps, Ciphertext out) {
+    own(a, "a");
+    checkRotation(steps);
+    into(target(out), GALOIS, o -> ev().rotate(a.handle.peer(), steps, ctx.gk.peer(), o), a);
   }
 
   public void rotateInPlace(Ciphertext a, int steps) {

@@ -316,6 +316,54 @@ class EvaluatorTest {
   }
 
   @Test
+  void outputReuse() {
+    double[] xy = map2(x, y, (p, q) -> p * q);
+    try (Ciphertext a = ct(x);
+        Ciphertext b = ct(y);
+        Ciphertext out = ct(new double[] {9});
+        Plaintext pt = enc.encode(y);
+        Plaintext pout = enc.encode(new double[] {9})) {
+      ev.add(a, b, out);
+      assertClose(map2(x, y, Double::sum), d(out), TOL_ADD);
+      ev.sub(a, b, out);
+      assertClose(map2(x, y, (p, q) -> p - q), d(out), TOL_ADD);
+      ev.multiplyPlain(a, pt, out);
+      ev.rescale(out, out); // out as operand and target
+      assertClose(xy, d(out), TOL_MUL);
+      ev.multiply(a, b, out);
+      assertEquals(3, out.size());
+      ev.relinearize(out, out);
+      ev.rescale(out, out);
+      assertClose(xy, d(out), TOL_MUL);
+      ev.square(a, out);
+      ev.relinearize(out, out);
+      assertClose(map(x, v -> v * v), d(out), TOL_MUL);
+      ev.multiplyRelinRescale(a, b, out);
+      assertClose(xy, d(out), TOL_MUL);
+      ev.rotate(a, 1, out);
+      assertClose(rotated(x, 1), d(out), TOL_MUL);
+      encryptor.encrypt(pt, out);
+      assertClose(y, d(out), TOL_ADD);
+      encryptor.encryptSymmetric(pt, out);
+      assertClose(y, d(out), TOL_ADD);
+      dec.decrypt(out, pout);
+      assertClose(y, enc.decode(pout), TOL_ADD);
+      enc.encode(x, ctx.scale(), 1, pout);
+      assertEquals(1, pout.level());
+      double[] first = new double[10];
+      enc.decode(pout, first);
+      assertClose(java.util.Arrays.copyOf(x, 10), first, 1e-9);
+      assertThrows(IllegalArgumentException.class, () -> enc.decode(pout, new double[slots + 1]));
+      try (CkksContext other = CkksContext.generate(ctx.parameters()); Ciphertext foreign = other.encryptor().encrypt(x)) {
+        assertThrows(IncompatibleObjectsException.class, () -> ev.add(a, b, foreign));
+      }
+      Ciphertext closed = ct(x);
+      closed.close();
+      assertThrows(IllegalStateException.class, () -> ev.add(a, b, closed));
+    }
+  }
+
+  @Test
   void keysForExplicitGaloisElements() {
     CkksParameters p = CkksParameters.builder().polyDegree(2048).coeffModulusBits(50, 40, 50).scaleBits(30).insecureForTesting().build();
     long g3 = ctx.galoisElement(3); // 5^3 mod 2N for this N ...
