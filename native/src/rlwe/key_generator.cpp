@@ -63,6 +63,7 @@ void KeyGenerator::create_public_key(PublicKey& out) const {
     mul_mod(a + i * n, sk_.limb(i), as.data(), n, ctx.prime(i));
     sub_mod(b + i * n, as.data(), b + i * n, n, ctx.prime(i));
   });
+  ct.set_c1_seed(a_seed);  // a is the symmetric-ciphertext expansion of a_seed: serialization sends the seed
   out.data() = std::move(ct);
 }
 

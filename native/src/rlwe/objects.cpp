@@ -60,6 +60,8 @@ void KeySwitchKey::resize(const ParamsHash& params, std::size_t n, std::size_t d
   digits_ = digits;
   limbs_ = limbs;
   data_.assign(digits * 2 * limbs * n, 0);
+  seed_ = Seed{};
+  has_seed_ = false;
 }
 
 const KeySwitchKey& GaloisKeys::key(std::uint64_t galois_elt) const {

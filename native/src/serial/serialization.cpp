@@ -133,7 +133,7 @@ void put_switch_key(const KeySwitchKey& k, const Context* ctx, ByteWriter& d, By
   const std::size_t n = k.n(), limbs = k.limb_count(), digits = k.digit_count();
   if (k.word_count() != digits * 2 * limbs * n || digits == 0 || limbs == 0)
     throw InvalidArgumentError(std::string("cannot serialize ") + what + ": key storage does not match its shape");
-  bool seeded = true;
+  bool seeded = k.has_seed();
   if (ctx) {
     if (k.params_hash() != ctx->params_hash())
       throw IncompatibleObjectsError(std::string("cannot serialize ") + what + " with another context's parameters");
@@ -426,7 +426,7 @@ void load_key_body(const Context& ctx, const KeyBlock& kb, BodyReader& body, std
         get_limb(body, scratch, n, kb.widths[k++], ctx.prime(i), key.poly(j, p) + i * n, what);
     if (kb.seeded) expand_switch_key_a(ctx, kb.seed, j, key.poly(j, 1));
   }
-  key.set_seed(kb.seed);
+  if (kb.seeded) key.set_seed(kb.seed);
 }
 
 RelinKeys load_relin(const Context& ctx, const std::uint8_t* data, std::size_t size) {

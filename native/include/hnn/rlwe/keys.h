@@ -71,14 +71,20 @@ class KeySwitchKey {
   const std::uint64_t* data() const { return data_.data(); }
   std::size_t word_count() const { return data_.size(); }
 
+  /// Whether every a_j is the expansion of seed() (keys from the generator; loaded seed-compressed keys).
+  bool has_seed() const { return has_seed_; }
   const Seed& seed() const { return seed_; }
-  void set_seed(const Seed& s) { seed_ = s; }
+  void set_seed(const Seed& s) {
+    seed_ = s;
+    has_seed_ = true;
+  }
 
  private:
   ParamsHash params_{};
   std::size_t n_ = 0, digits_ = 0, limbs_ = 0;
   U64Vector data_;
   Seed seed_{};
+  bool has_seed_ = false;
 };
 
 /// Key switching from s^2 to s.
