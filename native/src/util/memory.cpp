@@ -2,7 +2,9 @@
 
 #include <openssl/crypto.h>
 
+#include <algorithm>
 #include <cstdlib>
+#include <deque>
 #include <map>
 #include <mutex>
 #include <new>
@@ -20,7 +22,8 @@ std::size_t rounded(std::size_t bytes) {
 }
 
 // Released large blocks by exact size. Polynomial buffers come in few sizes (limbs x N words), so exact-size
-// reuse hits almost always; the limit bounds what an idle process keeps.
+// reuse hits almost always. Past the limit the oldest cached blocks are freed, so the sizes in use now stay
+// cached (refusing new blocks instead would pin stale sizes and send every current one back to the OS).
 class BlockPool {
  public:
   void* take(std::size_t bytes) {
@@ -33,10 +36,26 @@ class BlockPool {
     return p;
   }
   bool give(void* p, std::size_t bytes) {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (cached_ + bytes > limit_) return false;
-    free_[bytes].push_back(p);
-    cached_ += bytes;
+    std::vector<void*> evicted;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (bytes > limit_) return false;
+      free_[bytes].push_back(p);
+      order_.push_back({bytes, p});
+      cached_ += bytes;
+      while (cached_ > limit_ && !order_.empty()) {
+        auto [size, block] = order_.front();
+        order_.pop_front();
+        auto& blocks = free_[size];
+        auto pos = std::find(blocks.begin(), blocks.end(), block);
+        if (pos == blocks.end()) continue;  // taken since: not cached any more
+        blocks.erase(pos);
+        cached_ -= size;
+        evicted.push_back(block);
+      }
+      if (order_.size() > 4 * (cached_ / kPoolMinimum + 16)) compact_order();
+    }
+    for (void* e : evicted) std::free(e);
     return true;
   }
   void set_limit(std::size_t limit) {
@@ -47,6 +66,7 @@ class BlockPool {
       if (cached_ <= limit_) return;
       for (auto& [size, blocks] : free_) release.insert(release.end(), blocks.begin(), blocks.end());
       free_.clear();
+      order_.clear();
       cached_ = 0;
     }
     for (void* p : release) std::free(p);
@@ -57,8 +77,19 @@ class BlockPool {
   }
 
  private:
+  // Drops age entries of blocks that were taken again (the deque only grows on give()).
+  void compact_order() {
+    std::deque<std::pair<std::size_t, void*>> kept;
+    for (const auto& e : order_) {
+      const auto& blocks = free_[e.first];
+      if (std::find(blocks.begin(), blocks.end(), e.second) != blocks.end()) kept.push_back(e);
+    }
+    order_.swap(kept);
+  }
+
   std::mutex mu_;
   std::map<std::size_t, std::vector<void*>> free_;
+  std::deque<std::pair<std::size_t, void*>> order_;  // cached blocks, oldest first (may hold stale entries)
   std::size_t cached_ = 0;
   std::size_t limit_ = 256u << 20;
 };
