@@ -1,9 +1,10 @@
 package dev.hnn.ckks;
 
 import dev.hnn.ckks.presets.HnnNative;
+import dev.hnn.ckks.presets.HnnNative.NBytes;
 import dev.hnn.ckks.presets.HnnNative.NCiphertext;
+import dev.hnn.ckks.presets.HnnNative.NContext;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.lang.ref.Cleaner;
 import java.util.Objects;
 
@@ -18,36 +19,33 @@ import java.util.Objects;
  * <p>Not for concurrent modification: reading one ciphertext from many threads is safe; modifying it in place
  * while other threads use it serializes those calls (each call locks it) but their order is unspecified.
  */
-public final class Ciphertext implements AutoCloseable {
-  final CkksContext context;
-  final Handle<NCiphertext> handle;
-  private final Cleaner.Cleanable cleanable;
-
+public final class Ciphertext extends EngineObject<NCiphertext> {
   Ciphertext(CkksContext context, NCiphertext peer) {
-    this.context = context;
-    this.handle = new Handle<>("Ciphertext", peer, HnnNative::delete_ciphertext);
-    this.cleanable = Native.CLEANER.register(this, handle::release);
+    super(context, "Ciphertext", peer, HnnNative::delete_ciphertext);
   }
 
   static Ciphertext allocate(CkksContext context) {
     return new Ciphertext(context, HnnNative.new_ciphertext());
   }
 
-  /** Accounts for the native size after a write (caller holds the write lock or owns the only reference). */
-  void account() {
-    handle.account(HnnNative.ciphertext_words(handle.peer()) * 8);
+  @Override
+  long nativeWords(NCiphertext peer) {
+    return HnnNative.ciphertext_words(peer);
   }
 
-  /** The context this ciphertext was made or loaded in. */
-  public CkksContext context() {
-    return context;
+  @Override
+  long nativeLevel(NCiphertext peer) {
+    return peer.level();
   }
 
-  /** Level l: the ciphertext lives modulo q_0 ... q_l. */
-  public int level() {
-    try (Guard g = new Guard().read(handle).lock()) {
-      return (int) handle.peer().level();
-    }
+  @Override
+  double nativeScale(NCiphertext peer) {
+    return peer.scale();
+  }
+
+  @Override
+  NBytes nativeSave(NContext ctx, NCiphertext peer, boolean compress) {
+    return HnnNative.save_ciphertext(ctx, peer, compress);
   }
 
   /** Number of polynomials: 2, or 3 after a multiplication until relinearized. */
@@ -57,41 +55,12 @@ public final class Ciphertext implements AutoCloseable {
     }
   }
 
-  public double scale() {
-    try (Guard g = new Guard().read(handle).lock()) {
-      return handle.peer().scale();
-    }
-  }
-
   /** An independent copy. */
   public Ciphertext copy() {
     try (Guard g = new Guard().read(handle).lock()) {
       Ciphertext c = new Ciphertext(context, Native.get(() -> HnnNative.copy_ciphertext(handle.peer())));
       c.account();
       return c;
-    }
-  }
-
-  /** Serializes (engine format, uncompressed); see {@link #serialize(boolean)}. */
-  public byte[] serialize() {
-    return serialize(false);
-  }
-
-  /** Serializes in the engine's versioned, checksummed format, optionally zlib-compressed. */
-  public byte[] serialize(boolean compress) {
-    try (Guard g = new Guard().read(context.ctx).read(handle).lock()) {
-      return Blobs.toArray(() -> HnnNative.save_ciphertext(context.ctx.peer(), handle.peer(), compress));
-    }
-  }
-
-  public void save(OutputStream out) {
-    save(out, false);
-  }
-
-  public void save(OutputStream out, boolean compress) {
-    Objects.requireNonNull(out, "out");
-    try (Guard g = new Guard().read(context.ctx).read(handle).lock()) {
-      Blobs.toStream(() -> HnnNative.save_ciphertext(context.ctx.peer(), handle.peer(), compress), out);
     }
   }
 
@@ -121,23 +90,8 @@ public final class Ciphertext implements AutoCloseable {
     return load(context, Blobs.readEngineObject(in));
   }
 
-  public boolean isClosed() {
-    return handle.isFreed();
-  }
-
-  /** Frees the native memory now (idempotent). */
   @Override
-  public void close() {
-    cleanable.clean();
-  }
-
-  @Override
-  public String toString() {
-    if (isClosed()) return "Ciphertext{closed}";
-    try {
-      return "Ciphertext{level=" + level() + ", size=" + size() + ", scale=2^" + Math.round(Math.log(scale()) / Math.log(2) * 100) / 100.0 + "}";
-    } catch (IllegalStateException e) {
-      return "Ciphertext{closed}";
-    }
+  String describeExtra() {
+    return ", size=" + size();
   }
 }

@@ -1,9 +1,10 @@
 package dev.hnn.ckks;
 
 import dev.hnn.ckks.presets.HnnNative;
+import dev.hnn.ckks.presets.HnnNative.NBytes;
+import dev.hnn.ckks.presets.HnnNative.NContext;
 import dev.hnn.ckks.presets.HnnNative.NPlaintext;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.lang.ref.Cleaner;
 import java.util.Objects;
 
@@ -15,42 +16,33 @@ import java.util.Objects;
  * <p>Not for concurrent modification: reading one plaintext from many threads is safe; modifying it in place
  * while other threads use it serializes those calls (each call locks it) but their order is unspecified.
  */
-public final class Plaintext implements AutoCloseable {
-  final CkksContext context;
-  final Handle<NPlaintext> handle;
-  private final Cleaner.Cleanable cleanable;
-
+public final class Plaintext extends EngineObject<NPlaintext> {
   Plaintext(CkksContext context, NPlaintext peer) {
-    this.context = context;
-    this.handle = new Handle<>("Plaintext", peer, HnnNative::delete_plaintext);
-    this.cleanable = Native.CLEANER.register(this, handle::release);
+    super(context, "Plaintext", peer, HnnNative::delete_plaintext);
   }
 
   static Plaintext allocate(CkksContext context) {
     return new Plaintext(context, HnnNative.new_plaintext());
   }
 
-  /** Accounts for the native size after a write (caller holds the write lock or owns the only reference). */
-  void account() {
-    handle.account(HnnNative.plaintext_words(handle.peer()) * 8);
+  @Override
+  long nativeWords(NPlaintext peer) {
+    return HnnNative.plaintext_words(peer);
   }
 
-  /** The context this plaintext was made or loaded in. */
-  public CkksContext context() {
-    return context;
+  @Override
+  long nativeLevel(NPlaintext peer) {
+    return peer.level();
   }
 
-  /** Level l: the plaintext lives modulo q_0 ... q_l. */
-  public int level() {
-    try (Guard g = new Guard().read(handle).lock()) {
-      return (int) handle.peer().level();
-    }
+  @Override
+  double nativeScale(NPlaintext peer) {
+    return peer.scale();
   }
 
-  public double scale() {
-    try (Guard g = new Guard().read(handle).lock()) {
-      return handle.peer().scale();
-    }
+  @Override
+  NBytes nativeSave(NContext ctx, NPlaintext peer, boolean compress) {
+    return HnnNative.save_plaintext(ctx, peer, compress);
   }
 
   /** An independent copy. */
@@ -59,29 +51,6 @@ public final class Plaintext implements AutoCloseable {
       Plaintext c = new Plaintext(context, Native.get(() -> HnnNative.copy_plaintext(handle.peer())));
       c.account();
       return c;
-    }
-  }
-
-  /** Serializes (engine format, uncompressed); see {@link #serialize(boolean)}. */
-  public byte[] serialize() {
-    return serialize(false);
-  }
-
-  /** Serializes in the engine's versioned, checksummed format, optionally zlib-compressed. */
-  public byte[] serialize(boolean compress) {
-    try (Guard g = new Guard().read(context.ctx).read(handle).lock()) {
-      return Blobs.toArray(() -> HnnNative.save_plaintext(context.ctx.peer(), handle.peer(), compress));
-    }
-  }
-
-  public void save(OutputStream out) {
-    save(out, false);
-  }
-
-  public void save(OutputStream out, boolean compress) {
-    Objects.requireNonNull(out, "out");
-    try (Guard g = new Guard().read(context.ctx).read(handle).lock()) {
-      Blobs.toStream(() -> HnnNative.save_plaintext(context.ctx.peer(), handle.peer(), compress), out);
     }
   }
 
@@ -108,25 +77,5 @@ public final class Plaintext implements AutoCloseable {
     Objects.requireNonNull(in, "in");
     Objects.requireNonNull(context, "context");
     return load(context, Blobs.readEngineObject(in));
-  }
-
-  public boolean isClosed() {
-    return handle.isFreed();
-  }
-
-  /** Frees the native memory now (idempotent). */
-  @Override
-  public void close() {
-    cleanable.clean();
-  }
-
-  @Override
-  public String toString() {
-    if (isClosed()) return "Plaintext{closed}";
-    try {
-      return "Plaintext{level=" + level() + ", scale=2^" + Math.round(Math.log(scale()) / Math.log(2) * 100) / 100.0 + "}";
-    } catch (IllegalStateException e) {
-      return "Plaintext{closed}";
-    }
   }
 }
