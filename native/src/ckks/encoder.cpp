@@ -6,6 +6,7 @@
 #include "crt_composer.h"
 #include "hnn/util/bits.h"
 #include "hnn/util/thread_pool.h"
+#include "rounding.h"
 
 namespace hnn {
 namespace {
@@ -24,17 +25,6 @@ void bit_reverse_permute(std::complex<double>* v, std::size_t n) {
     std::size_t j = reverse_bits(i, bits);
     if (i < j) std::swap(v[i], v[j]);
   }
-}
-
-// The residue of round(x) modulo q, for any finite double x (exact: x = m 2^e with a 53-bit integer m).
-std::uint64_t round_to_residue(double x, const Modulus& q) {
-  const double r = std::nearbyint(x);
-  if (std::fabs(r) < 9.2e18) return from_signed(static_cast<std::int64_t>(r), q);
-  int exp = 0;
-  const double mant = std::frexp(r, &exp);  // r = mant * 2^exp, 0.5 <= |mant| < 1
-  const std::int64_t m = static_cast<std::int64_t>(std::ldexp(mant, 53));
-  const std::uint64_t pow2 = pow_mod(2, static_cast<std::uint64_t>(exp - 53), q);
-  return mul_mod(from_signed(m, q), pow2, q);
 }
 
 }  // namespace
@@ -125,7 +115,7 @@ void CkksEncoder::coefficients_to_plaintext(const std::vector<double>& coeffs, d
       for (std::size_t c = 0; c < n_; ++c)
         limb[c] = q.reduce(static_cast<std::uint64_t>(rounded[c]) + offset);
     } else {
-      for (std::size_t c = 0; c < n_; ++c) limb[c] = round_to_residue(coeffs[c], q);
+      for (std::size_t c = 0; c < n_; ++c) limb[c] = detail::rounded_residue(coeffs[c], q);
     }
     ctx.ntt(i).forward(limb);
   });

@@ -8,6 +8,7 @@
 #include "hnn/ring/poly_arith.h"
 #include "hnn/ring/rns.h"
 #include "hnn/util/thread_pool.h"
+#include "rounding.h"
 
 namespace hnn {
 namespace {
@@ -16,16 +17,6 @@ std::string pow2(double scale) {
   std::ostringstream os;
   os << "2^" << std::round(std::log2(scale) * 100) / 100;
   return os.str();
-}
-
-// The residue of round(x) mod q for a finite double (constants for add_scalar / multiply_scalar).
-std::uint64_t constant_residue(double x, const Modulus& q) {
-  const double r = std::nearbyint(x);
-  if (std::fabs(r) < 9.2e18) return from_signed(static_cast<std::int64_t>(r), q);
-  int exp = 0;
-  const double mant = std::frexp(r, &exp);
-  const std::int64_t m = static_cast<std::int64_t>(std::ldexp(mant, 53));
-  return mul_mod(from_signed(m, q), pow_mod(2, static_cast<std::uint64_t>(exp - 53), q), q);
 }
 
 }  // namespace
@@ -141,7 +132,7 @@ void CkksEvaluator::add_scalar_inplace(Ciphertext& a, double value) const {
   const std::size_t n = ctx_->n();
   // A constant polynomial is the same value at every NTT point.
   parallel_for(0, a.level() + 1, [&](std::size_t i) {
-    add_scalar_mod(a.limb(0, i), constant_residue(scaled, ctx_->prime(i)), a.limb(0, i), n, ctx_->prime(i));
+    add_scalar_mod(a.limb(0, i), detail::rounded_residue(scaled, ctx_->prime(i)), a.limb(0, i), n, ctx_->prime(i));
   });
 }
 
@@ -206,7 +197,7 @@ void CkksEvaluator::multiply_scalar_inplace(Ciphertext& a, double value, double 
   const std::size_t n = ctx_->n(), limbs = a.level() + 1;
   parallel_for(0, a.size() * limbs, [&](std::size_t idx) {
     const std::size_t k = idx / limbs, i = idx % limbs;
-    mul_scalar_mod(a.limb(k, i), constant_residue(scaled, ctx_->prime(i)), a.limb(k, i), n, ctx_->prime(i));
+    mul_scalar_mod(a.limb(k, i), detail::rounded_residue(scaled, ctx_->prime(i)), a.limb(k, i), n, ctx_->prime(i));
   });
   a.set_scale(new_scale);
 }
