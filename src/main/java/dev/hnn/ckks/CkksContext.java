@@ -319,6 +319,14 @@ public final class CkksContext implements AutoCloseable {
   }
 
   /** Whether this context holds the secret key (a client context). */
+  /**
+   * A random identifier of this key set (shared by its public context, kept across serialization): lets a
+   * protocol reject ciphertexts made under other keys with a clear error instead of returning garbage.
+   */
+  public String keyId() {
+    return String.format("%016x%016x", keyIdHi, keyIdLo);
+  }
+
   public boolean hasSecretKey() {
     return sk != null;
   }

@@ -56,6 +56,46 @@ public final class SentimentHead {
         return softArgmax.temperature();
     }
 
+    /** Per-feature standardisation mean and standard deviation (copies). */
+    public float[] mean() {
+        return mean.clone();
+    }
+
+    public float[] std() {
+        return std.clone();
+    }
+
+    /** Hidden layer weights (hidden x in) and bias (copies). */
+    public double[][] hiddenWeights() {
+        return deepCopy(w1);
+    }
+
+    public double[] hiddenBias() {
+        return b1.clone();
+    }
+
+    /** Output layer weights (2 x hidden) and bias (copies). */
+    public double[][] outputWeights() {
+        return deepCopy(w2);
+    }
+
+    public double[] outputBias() {
+        return b2.clone();
+    }
+
+    /** The activation's trained coefficients (POLY2 only; empty otherwise). */
+    public double[] activationCoefficients() {
+        return coefficients.clone();
+    }
+
+    private static double[][] deepCopy(double[][] a) {
+        double[][] r = new double[a.length][];
+        for (int i = 0; i < a.length; i++) {
+            r[i] = a[i].clone();
+        }
+        return r;
+    }
+
     /** Standardised input {@code (x - mean) / std}: done by the client in plaintext. */
     public double[] standardize(float[] feature) {
         if (feature.length != in) {

@@ -1,0 +1,133 @@
+package dev.hnn.circuit;
+
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.function.DoubleUnaryOperator;
+
+/**
+ * A polynomial p(x) = sum_k c_k T_k(u), u = (2x - lo - hi) / (hi - lo), on an interval [lo, hi]: the form in
+ * which non-linear functions are evaluated under CKKS. Fitted by Chebyshev projection on a fine node set,
+ * which is within a small factor of the minimax polynomial of the same degree and, unlike a monomial fit,
+ * numerically stable at high degree (|T_k| <= 1 on the interval, so no term cancels another).
+ *
+ * <p>The stated error bound is the larger of the largest deviation on a dense grid and the absolute sum of
+ * the dropped Chebyshev coefficients up to four times the degree: for a function analytic on the interval
+ * (GELU, sigmoid, tanh) the latter bounds the truncation error up to the far tail. Outside [lo, hi] the
+ * polynomial grows like (2|u|)^degree and no bound holds: callers widen the recorded input range by a
+ * margin.
+ */
+public final class ChebyshevSeries {
+  private static final int GRID = 20_001;
+
+  private final double lo;
+  private final double hi;
+  private final double[] coeffs;
+  private final double errorBound;
+
+  private ChebyshevSeries(double lo, double hi, double[] coeffs, double errorBound) {
+    this.lo = lo;
+    this.hi = hi;
+    this.coeffs = coeffs;
+    this.errorBound = errorBound;
+  }
+
+  /** Fits f on [lo, hi] with a polynomial of the given degree (1..255). */
+  public static ChebyshevSeries fit(DoubleUnaryOperator f, double lo, double hi, int degree) {
+    Objects.requireNonNull(f, "f");
+    if (!(Double.isFinite(lo) && Double.isFinite(hi) && lo < hi))
+      throw new IllegalArgumentException("need a finite interval lo < hi, got [" + lo + ", " + hi + "]");
+    if (degree < 1 || degree > 255) throw new IllegalArgumentException("degree must be in 1..255, got " + degree);
+    double[] full = project(f, lo, hi, 4 * degree + 64);
+    double[] c = Arrays.copyOf(full, degree + 1);
+    double tail = 0;
+    for (int k = degree + 1; k < full.length; k++) tail += Math.abs(full[k]);
+    ChebyshevSeries s = new ChebyshevSeries(lo, hi, c, 0);
+    double grid = s.maxDeviation(f);
+    return new ChebyshevSeries(lo, hi, c, Math.max(grid, tail));
+  }
+
+  /** A series from explicit coefficients (e.g. loaded from a file); its error bound is unknown (NaN). */
+  public static ChebyshevSeries of(double lo, double hi, double... coeffs) {
+    if (!(Double.isFinite(lo) && Double.isFinite(hi) && lo < hi))
+      throw new IllegalArgumentException("need a finite interval lo < hi");
+    if (coeffs.length == 0) throw new IllegalArgumentException("need at least one coefficient");
+    for (double c : coeffs) if (!Double.isFinite(c)) throw new IllegalArgumentException("coefficient not finite");
+    return new ChebyshevSeries(lo, hi, coeffs.clone(), Double.NaN);
+  }
+
+  /** Chebyshev coefficients of f from its values at m Chebyshev nodes (discrete cosine transform). */
+  private static double[] project(DoubleUnaryOperator f, double lo, double hi, int m) {
+    double[] fx = new double[m];
+    for (int j = 0; j < m; j++) {
+      double t = Math.cos(Math.PI * (j + 0.5) / m);
+      fx[j] = f.applyAsDouble(0.5 * (hi - lo) * t + 0.5 * (hi + lo));
+      if (!Double.isFinite(fx[j])) throw new IllegalArgumentException("f is not finite at a node of the interval");
+    }
+    double[] c = new double[m];
+    for (int k = 0; k < m; k++) {
+      double s = 0;
+      for (int j = 0; j < m; j++) s += fx[j] * Math.cos(Math.PI * k * (j + 0.5) / m);
+      c[k] = (k == 0 ? 1.0 : 2.0) * s / m;
+    }
+    return c;
+  }
+
+  /** The largest |p(x) - f(x)| on a grid of 20,001 points over the interval. */
+  public double maxDeviation(DoubleUnaryOperator f) {
+    double worst = 0;
+    for (int i = 0; i < GRID; i++) {
+      double x = lo + (hi - lo) * i / (GRID - 1);
+      worst = Math.max(worst, Math.abs(value(x) - f.applyAsDouble(x)));
+    }
+    return worst;
+  }
+
+  /** p(x), by Clenshaw's recurrence (valid outside the interval too, where it is no approximation). */
+  public double value(double x) {
+    double u = toUnit(x);
+    double b1 = 0, b2 = 0;
+    for (int k = coeffs.length - 1; k >= 1; k--) {
+      double b0 = 2 * u * b1 - b2 + coeffs[k];
+      b2 = b1;
+      b1 = b0;
+    }
+    return u * b1 - b2 + coeffs[0];
+  }
+
+  /** The affine map of the interval onto [-1, 1]. */
+  public double toUnit(double x) {
+    return (2 * x - lo - hi) / (hi - lo);
+  }
+
+  public double lo() {
+    return lo;
+  }
+
+  public double hi() {
+    return hi;
+  }
+
+  public int degree() {
+    return coeffs.length - 1;
+  }
+
+  /** c_0 ... c_degree (a copy). */
+  public double[] coefficients() {
+    return coeffs.clone();
+  }
+
+  /** The error bound stated by {@link #fit} (NaN for series given by coefficients). */
+  public double errorBound() {
+    return errorBound;
+  }
+
+  public boolean contains(double x) {
+    return x >= lo && x <= hi;
+  }
+
+  @Override
+  public String toString() {
+    return String.format(java.util.Locale.ROOT, "Chebyshev degree %d on [%.4g, %.4g], error <= %.3g",
+        degree(), lo, hi, errorBound);
+  }
+}

@@ -1,0 +1,217 @@
+package dev.hnn.inference;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonParseException;
+import dev.hnn.circuit.BsgsLinearTransform;
+import dev.hnn.circuit.SlotSum;
+import dev.hnn.ckks.CkksParameters;
+import dev.hnn.ckks.HeException;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.Objects;
+import java.util.TreeSet;
+
+/**
+ * What a server publishes so that clients can make keys and requests for it, and nothing secret: the CKKS
+ * parameters (chosen for the circuit's depth at 128-bit security), the feature count, the period with which a
+ * single input is replicated over the slots, the rotation steps the circuit needs keys for, and the number of
+ * sentences a batch request may carry. Its {@link #id()} binds requests and key sets to it.
+ */
+public final class ServiceSpec {
+  /** Bits of the first prime: the final P(positive) at scale 2^28 leaves 2^8 of headroom. */
+  static final int FIRST_PRIME_BITS = 36;
+  /** Bits per level (= the scale): ~5e-6 of fresh noise at N = 16384, 12 levels fit the 128-bit bound. */
+  static final int LEVEL_BITS = 28;
+  /** Two special primes: key-switching digits of two data primes (64 bits at most) stay below P = 2^66. */
+  static final int SPECIAL_PRIMES = 2;
+  static final int SPECIAL_BITS = 33;
+
+  private final String circuit;
+  private final CkksParameters parameters;
+  private final int inputDim;
+  private final int inputPeriod;
+  private final int[] rotationSteps;
+  private final int depth;
+  private final double inputGain;
+
+  ServiceSpec(String circuit, CkksParameters parameters, int inputDim, int inputPeriod, int[] rotationSteps, int depth,
+      double inputGain) {
+    this.circuit = circuit;
+    this.parameters = parameters;
+    this.inputDim = inputDim;
+    this.inputPeriod = inputPeriod;
+    this.rotationSteps = rotationSteps.clone();
+    this.depth = depth;
+    this.inputGain = inputGain;
+    validate();
+  }
+
+  /** The spec of a head circuit at 128-bit security. */
+  public static ServiceSpec of(HeadCircuit c) {
+    return of(c, false);
+  }
+
+  /** With {@code insecureForTesting}, the smallest ring that holds the depth regardless of security (tests). */
+  static ServiceSpec of(HeadCircuit c, boolean insecureForTesting) {
+    int m = c.hiddenDim();
+    int n = c.inputDim();
+    int depth = c.depth();
+    TreeSet<Integer> steps = new TreeSet<>();
+    for (int s : BsgsLinearTransform.rotationSteps(m, n)) steps.add(s);
+    int mPad = Integer.highestOneBit(m) == m ? m : Integer.highestOneBit(m) << 1;
+    for (int s : SlotSum.rotationSteps(1, mPad)) steps.add(s);
+    int period = BsgsLinearTransform.inputPeriod(m, n);
+    CkksParameters p = parametersFor(depth, period, insecureForTesting);
+    return new ServiceSpec(c.name(), p, n, period, steps.stream().mapToInt(Integer::intValue).toArray(), depth,
+        c.inputGain());
+  }
+
+  /** The smallest ring degree whose 128-bit bound holds the chain 36 + 28 x depth + 2 x 33 bits. */
+  static CkksParameters parametersFor(int depth, int period, boolean insecureForTesting) {
+    int[] bits = new int[1 + depth + SPECIAL_PRIMES];
+    Arrays.fill(bits, LEVEL_BITS);
+    bits[0] = FIRST_PRIME_BITS;
+    for (int i = 0; i < SPECIAL_PRIMES; i++) bits[bits.length - 1 - i] = SPECIAL_BITS;
+    int total = Arrays.stream(bits).sum();
+    for (int n = 4096; n <= 65536; n *= 2) {
+      if (n / 2 < period) continue;
+      boolean fits = insecureForTesting || total <= CkksParameters.maxSecureModulusBits(n);
+      if (!fits) continue;
+      CkksParameters.Builder b =
+          CkksParameters.builder().polyDegree(n).coeffModulusBits(bits).specialPrimes(SPECIAL_PRIMES).scaleBits(LEVEL_BITS);
+      if (insecureForTesting) b.insecureForTesting();
+      return b.build();
+    }
+    throw new IllegalArgumentException("a circuit of depth " + depth + " (" + total
+        + " bits of modulus) fits no ring degree up to 65536 at 128-bit security: lower the polynomial degrees");
+  }
+
+  private void validate() {
+    Objects.requireNonNull(circuit, "circuit");
+    Objects.requireNonNull(parameters, "parameters");
+    int slots = parameters.slotCount();
+    if (inputDim < 1 || inputPeriod < inputDim || inputPeriod > slots || Integer.bitCount(inputPeriod) != 1)
+      throw new IllegalArgumentException("service spec: input size " + inputDim + " and period " + inputPeriod
+          + " do not fit " + slots + " slots");
+    if (depth < 1 || depth > parameters.maxLevel())
+      throw new IllegalArgumentException("service spec: depth " + depth + " exceeds the parameters' " + parameters.maxLevel() + " levels");
+    if (!(inputGain >= 1.0 / 1024 && inputGain <= 1024) 
+        || Math.scalb(1.0, Math.getExponent(inputGain)) != inputGain)
+      throw new IllegalArgumentException("service spec: input gain " + inputGain + " is not a power of two in [2^-10, 2^10]");
+    for (int s : rotationSteps)
+      if (s <= 0 || s >= slots) throw new IllegalArgumentException("service spec: rotation step " + s + " out of range");
+  }
+
+  public String circuit() {
+    return circuit;
+  }
+
+  public CkksParameters parameters() {
+    return parameters;
+  }
+
+  public int inputDim() {
+    return inputDim;
+  }
+
+  public int inputPeriod() {
+    return inputPeriod;
+  }
+
+  public int[] rotationSteps() {
+    return rotationSteps.clone();
+  }
+
+  public int depth() {
+    return depth;
+  }
+
+  /** The power of two clients multiply their features by before encrypting. */
+  public double inputGain() {
+    return inputGain;
+  }
+
+  /** Sentences one batch request carries at most: one per slot. */
+  public int batchCapacity() {
+    return parameters.slotCount();
+  }
+
+  /** SHA-256 (hex, first 32 digits) of the canonical JSON: equal specs have equal ids. */
+  public String id() {
+    try {
+      byte[] d = MessageDigest.getInstance("SHA-256").digest(toJson().getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(d, 0, 16);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static final class Json {
+    String format = "hnn-service";
+    int version = 1;
+    String circuit;
+    String parameters;
+    int input_dim;
+    int input_period;
+    int[] rotation_steps;
+    int depth;
+    double input_gain;
+  }
+
+  private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
+
+  public String toJson() {
+    Json j = new Json();
+    j.circuit = circuit;
+    j.parameters = Base64.getEncoder().encodeToString(parameters.serialize());
+    j.input_dim = inputDim;
+    j.input_period = inputPeriod;
+    j.rotation_steps = rotationSteps.clone();
+    j.depth = depth;
+    j.input_gain = inputGain;
+    return GSON.toJson(j);
+  }
+
+  /** Parses and validates a spec; any defect gives {@link IllegalArgumentException} saying what. */
+  public static ServiceSpec fromJson(String json) {
+    Json j;
+    try {
+      j = GSON.fromJson(json, Json.class);
+    } catch (JsonParseException e) {
+      throw new IllegalArgumentException("service spec is not valid JSON: " + e.getMessage());
+    }
+    if (j == null || !"hnn-service".equals(j.format) || j.version != 1)
+      throw new IllegalArgumentException("not an hnn service spec (format hnn-service, version 1)");
+    if (j.circuit == null || j.parameters == null || j.rotation_steps == null)
+      throw new IllegalArgumentException("service spec is missing fields");
+    CkksParameters p;
+    try {
+      p = CkksParameters.load(Base64.getDecoder().decode(j.parameters));
+    } catch (IllegalArgumentException | HeException e) {
+      throw new IllegalArgumentException("service spec: invalid parameters: " + e.getMessage());
+    }
+    return new ServiceSpec(j.circuit, p, j.input_dim, j.input_period, j.rotation_steps, j.depth, j.input_gain);
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof ServiceSpec s && s.toJson().equals(toJson());
+  }
+
+  @Override
+  public int hashCode() {
+    return toJson().hashCode();
+  }
+
+  @Override
+  public String toString() {
+    return "ServiceSpec{" + circuit + ", N=" + parameters.polyDegree() + ", depth " + depth + ", " + inputDim
+        + " features, " + rotationSteps.length + " rotation keys, id " + id() + "}";
+  }
+}

@@ -1,0 +1,173 @@
+package dev.hnn.circuit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.hnn.ckks.Ciphertext;
+import dev.hnn.ckks.CkksContext;
+import dev.hnn.ckks.CkksParameters;
+import dev.hnn.ckks.DepthExhaustedException;
+import dev.hnn.nn.Gelu;
+
+import java.util.Random;
+import java.util.stream.IntStream;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The circuits on a small insecure ring with 26-bit primes, whose distance from 2^26 (up to ~1%) would show
+ * up as percent-level errors if any scale were only approximately matched.
+ */
+class CircuitTest {
+  private static final int M = 6;
+  private static final int N_IN = 20;
+  private static CkksContext ctx;
+  private static PlaintextCache cache;
+
+  @BeforeAll
+  static void setUp() {
+    int[] bits = new int[1 + 8 + 2];
+    java.util.Arrays.fill(bits, 26);
+    bits[0] = 36;
+    bits[bits.length - 1] = 40;
+    bits[bits.length - 2] = 40;
+    CkksParameters p =
+        CkksParameters.builder().polyDegree(4096).coeffModulusBits(bits).specialPrimes(2).scaleBits(26)
+            .insecureForTesting().build();
+    int[] steps = IntStream.concat(
+        IntStream.of(BsgsLinearTransform.rotationSteps(M, N_IN)), IntStream.of(SlotSum.rotationSteps(1, 8))).toArray();
+    ctx = CkksContext.builder(p).rotations(steps).build();
+    cache = new PlaintextCache(ctx);
+  }
+
+  @AfterAll
+  static void tearDown() {
+    cache.close();
+    ctx.close();
+  }
+
+  private static double[] replicate(double[] x, int period) {
+    double[] v = new double[period];
+    System.arraycopy(x, 0, v, 0, x.length);
+    return Slots.tile(v, ctx.slotCount());
+  }
+
+  @Test
+  void chebyshevFitStatesAnHonestBound() {
+    ChebyshevSeries s = ChebyshevSeries.fit(Gelu::apply, -4, 4.5, 15);
+    double observed = s.maxDeviation(Gelu::apply);
+    assertTrue(observed <= s.errorBound(), "grid deviation is within the stated bound");
+    assertTrue(s.errorBound() < 5e-3, "degree 15 fits GELU on [-4, 4.5] to 5e-3, got " + s.errorBound());
+    assertTrue(ChebyshevSeries.fit(Gelu::apply, -4, 4.5, 31).errorBound() < s.errorBound() / 100);
+  }
+
+  @Test
+  void polynomialMatchesPlaintextSeriesForEveryDegree() {
+    Random rnd = new Random(7);
+    PolynomialEvaluator pe = new PolynomialEvaluator(ctx, cache);
+    double[] x = new double[ctx.slotCount()];
+    for (int i = 0; i < x.length; i++) x[i] = 2 * rnd.nextDouble() - 1;
+    for (int d : new int[] {1, 2, 3, 5, 7, 8, 15, 16, 31}) {
+      ChebyshevSeries s = ChebyshevSeries.fit(v -> Math.sin(3 * v) + 0.3 * v * v, -1, 1, d);
+      int depth = PolynomialEvaluator.depth(d);
+      assertTrue(depth <= Slots.ceilLog2(d + 1) + 1, "depth " + depth + " for degree " + d);
+      try (Ciphertext ct = ctx.encryptor().encrypt(x);
+          Ciphertext r = pe.evaluate(ct, s, null, "p" + d, ctx.scale())) {
+        assertEquals(ct.level() - depth, r.level(), "level after degree " + d);
+        assertEquals(ctx.scale(), r.scale(), 0.0, "exact scale after degree " + d);
+        double[] got = ctx.decryptor().decryptValues(r);
+        double err = 0;
+        for (int i = 0; i < x.length; i++) err = Math.max(err, Math.abs(got[i] - s.value(x[i])));
+        assertTrue(err < 1e-3, "degree " + d + ": max error " + err);
+      }
+    }
+  }
+
+  @Test
+  void slotFactorScalesEachSlotWithoutExtraDepth() {
+    PolynomialEvaluator pe = new PolynomialEvaluator(ctx, cache);
+    ChebyshevSeries s = ChebyshevSeries.fit(Math::tanh, -1, 1, 7);
+    double[] factor = {0.5, -2, 0, 1.25};
+    double[] x = new double[ctx.slotCount()];
+    for (int i = 0; i < x.length; i++) x[i] = Math.cos(i);
+    try (Ciphertext ct = ctx.encryptor().encrypt(x);
+        Ciphertext plain = pe.evaluate(ct, s, null, "t7", ctx.scale());
+        Ciphertext scaled = pe.evaluate(ct, s, factor, "t7f", ctx.scale())) {
+      assertEquals(plain.level(), scaled.level());
+      double[] got = ctx.decryptor().decryptValues(scaled);
+      for (int i = 0; i < x.length; i++)
+        assertEquals(factor[i % 4] * s.value(x[i]), got[i], 1e-3, "slot " + i);
+    }
+  }
+
+  @Test
+  void tooShallowCiphertextIsRejected() {
+    PolynomialEvaluator pe = new PolynomialEvaluator(ctx, cache);
+    ChebyshevSeries s = ChebyshevSeries.fit(Math::exp, -1, 1, 31);
+    try (Ciphertext ct = ctx.encryptor().encrypt(new double[] {0.5});
+        Ciphertext low = ctx.evaluator().modSwitchTo(ct, 3)) {
+      DepthExhaustedException e =
+          assertThrows(DepthExhaustedException.class, () -> pe.evaluate(low, s, null, "e", ctx.scale()));
+      assertTrue(e.getMessage().contains("needs 6 levels"), e.getMessage());
+    }
+  }
+
+  @Test
+  void bsgsMatrixProductMatchesPlaintext() {
+    Random rnd = new Random(11);
+    double[][] w = new double[M][N_IN];
+    double[] b = new double[M];
+    double[] x = new double[N_IN];
+    for (int j = 0; j < M; j++) {
+      b[j] = rnd.nextGaussian();
+      for (int i = 0; i < N_IN; i++) w[j][i] = rnd.nextGaussian() / 4;
+    }
+    for (int i = 0; i < N_IN; i++) x[i] = 2 * rnd.nextDouble() - 1;
+    BsgsLinearTransform lt = new BsgsLinearTransform(ctx, cache, w, b, "w");
+    assertEquals(32, lt.inputPeriod());
+    assertEquals(8, lt.outputPeriod());
+    try (Ciphertext ct = ctx.encryptor().encrypt(replicate(x, lt.inputPeriod()));
+        Ciphertext y = lt.apply(ct, ctx.scale())) {
+      assertEquals(ct.level() - 1, y.level());
+      double[] got = ctx.decryptor().decryptValues(y);
+      for (int t = 0; t < got.length; t++) {
+        int j = t % 8;
+        double want = 0;
+        if (j < M) {
+          want = b[j];
+          for (int i = 0; i < N_IN; i++) want += w[j][i] * x[i];
+        }
+        assertEquals(want, got[t], 1e-4, "slot " + t + " (output " + j + ")");
+      }
+    }
+  }
+
+  @Test
+  void scalarLinearTransformServesOneSamplePerSlot() {
+    Random rnd = new Random(3);
+    int samples = 50;
+    double[][] w = {{0.5, -1, 2}, {0, 0.25, -0.75}};
+    double[] b = {0.1, -0.2};
+    double[][] x = new double[3][samples];
+    for (double[] row : x) for (int s = 0; s < samples; s++) row[s] = rnd.nextDouble() - 0.5;
+    ScalarLinearTransform lt = new ScalarLinearTransform(ctx, w, b);
+    Ciphertext[] in = new Ciphertext[3];
+    try {
+      for (int i = 0; i < 3; i++) in[i] = ctx.encryptor().encrypt(x[i]);
+      for (int j = 0; j < 2; j++) {
+        try (Ciphertext y = lt.apply(in, j, ctx.scale())) {
+          double[] got = ctx.decryptor().decryptValues(y, samples);
+          for (int s = 0; s < samples; s++) {
+            double want = b[j] + w[j][0] * x[0][s] + w[j][1] * x[1][s] + w[j][2] * x[2][s];
+            assertEquals(want, got[s], 1e-4);
+          }
+        }
+      }
+    } finally {
+      for (Ciphertext c : in) if (c != null) c.close();
+    }
+  }
+}
