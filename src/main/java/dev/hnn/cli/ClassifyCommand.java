@@ -1,6 +1,8 @@
 package dev.hnn.cli;
 
 import dev.hnn.head.HeadFile;
+import dev.hnn.inference.EncryptedClassifier;
+import dev.hnn.inference.HeadCircuit;
 import dev.hnn.model.distilbert.DistilBertClassifier;
 import dev.hnn.model.distilbert.DistilBertLoader;
 import dev.hnn.model.MiniLm;
@@ -13,40 +15,51 @@ import picocli.CommandLine.Parameters;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
-/** {@code hnn classify --plain TEXT}: sentiment of one text with timings. */
+/**
+ * {@code hnn classify TEXT}: sentiment of one text under encryption (client and server in one process, the
+ * server holding only public keys), or in plaintext with {@code --plain}.
+ */
 @Command(name = "classify", mixinStandardHelpOptions = true,
-        description = "Classify the sentiment of a text (label, P(positive), timings).")
+        description = "Classify the sentiment of a text under CKKS encryption (label, P(positive), plaintext P, "
+                + "timings, bytes each way); --plain runs it without encryption.")
 public final class ClassifyCommand implements Callable<Integer> {
 
     @Option(names = "--plain", description = "Run the whole model in plaintext (no encryption).")
     boolean plain;
 
     @Option(names = "--repeat", defaultValue = "1", paramLabel = "N",
-            description = "Run the encoder N times and also report the fastest (warm JIT) time (default: ${DEFAULT-VALUE}).")
+            description = "Run N times and also report the fastest (warm) times (default: ${DEFAULT-VALUE}).")
     int repeat;
 
     @Option(names = "--distilbert", paramLabel = "DIR", description = "Use a Hugging Face DistilBERT sequence-classification "
-            + "checkpoint directory (see `hnn download`) instead of MiniLM + the sentiment head.")
+            + "checkpoint directory (see `hnn download`) instead of MiniLM + the sentiment head (plaintext only).")
     java.nio.file.Path distilbert;
 
     @Mixin
-    HeadOption headOption;
+    EncryptedHeadOption head;
+
+    @Mixin
+    KeysOption keys;
 
     @Parameters(arity = "1..*", paramLabel = "TEXT", description = "Text to classify (several words are joined).")
     String[] words;
 
     @Override
     public Integer call() throws Exception {
-        if (!plain) {
-            System.err.println("encrypted classification is not available in this build yet; use --plain");
-            return 2;
-        }
         String text = String.join(" ", words);
         if (distilbert != null) {
+            if (!plain) {
+                System.err.println("DistilBERT runs in plaintext only from the CLI: add --plain");
+                return 2;
+            }
             return classifyDistilBert(text);
         }
+        return plain ? classifyPlain(text) : classifyEncrypted(text);
+    }
+
+    private int classifyPlain(String text) throws Exception {
         long t0 = System.nanoTime();
-        HeadFile.Loaded loaded = headOption.load();
+        HeadFile.Loaded loaded = head.loaded();
         try (SentenceEncoder enc = MiniLm.load()) {
             long t1 = System.nanoTime();
             int tokens = enc.tokenizer().encode(text).length;
@@ -68,6 +81,49 @@ public final class ClassifyCommand implements Callable<Integer> {
             if (repeat > 1) {
                 System.out.printf(Locale.ROOT, "encoder, fastest of %d runs: %.1f ms%n", repeat, best / 1e6);
             }
+        }
+        return 0;
+    }
+
+    private int classifyEncrypted(String text) throws Exception {
+        long t0 = System.nanoTime();
+        HeadFile.Loaded loaded = head.loaded();
+        HeadCircuit circuit = head.circuit();
+        try (EncryptedClassifier ec = EncryptedClassifier.open(circuit, keys.directory(),
+                msg -> System.err.println("hnn: " + msg + " (once; kept in " + keys.directory().path() + ")"));
+             SentenceEncoder enc = MiniLm.load()) {
+            long t1 = System.nanoTime();
+            long tok0 = System.nanoTime();
+            int tokens = enc.tokenizer().encode(text).length;
+            long tok1 = System.nanoTime();
+            float[] feature = enc.embed(text);
+            long f1 = System.nanoTime();
+            EncryptedClassifier.Result r = ec.classify(feature);
+            EncryptedClassifier.Result best = r;
+            for (int i = 1; i < repeat; i++) {
+                EncryptedClassifier.Result again = ec.classify(feature);
+                long total = again.encryptNanos() + again.evaluateNanos() + again.decryptNanos();
+                if (total < best.encryptNanos() + best.evaluateNanos() + best.decryptNanos()) {
+                    best = again;
+                }
+            }
+            double plainP = loaded.head().probabilityPositive(feature);
+            double p = r.probability();
+            System.out.printf(Locale.ROOT, "label: %s%n", p >= 0.5 ? "positive" : "negative");
+            System.out.printf(Locale.ROOT, "P(positive): %.4f (encrypted)%n", p);
+            System.out.printf(Locale.ROOT, "P(positive): %.4f (plaintext, for comparison; |diff| %.1e)%n", plainP,
+                    Math.abs(p - plainP));
+            System.out.printf(Locale.ROOT, "timings: tokenize %.1f ms, features %.1f ms (%d tokens), encode+encrypt %.1f ms, "
+                            + "evaluate %.1f ms, decrypt %.1f ms (setup: keys and model %.0f ms)%n",
+                    (tok1 - tok0) / 1e6, (f1 - tok1) / 1e6, tokens, r.encryptNanos() / 1e6, r.evaluateNanos() / 1e6,
+                    r.decryptNanos() / 1e6, (t1 - t0) / 1e6);
+            if (repeat > 1) {
+                System.out.printf(Locale.ROOT, "fastest of %d: encode+encrypt %.1f ms, evaluate %.1f ms, decrypt %.1f ms%n",
+                        repeat, best.encryptNanos() / 1e6, best.evaluateNanos() / 1e6, best.decryptNanos() / 1e6);
+            }
+            System.out.printf(Locale.ROOT, "bytes: client -> server %,d (request), server -> client %,d (response)%n",
+                    r.requestBytes(), r.responseBytes());
+            System.out.printf(Locale.ROOT, "circuit: %s%n", circuit);
         }
         return 0;
     }

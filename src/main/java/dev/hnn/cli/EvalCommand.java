@@ -18,13 +18,20 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
-/** {@code hnn eval --plain --data FILE}: accuracy, confusion matrix, ECE and a reliability diagram. */
+/**
+ * {@code hnn eval [--plain|--encrypted] --data FILE}: accuracy, confusion matrix, ECE and a reliability diagram;
+ * encrypted, also the agreement with the plaintext head and the largest |P_enc - P_plain|.
+ */
 @Command(name = "eval", mixinStandardHelpOptions = true,
         description = "Evaluate on an SST-2 format TSV (sentence<TAB>label, header line first) or the head's validation split.")
 public final class EvalCommand implements Callable<Integer> {
 
     @Option(names = "--plain", description = "Run the whole model in plaintext (no encryption).")
     boolean plain;
+
+    @Option(names = "--encrypted", description = "Run the head under encryption (batched, one sentence per slot; "
+            + "the default) and compare with the plaintext head.")
+    boolean encrypted;
 
     @Option(names = "--data", paramLabel = "FILE", description = "SST-2 format TSV file.")
     Path data;
@@ -44,15 +51,18 @@ public final class EvalCommand implements Callable<Integer> {
     int threads;
 
     @Mixin
-    HeadOption headOption;
+    EncryptedHeadOption head;
+
+    @Mixin
+    KeysOption keys;
 
     @Override
     public Integer call() throws Exception {
-        if (!plain) {
-            System.err.println("encrypted evaluation is not available in this build yet; use --plain");
+        if (plain && encrypted) {
+            System.err.println("give at most one of --plain and --encrypted");
             return 2;
         }
-        HeadFile.Loaded loaded = headOption.load();
+        HeadFile.Loaded loaded = head.loaded();
         if ((data == null) == !validation) {
             System.err.println("give exactly one of --data FILE or --validation");
             return 2;
@@ -80,12 +90,40 @@ public final class EvalCommand implements Callable<Integer> {
             p[i] = loaded.head().probabilityPositive(features[i]);
             y[i] = rows.get(i).label();
         }
+        if (!plain) {
+            p = encrypted(p, features);
+        }
         Evaluation e = Evaluation.of(p, y);
         System.out.println(e.report());
         ReliabilityDiagram.write(e, "Reliability: " + name + " (T = "
                 + String.format(Locale.ROOT, "%.3f", loaded.head().temperature()) + ")", png);
         System.out.printf(Locale.ROOT, "reliability diagram: %s%ntime: %.1fs%n", png, (System.nanoTime() - t0) / 1e9);
         return 0;
+    }
+
+    /** The encrypted probabilities, after reporting how they compare with the plaintext ones. */
+    private double[] encrypted(double[] plainP, float[][] features) throws java.io.IOException {
+        dev.hnn.inference.HeadCircuit circuit = head.circuit();
+        try (dev.hnn.inference.EncryptedClassifier ec = dev.hnn.inference.EncryptedClassifier.open(circuit,
+                keys.directory(), msg -> System.err.println("hnn: " + msg))) {
+            System.out.println("encrypted circuit: " + circuit);
+            ProgressBar bar = new ProgressBar("encrypted", features.length);
+            bar.update(0);
+            long t0 = System.nanoTime();
+            double[] enc = ec.classifyBatch(java.util.Arrays.asList(features), bar::update);
+            double secs = (System.nanoTime() - t0) / 1e9;
+            int agree = 0;
+            double worst = 0;
+            for (int i = 0; i < enc.length; i++) {
+                agree += (enc[i] >= 0.5) == (plainP[i] >= 0.5) ? 1 : 0;
+                worst = Math.max(worst, Math.abs(enc[i] - plainP[i]));
+            }
+            System.out.printf(Locale.ROOT, "agreement with the plaintext head: %d/%d (%.2f%%), max |P_enc - P_plain| = %.2e%n",
+                    agree, enc.length, 100.0 * agree / enc.length, worst);
+            System.out.printf(Locale.ROOT, "encrypted head: %.1f s for %d sentences (%.1f sentences/s, batches of up to %d)%n",
+                    secs, enc.length, enc.length / secs, ec.spec().batchCapacity());
+            return enc;
+        }
     }
 
     private static List<LabeledSentence> validationSplit(HeadFile.Loaded loaded) throws java.io.IOException {

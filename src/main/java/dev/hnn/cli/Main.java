@@ -5,12 +5,12 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code hnn} entry point. Each subcommand is its own class; later issues add more
- * (encrypted classify, keygen, ...) by listing them here.
+ * The {@code hnn} entry point. Each subcommand is its own class, listed here.
  */
 @Command(name = "hnn", mixinStandardHelpOptions = true, version = "hnn 0.1.0",
         description = "Transformer text classification, in plaintext or under CKKS homomorphic encryption.",
-        subcommands = {ClassifyCommand.class, EvalCommand.class, TrainHeadCommand.class, DownloadCommand.class,
+        subcommands = {ClassifyCommand.class, EvalCommand.class, KeygenCommand.class, EncryptCommand.class,
+                EvaluateCommand.class, DecryptCommand.class, TrainHeadCommand.class, DownloadCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
@@ -20,7 +20,18 @@ public final class Main implements Runnable {
     public static void main(String[] args) {
         Offline.enable();
         System.setProperty("java.awt.headless", "true");
-        System.exit(new CommandLine(new Main()).execute(args));
+        CommandLine cl = new CommandLine(new Main());
+        // expected failures (bad input, missing or mismatched keys, corrupt files) print one clear line;
+        // HNN_DEBUG=1 adds the stack trace
+        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+            String msg = ex.getMessage() != null ? ex.getMessage() : ex.getClass().getSimpleName();
+            cmd.getErr().println("hnn " + cmd.getCommandName() + ": " + msg);
+            if (System.getenv("HNN_DEBUG") != null) {
+                ex.printStackTrace(cmd.getErr());
+            }
+            return 1;
+        });
+        System.exit(cl.execute(args));
     }
 
     @Override

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The circuits on a small insecure ring with 26-bit primes, whose distance from 2^26 (up to ~1%) would show
+ * The circuits on a small insecure ring with 28-bit primes, whose distance from 2^28 (up to ~1%) would show
  * up as percent-level errors if any scale were only approximately matched.
  */
 class CircuitTest {
@@ -32,10 +32,11 @@ class CircuitTest {
     int[] bits = new int[1 + 8 + 2];
     java.util.Arrays.fill(bits, 26);
     bits[0] = 36;
+    java.util.Arrays.fill(bits, 1, bits.length - 2, 28);
     bits[bits.length - 1] = 40;
     bits[bits.length - 2] = 40;
     CkksParameters p =
-        CkksParameters.builder().polyDegree(4096).coeffModulusBits(bits).specialPrimes(2).scaleBits(26)
+        CkksParameters.builder().polyDegree(4096).coeffModulusBits(bits).specialPrimes(2).scaleBits(28)
             .insecureForTesting().build();
     int[] steps = IntStream.concat(
         IntStream.of(BsgsLinearTransform.rotationSteps(M, N_IN)), IntStream.of(SlotSum.rotationSteps(1, 8))).toArray();
@@ -47,6 +48,13 @@ class CircuitTest {
   static void tearDown() {
     cache.close();
     ctx.close();
+  }
+
+  /** Secret-key encryption: the client's (low-noise) way of encrypting. */
+  private static Ciphertext encrypt(double[] values) {
+    try (dev.hnn.ckks.Plaintext p = ctx.encoder().encode(values)) {
+      return ctx.encryptor().encryptSymmetric(p);
+    }
   }
 
   private static double[] replicate(double[] x, int period) {
@@ -74,7 +82,7 @@ class CircuitTest {
       ChebyshevSeries s = ChebyshevSeries.fit(v -> Math.sin(3 * v) + 0.3 * v * v, -1, 1, d);
       int depth = PolynomialEvaluator.depth(d);
       assertTrue(depth <= Slots.ceilLog2(d + 1) + 1, "depth " + depth + " for degree " + d);
-      try (Ciphertext ct = ctx.encryptor().encrypt(x);
+      try (Ciphertext ct = encrypt(x);
           Ciphertext r = pe.evaluate(ct, s, null, "p" + d, ctx.scale())) {
         assertEquals(ct.level() - depth, r.level(), "level after degree " + d);
         assertEquals(ctx.scale(), r.scale(), 0.0, "exact scale after degree " + d);
@@ -93,7 +101,7 @@ class CircuitTest {
     double[] factor = {0.5, -2, 0, 1.25};
     double[] x = new double[ctx.slotCount()];
     for (int i = 0; i < x.length; i++) x[i] = Math.cos(i);
-    try (Ciphertext ct = ctx.encryptor().encrypt(x);
+    try (Ciphertext ct = encrypt(x);
         Ciphertext plain = pe.evaluate(ct, s, null, "t7", ctx.scale());
         Ciphertext scaled = pe.evaluate(ct, s, factor, "t7f", ctx.scale())) {
       assertEquals(plain.level(), scaled.level());
@@ -107,7 +115,7 @@ class CircuitTest {
   void tooShallowCiphertextIsRejected() {
     PolynomialEvaluator pe = new PolynomialEvaluator(ctx, cache);
     ChebyshevSeries s = ChebyshevSeries.fit(Math::exp, -1, 1, 31);
-    try (Ciphertext ct = ctx.encryptor().encrypt(new double[] {0.5});
+    try (Ciphertext ct = encrypt(new double[] {0.5});
         Ciphertext low = ctx.evaluator().modSwitchTo(ct, 3)) {
       DepthExhaustedException e =
           assertThrows(DepthExhaustedException.class, () -> pe.evaluate(low, s, null, "e", ctx.scale()));
@@ -129,7 +137,7 @@ class CircuitTest {
     BsgsLinearTransform lt = new BsgsLinearTransform(ctx, cache, w, b, "w");
     assertEquals(32, lt.inputPeriod());
     assertEquals(8, lt.outputPeriod());
-    try (Ciphertext ct = ctx.encryptor().encrypt(replicate(x, lt.inputPeriod()));
+    try (Ciphertext ct = encrypt(replicate(x, lt.inputPeriod()));
         Ciphertext y = lt.apply(ct, ctx.scale())) {
       assertEquals(ct.level() - 1, y.level());
       double[] got = ctx.decryptor().decryptValues(y);
@@ -156,7 +164,7 @@ class CircuitTest {
     ScalarLinearTransform lt = new ScalarLinearTransform(ctx, w, b);
     Ciphertext[] in = new Ciphertext[3];
     try {
-      for (int i = 0; i < 3; i++) in[i] = ctx.encryptor().encrypt(x[i]);
+      for (int i = 0; i < 3; i++) in[i] = encrypt(x[i]);
       for (int j = 0; j < 2; j++) {
         try (Ciphertext y = lt.apply(in, j, ctx.scale())) {
           double[] got = ctx.decryptor().decryptValues(y, samples);
