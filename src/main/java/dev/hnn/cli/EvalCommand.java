@@ -127,13 +127,6 @@ public final class EvalCommand implements Callable<Integer> {
     }
 
     private static List<LabeledSentence> validationSplit(HeadFile.Loaded loaded) throws java.io.IOException {
-        java.util.Map<String, Object> t = loaded.training();
-        Sst2Split split = Sst2Split.make(Sst2Reader.read(SharedData.sst2Train()), ((Number) t.get("seed")).longValue(),
-                ((Number) t.get("validation_size")).intValue(), ((Number) t.get("calibration_size")).intValue(),
-                ((Number) t.get("requested_train_size")).intValue());
-        if (!Sst2Split.fingerprint(split.validation()).equals(t.get("validation_fingerprint"))) {
-            throw new IllegalStateException("re-derived validation split does not match the head's fingerprint");
-        }
-        return split.validation();
+        return Sst2Split.recordedValidation(loaded.training());
     }
 }

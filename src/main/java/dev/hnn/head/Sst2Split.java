@@ -1,6 +1,8 @@
 package dev.hnn.head;
 
 import dev.hnn.data.LabeledSentence;
+import dev.hnn.data.SharedData;
+import dev.hnn.data.Sst2Reader;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -97,6 +99,21 @@ public record Sst2Split(List<LabeledSentence> train, List<LabeledSentence> calib
         List<LabeledSentence> train = List.copyOf(pool.subList(calibrationSize, end));
         return new Sst2Split(train, calibration, validation,
                 new Stats(all.size(), dups, conflicting.size(), removed, pool.size()));
+    }
+
+    /**
+     * The validation split a head was trained with, re-derived from the shared SST-2 training file with the
+     * seed and sizes recorded in its head file, and checked against the recorded fingerprint.
+     */
+    public static List<LabeledSentence> recordedValidation(Map<String, Object> training) throws java.io.IOException {
+        Sst2Split split = make(Sst2Reader.read(SharedData.sst2Train()),
+                ((Number) training.get("seed")).longValue(), ((Number) training.get("validation_size")).intValue(),
+                ((Number) training.get("calibration_size")).intValue(),
+                ((Number) training.get("requested_train_size")).intValue());
+        if (!fingerprint(split.validation()).equals(training.get("validation_fingerprint"))) {
+            throw new IllegalStateException("re-derived validation split does not match the head's fingerprint");
+        }
+        return split.validation();
     }
 
     /** Lower-case, trimmed, single-spaced text (the form every part of the pipeline sees). */

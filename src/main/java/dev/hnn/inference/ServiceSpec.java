@@ -57,8 +57,15 @@ public final class ServiceSpec {
     return of(c, false);
   }
 
-  /** With {@code insecureForTesting}, the smallest ring that holds the depth regardless of security (tests). */
-  static ServiceSpec of(HeadCircuit c, boolean insecureForTesting) {
+  /**
+   * INSECURE: the smallest ring that holds the circuit's depth, ignoring the security bound. For tests only, so
+   * that they run on small rings; a server built on it protects nothing.
+   */
+  public static ServiceSpec insecureForTesting(HeadCircuit c) {
+    return of(c, true);
+  }
+
+  private static ServiceSpec of(HeadCircuit c, boolean insecureForTesting) {
     int m = c.hiddenDim();
     int n = c.inputDim();
     int depth = c.depth();

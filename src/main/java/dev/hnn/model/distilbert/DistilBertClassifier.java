@@ -44,6 +44,21 @@ public final class DistilBertClassifier implements AutoCloseable {
         return config.labels();
     }
 
+    /** The [CLS] hidden state: the features a client computes and encrypts for the encrypted head. */
+    public float[] clsFeature(String text) {
+        return Pooling.CLS.pool(encoder.forward(tokenizer.encode(text)));
+    }
+
+    /** The {@code pre_classifier} layer (d -> d), or null for a checkpoint without a classification head. */
+    public Linear preClassifier() {
+        return preClassifier;
+    }
+
+    /** The {@code classifier} layer (d -> labels), or null for a checkpoint without a classification head. */
+    public Linear classifier() {
+        return classifier;
+    }
+
     /** Class logits of token ids (requires the classification head). */
     public float[] logits(int[] ids) {
         if (classifier == null) {

@@ -1,0 +1,184 @@
+package dev.hnn.inference;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.hnn.ckks.CkksContext;
+import dev.hnn.ckks.CorruptDataException;
+import dev.hnn.ckks.IncompatibleObjectsException;
+import dev.hnn.ckks.MissingKeyException;
+import dev.hnn.head.HeadFile;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The client/server boundary with the shipped head on a small INSECURE ring (fast keys): roles, framing,
+ * tampering, mismatched keys and services, the key directory. Accuracy at the real parameters is
+ * {@link EncryptedAccuracyTest}'s job.
+ */
+class EncryptedProtocolTest {
+  private static HeadCircuit circuit;
+  private static ServiceSpec spec;
+  private static CkksContext clientKeys;
+  private static EncryptedClassifier local;
+
+  @BeforeAll
+  static void setUp() throws Exception {
+    circuit = HeadCircuit.of(HeadFile.readDefault(), Approximation.DEFAULT);
+    spec = ServiceSpec.insecureForTesting(circuit);
+    clientKeys = CkksContext.builder(spec.parameters()).rotations(spec.rotationSteps()).build();
+    local = EncryptedClassifier.inMemory(circuit, spec, clientKeys);
+  }
+
+  @AfterAll
+  static void tearDown() {
+    local.close();
+  }
+
+  /**
+   * A synthetic feature vector drawn around the training distribution the head records (per-feature mean and
+   * standard deviation), so that its pre-activations fall inside the fitted ranges as real sentences' do.
+   */
+  static float[] feature(Random rnd) {
+    float[] mean = readHead().head().mean();
+    float[] std = readHead().head().std();
+    float[] f = new float[mean.length];
+    for (int i = 0; i < f.length; i++) f[i] = (float) (mean[i] + 0.5 * std[i] * rnd.nextGaussian());
+    return f;
+  }
+
+  private static double[] toDouble(float[] f) {
+    double[] d = new double[f.length];
+    for (int i = 0; i < f.length; i++) d[i] = f[i];
+    return d;
+  }
+
+  @Test
+  void singleAndBatchPathsAgreeWithThePolynomialCircuit() {
+    Random rnd = new Random(1);
+    List<float[]> xs = new ArrayList<>();
+    for (int i = 0; i < 5; i++) xs.add(feature(rnd));
+    double[] batch = local.classifyBatch(xs, n -> {});
+    for (int i = 0; i < xs.size(); i++) {
+      double want = circuit.approximateProbability(toDouble(xs.get(i)));
+      assertEquals(want, batch[i], 2e-3, "batch sentence " + i);
+      if (i < 2) assertEquals(want, local.classify(xs.get(i)).probability(), 2e-3, "single sentence " + i);
+    }
+  }
+
+  @Test
+  void serverSideCannotDecryptAndRefusesSecretKeys() {
+    try (CkksContext pub = CkksContext.load(clientKeys.serializePublic())) {
+      assertFalse(pub.hasSecretKey());
+      assertThrows(MissingKeyException.class, pub::decryptor);
+      assertThrows(IllegalArgumentException.class, () -> new HeadClient(spec, pub));
+    }
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> new HeadServer(circuit, spec, clientKeys));
+    assertTrue(e.getMessage().contains("public context only"), e.getMessage());
+  }
+
+  @Test
+  void tamperedRequestsAreRejectedWithClearErrors() {
+    byte[] request = local.client().encrypt(feature(new Random(2))).toBytes();
+    HeadServer server = local.server();
+    // a flipped byte inside the ciphertext: the engine's checksum or validation catches it
+    byte[] flipped = request.clone();
+    flipped[flipped.length - 1000] ^= 0x10;
+    assertThrows(CorruptDataException.class, () -> server.handle(flipped));
+    // truncation, garbage and a response sent as a request: framing errors
+    IllegalArgumentException t =
+        assertThrows(IllegalArgumentException.class, () -> server.handle(Arrays.copyOf(request, request.length / 2)));
+    assertTrue(t.getMessage().contains("truncated"), t.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> server.handle(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9}));
+    byte[] response = server.handle(request);
+    IllegalArgumentException d = assertThrows(IllegalArgumentException.class, () -> server.handle(response));
+    assertTrue(d.getMessage().contains("expected an encrypted request"), d.getMessage());
+    // a tampered response is caught by the client too
+    byte[] badResponse = response.clone();
+    badResponse[badResponse.length - 500] ^= 0x01;
+    assertThrows(CorruptDataException.class, () -> local.client().decrypt(badResponse));
+    // the untouched request still works: nothing was lost
+    assertEquals(circuit.approximateProbability(toDouble(feature(new Random(2)))), local.client().decrypt(server.handle(request))[0], 2e-3);
+  }
+
+  @Test
+  void requestsUnderOtherKeysOrForAnotherServiceAreRejected() {
+    byte[] request = local.client().encrypt(feature(new Random(3))).toBytes();
+    try (CkksContext otherKeys = CkksContext.builder(spec.parameters()).rotations(spec.rotationSteps()).build();
+        EncryptedClassifier other = EncryptedClassifier.inMemory(circuit, spec, otherKeys)) {
+      IncompatibleObjectsException e =
+          assertThrows(IncompatibleObjectsException.class, () -> other.server().handle(request));
+      assertTrue(e.getMessage().contains("other keys"), e.getMessage());
+      byte[] response = local.server().handle(request);
+      assertThrows(IncompatibleObjectsException.class, () -> other.client().decrypt(response));
+    }
+    HeadCircuit cheaper = HeadCircuit.of(readHead(), new Approximation(7, 0.05, 15, 0.1));
+    ServiceSpec otherSpec = ServiceSpec.insecureForTesting(cheaper);
+    assertTrue(!otherSpec.id().equals(spec.id()));
+    EncryptedMessage m = EncryptedMessage.fromBytes(request, EncryptedMessage.Direction.REQUEST, 1, Long.MAX_VALUE);
+    EncryptedMessage forged = new EncryptedMessage(m.direction(), otherSpec.id(), m.keyId(), m.layout(), m.count(),
+        m.ciphertexts());
+    IncompatibleObjectsException e =
+        assertThrows(IncompatibleObjectsException.class, () -> local.server().evaluate(forged));
+    assertTrue(e.getMessage().contains("another service"), e.getMessage());
+  }
+
+  @Test
+  void badFeaturesAreRefusedByTheClient() {
+    float[] wrongSize = new float[10];
+    assertThrows(IllegalArgumentException.class, () -> local.client().encrypt(wrongSize));
+    float[] nan = feature(new Random(4));
+    nan[7] = Float.NaN;
+    assertThrows(IllegalArgumentException.class, () -> local.client().encrypt(nan));
+    float[] huge = feature(new Random(4));
+    huge[0] = 1e6f;
+    assertThrows(IllegalArgumentException.class, () -> local.client().encrypt(huge));
+    assertThrows(IllegalArgumentException.class, () -> local.client().encryptBatch(List.of()));
+  }
+
+  @Test
+  void keyDirectoryRoundTripAndSpecBinding(@TempDir Path dir) throws Exception {
+    KeyDirectory keys = KeyDirectory.at(dir);
+    assertFalse(keys.holdsKeysFor(spec));
+    try (CkksContext generated = keys.generate(spec, msg -> {})) {
+      assertTrue(keys.holdsKeysFor(spec));
+      assertEquals(spec, keys.readSpec());
+      assertEquals(Set.of("rw-------"), Set.of(java.nio.file.attribute.PosixFilePermissions.toString(
+          Files.getPosixFilePermissions(dir.resolve(KeyDirectory.CLIENT)))));
+      try (CkksContext client = keys.loadClient(spec); CkksContext pub = keys.loadPublic(spec)) {
+        assertEquals(generated.keyId(), client.keyId());
+        assertEquals(generated.keyId(), pub.keyId());
+        assertFalse(pub.hasSecretKey());
+      }
+    }
+    ServiceSpec other = ServiceSpec.insecureForTesting(HeadCircuit.of(readHead(), new Approximation(7, 0.05, 15, 0.1)));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> keys.loadClient(other));
+    assertTrue(e.getMessage().contains("another service"), e.getMessage());
+    assertEquals(spec, ServiceSpec.fromJson(spec.toJson()));
+    assertThrows(IllegalArgumentException.class, () -> ServiceSpec.fromJson("{\"format\":\"hnn-service\"}"));
+    assertArrayEquals(spec.rotationSteps(), keys.readSpec().rotationSteps());
+  }
+
+  private static HeadFile.Loaded readHead() {
+    try {
+      return HeadFile.readDefault();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+}
