@@ -151,6 +151,13 @@ public final class HeadCircuit {
     return 1 + PolynomialEvaluator.depth(act.degree()) + PolynomialEvaluator.depth(sigmoid.degree());
   }
 
+  /** sum_j |v_j|: how much an activation error moves s = (z1 - z0) / T at most (P moves a quarter of that). */
+  public double outputWeightNorm() {
+    double n = 0;
+    for (double x : v) n += Math.abs(x);
+    return n;
+  }
+
   /** Hidden pre-activations W x + b. */
   public double[] preActivation(double[] x) {
     if (x.length != inputDim())

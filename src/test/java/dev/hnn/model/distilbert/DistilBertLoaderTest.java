@@ -47,24 +47,7 @@ class DistilBertLoaderTest {
 
     @Test
     void loadsTinyCheckpointAndMatchesNaiveReference() throws Exception {
-        writeConfig();
-        Files.write(dir.resolve("vocab.txt"), VOCAB);
-        tensor("distilbert.embeddings.word_embeddings.weight", 1.0, VOCAB.size(), DIM);
-        tensor("distilbert.embeddings.position_embeddings.weight", 0.5, MAX_POS, DIM);
-        layerNorm("distilbert.embeddings.LayerNorm");
-        for (int l = 0; l < LAYERS; l++) {
-            String p = "distilbert.transformer.layer." + l + ".";
-            for (String lin : List.of("q_lin", "k_lin", "v_lin", "out_lin")) {
-                linear(p + "attention." + lin, DIM, DIM);
-            }
-            layerNorm(p + "sa_layer_norm");
-            linear(p + "ffn.lin1", FFN, DIM);
-            linear(p + "ffn.lin2", DIM, FFN);
-            layerNorm(p + "output_layer_norm");
-        }
-        linear("pre_classifier", DIM, DIM);
-        linear("classifier", 2, DIM);
-        writeSafetensors(dir.resolve("model.safetensors"));
+        writeCheckpoint();
 
         try (DistilBertClassifier model = DistilBertLoader.load(dir)) {
             assertEquals(List.of("NEGATIVE", "POSITIVE"), model.labels());
@@ -88,6 +71,67 @@ class DistilBertLoaderTest {
             assertEquals(refLogits[1], logits[1], 1e-4);
             assertTrue(Math.abs(refLogits[0] - refLogits[1]) > 1e-3, "random head separates the classes");
         }
+    }
+
+    /**
+     * The classification head of a DistilBERT checkpoint evaluated by the encrypted-head machinery (the same
+     * BSGS matrix product and polynomial evaluation as the MiniLM head, ReLU approximated on the calibrated
+     * range): the client computes the [CLS] features, the server holds only public keys. Small insecure ring.
+     */
+    @Test
+    void checkpointHeadRunsUnderEncryption() throws Exception {
+        writeCheckpoint();
+        try (DistilBertClassifier model = DistilBertLoader.load(dir)) {
+            List<String> texts = List.of("the movie was fun", "a terrible movie", "the movie was not fun",
+                    "fun fun fun", "terrible , the movie", "was the movie terrible");
+            List<float[]> features = new ArrayList<>();
+            for (String t : texts) {
+                features.add(model.clsFeature(t));
+            }
+            dev.hnn.inference.HeadCircuit circuit = dev.hnn.inference.DistilBertHead.circuit(model, features,
+                    dev.hnn.inference.Approximation.DEFAULT);
+            dev.hnn.inference.ServiceSpec spec = dev.hnn.inference.ServiceSpec.insecureForTesting(circuit);
+            dev.hnn.ckks.CkksContext keys = dev.hnn.ckks.CkksContext.builder(spec.parameters())
+                    .rotations(spec.rotationSteps()).build();
+            try (dev.hnn.inference.EncryptedClassifier ec =
+                         dev.hnn.inference.EncryptedClassifier.inMemory(circuit, spec, keys)) {
+                for (int i = 0; i < texts.size(); i++) {
+                    float[] logits = model.logits(texts.get(i));
+                    double plain = 1 / (1 + Math.exp(-(logits[1] - logits[0])));
+                    double[] x = new double[features.get(i).length];
+                    for (int k = 0; k < x.length; k++) {
+                        x[k] = features.get(i)[k];
+                    }
+                    assertEquals(plain, circuit.exactProbability(x), 1e-5, "circuit's exact form is the checkpoint's head");
+                    double p = ec.classify(features.get(i)).probability();
+                    assertEquals(circuit.approximateProbability(x), p, 2e-3, "CKKS error, text " + i);
+                    double fitBound = 0.25 * circuit.outputWeightNorm() * circuit.activationSeries().errorBound()
+                            + circuit.sigmoidSeries().errorBound();
+                    assertEquals(plain, p, fitBound + 2e-3, "encrypted vs plaintext model, text " + i);
+                }
+            }
+        }
+    }
+
+    private void writeCheckpoint() throws IOException {
+        writeConfig();
+        Files.write(dir.resolve("vocab.txt"), VOCAB);
+        tensor("distilbert.embeddings.word_embeddings.weight", 1.0, VOCAB.size(), DIM);
+        tensor("distilbert.embeddings.position_embeddings.weight", 0.5, MAX_POS, DIM);
+        layerNorm("distilbert.embeddings.LayerNorm");
+        for (int l = 0; l < LAYERS; l++) {
+            String p = "distilbert.transformer.layer." + l + ".";
+            for (String lin : List.of("q_lin", "k_lin", "v_lin", "out_lin")) {
+                linear(p + "attention." + lin, DIM, DIM);
+            }
+            layerNorm(p + "sa_layer_norm");
+            linear(p + "ffn.lin1", FFN, DIM);
+            linear(p + "ffn.lin2", DIM, FFN);
+            layerNorm(p + "output_layer_norm");
+        }
+        linear("pre_classifier", DIM, DIM);
+        linear("classifier", 2, DIM);
+        writeSafetensors(dir.resolve("model.safetensors"));
     }
 
     private void writeConfig() throws IOException {
