@@ -17,7 +17,7 @@ final class EncryptedHeadOption {
             description = "Degree of the activation polynomial (default: ${DEFAULT-VALUE}).")
     int activationDegree;
 
-    @Option(names = "--sigmoid-degree", paramLabel = "D", defaultValue = "31",
+    @Option(names = "--sigmoid-degree", paramLabel = "D", defaultValue = "27",
             description = "Degree of the soft-argmax sigmoid polynomial (default: ${DEFAULT-VALUE}).")
     int sigmoidDegree;
 

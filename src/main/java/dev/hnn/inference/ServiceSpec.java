@@ -26,11 +26,10 @@ import java.util.TreeSet;
 public final class ServiceSpec {
   /** Bits of the first prime: the final P(positive) at scale 2^28 leaves 2^8 of headroom. */
   static final int FIRST_PRIME_BITS = 36;
-  /** Bits per level (= the scale): ~5e-6 of fresh noise at N = 16384, 12 levels fit the 128-bit bound. */
+  /** Bits per level (= the scale): ~5e-6 of fresh noise at N = 16384, and 11 levels fit the 128-bit bound. */
   static final int LEVEL_BITS = 28;
-  /** Two special primes: key-switching digits of two data primes (64 bits at most) stay below P = 2^66. */
-  static final int SPECIAL_PRIMES = 2;
-  static final int SPECIAL_BITS = 33;
+  /** At most this many special primes; key switching gets cheaper with each (fewer, larger digits). */
+  static final int MAX_SPECIAL_PRIMES = 4;
 
   private final String circuit;
   private final CkksParameters parameters;
@@ -79,24 +78,32 @@ public final class ServiceSpec {
         c.inputGain());
   }
 
-  /** The smallest ring degree whose 128-bit bound holds the chain 36 + 28 x depth + 2 x 33 bits. */
+  /**
+   * The smallest ring degree whose 128-bit bound holds 36 + 28 x depth bits of data primes plus special primes,
+   * with as many special primes as fit: key-switching digits are groups of that many data primes, and the
+   * special primes' product must exceed the largest digit (36 + 28 (k - 1) bits) for the key-switching noise to
+   * stay below the rescaling noise, so each special prime gets ceil(28 + 8 / k) bits.
+   */
   static CkksParameters parametersFor(int depth, int period, boolean insecureForTesting) {
-    int[] bits = new int[1 + depth + SPECIAL_PRIMES];
-    Arrays.fill(bits, LEVEL_BITS);
-    bits[0] = FIRST_PRIME_BITS;
-    for (int i = 0; i < SPECIAL_PRIMES; i++) bits[bits.length - 1 - i] = SPECIAL_BITS;
-    int total = Arrays.stream(bits).sum();
+    int data = FIRST_PRIME_BITS + LEVEL_BITS * depth;
     for (int n = 4096; n <= 65536; n *= 2) {
       if (n / 2 < period) continue;
-      boolean fits = insecureForTesting || total <= CkksParameters.maxSecureModulusBits(n);
-      if (!fits) continue;
-      CkksParameters.Builder b =
-          CkksParameters.builder().polyDegree(n).coeffModulusBits(bits).specialPrimes(SPECIAL_PRIMES).scaleBits(LEVEL_BITS);
-      if (insecureForTesting) b.insecureForTesting();
-      return b.build();
+      int bound = insecureForTesting ? Integer.MAX_VALUE : CkksParameters.maxSecureModulusBits(n);
+      for (int k = Math.min(MAX_SPECIAL_PRIMES, depth + 1); k >= 1; k--) {
+        int special = LEVEL_BITS + (FIRST_PRIME_BITS - LEVEL_BITS + k - 1) / k;
+        if (data + k * special > bound) continue;
+        int[] bits = new int[1 + depth + k];
+        Arrays.fill(bits, LEVEL_BITS);
+        bits[0] = FIRST_PRIME_BITS;
+        for (int i = 0; i < k; i++) bits[bits.length - 1 - i] = special;
+        CkksParameters.Builder b =
+            CkksParameters.builder().polyDegree(n).coeffModulusBits(bits).specialPrimes(k).scaleBits(LEVEL_BITS);
+        if (insecureForTesting) b.insecureForTesting();
+        return b.build();
+      }
     }
-    throw new IllegalArgumentException("a circuit of depth " + depth + " (" + total
-        + " bits of modulus) fits no ring degree up to 65536 at 128-bit security: lower the polynomial degrees");
+    throw new IllegalArgumentException("a circuit of depth " + depth + " (" + data
+        + " bits of data primes) fits no ring degree up to 65536 at 128-bit security: lower the polynomial degrees");
   }
 
   private void validate() {
