@@ -90,14 +90,20 @@ public final class EncryptedClassifier implements AutoCloseable {
 
   /**
    * Many sentences on the batch path, {@link ServiceSpec#batchCapacity()} per request; {@code progress} gets
-   * the number of sentences done after each request.
+   * the number of sentences done (estimated within a request from the server's steps).
    */
   public double[] classifyBatch(List<float[]> features, IntConsumer progress) {
     double[] out = new double[features.size()];
     int cap = spec.batchCapacity();
     for (int start = 0; start < features.size(); start += cap) {
       List<float[]> chunk = new ArrayList<>(features.subList(start, Math.min(features.size(), start + cap)));
-      double[] p = client.decrypt(server.handle(client.encryptBatch(chunk).toBytes()));
+      byte[] request = client.encryptBatch(chunk).toBytes();
+      int base = start;
+      EncryptedMessage response = server.evaluate(
+          EncryptedMessage.fromBytes(request, EncryptedMessage.Direction.REQUEST, spec.inputDim(),
+              Sizes.maxCiphertextBytes(spec.parameters())),
+          (done, total) -> progress.accept(base + (int) ((long) chunk.size() * done / (total + 1))));
+      double[] p = client.decrypt(response.toBytes());
       System.arraycopy(p, 0, out, start, p.length);
       progress.accept(start + chunk.size());
     }

@@ -76,6 +76,17 @@ public final class HeadServer implements AutoCloseable {
 
   /** Checks a request against this service and these keys, evaluates it, returns the response. */
   public EncryptedMessage evaluate(EncryptedMessage request) {
+    return evaluate(request, (done, total) -> {});
+  }
+
+  /** Reports progress of long (batch) evaluations: {@code done} of {@code total} steps. */
+  @FunctionalInterface
+  public interface Progress {
+    void update(int done, int total);
+  }
+
+  /** As {@link #evaluate(EncryptedMessage)}, reporting progress (one step per hidden unit in a batch). */
+  public EncryptedMessage evaluate(EncryptedMessage request, Progress progress) {
     if (request.direction() != EncryptedMessage.Direction.REQUEST) throw new IllegalArgumentException("not a request");
     if (!request.specId().equals(spec.id()))
       throw new IncompatibleObjectsException("the request was made for another service (spec " + request.specId()
@@ -95,7 +106,7 @@ public final class HeadServer implements AutoCloseable {
         if (in.size() != spec.inputDim() || request.count() > spec.batchCapacity())
           throw new IllegalArgumentException("a batch request holds " + spec.inputDim() + " ciphertexts (one per "
               + "feature) for at most " + spec.batchCapacity() + " sentences");
-        out = evaluateBatch(in.toArray(new Ciphertext[0]));
+        out = evaluateBatch(in.toArray(new Ciphertext[0]), progress);
       }
       try (out) {
         return new EncryptedMessage(EncryptedMessage.Direction.RESPONSE, spec.id(), ctx.keyId(), request.layout(),
@@ -120,6 +131,10 @@ public final class HeadServer implements AutoCloseable {
 
   /** Feature-major batch (ciphertext i = feature i of every sentence): P(positive) of sentence s in slot s. */
   public Ciphertext evaluateBatch(Ciphertext[] features) {
+    return evaluateBatch(features, (done, total) -> {});
+  }
+
+  public Ciphertext evaluateBatch(Ciphertext[] features, Progress progress) {
     if (features.length != spec.inputDim())
       throw new IllegalArgumentException("a batch needs " + spec.inputDim() + " ciphertexts, got " + features.length);
     for (Ciphertext c : features) checkInput(c);
@@ -133,9 +148,12 @@ public final class HeadServer implements AutoCloseable {
           if (acc == null) acc = g.copy();
           else ev.addInPlace(acc, g);
         }
+        progress.update(j + 1, circuit.hiddenDim() + 1);
       }
       ev.addScalarInPlace(acc, circuit.outputConstant());
-      return poly.evaluate(acc, circuit.sigmoidSeries(), null, "sigmoid", scale);
+      Ciphertext p = poly.evaluate(acc, circuit.sigmoidSeries(), null, "sigmoid", scale);
+      progress.update(circuit.hiddenDim() + 1, circuit.hiddenDim() + 1);
+      return p;
     } finally {
       if (acc != null) acc.close();
     }
