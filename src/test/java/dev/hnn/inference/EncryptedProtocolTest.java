@@ -75,8 +75,8 @@ class EncryptedProtocolTest {
     double[] batch = local.classifyBatch(xs, n -> {});
     for (int i = 0; i < xs.size(); i++) {
       double want = circuit.approximateProbability(toDouble(xs.get(i)));
-      assertEquals(want, batch[i], 2e-3, "batch sentence " + i);
-      if (i < 2) assertEquals(want, local.classify(xs.get(i)).probability(), 2e-3, "single sentence " + i);
+      assertEquals(want, batch[i], 4e-3, "batch sentence " + i);
+      if (i < 2) assertEquals(want, local.classify(xs.get(i)).probability(), 4e-3, "single sentence " + i);
     }
   }
 
@@ -113,7 +113,7 @@ class EncryptedProtocolTest {
     badResponse[badResponse.length - 500] ^= 0x01;
     assertThrows(CorruptDataException.class, () -> local.client().decrypt(badResponse));
     // the untouched request still works: nothing was lost
-    assertEquals(circuit.approximateProbability(toDouble(feature(new Random(2)))), local.client().decrypt(server.handle(request))[0], 2e-3);
+    assertEquals(circuit.approximateProbability(toDouble(feature(new Random(2)))), local.client().decrypt(server.handle(request))[0], 4e-3);
   }
 
   @Test
