@@ -1,5 +1,6 @@
 package dev.hnn.inference;
 
+import dev.hnn.circuit.ReplicatedLinearTransform;
 import dev.hnn.circuit.Slots;
 import dev.hnn.ckks.Ciphertext;
 import dev.hnn.ckks.CkksContext;
@@ -37,15 +38,23 @@ public final class HeadClient {
     return spec;
   }
 
-  /** One sentence, replicated over the slots with the service's period: the latency path. */
+  /** One sentence in the service's single-sentence layout (see {@link ServiceSpec}): the latency path. */
   public EncryptedMessage encrypt(float[] feature) {
     checkFeature(feature, 0);
-    double[] period = new double[spec.inputPeriod()];
     double gain = spec.inputGain();
-    for (int i = 0; i < feature.length; i++) period[i] = gain * feature[i];
-    byte[] ct = encryptSlots(Slots.tile(period, ctx.slotCount()));
+    double[] x = new double[feature.length];
+    for (int i = 0; i < x.length; i++) x[i] = gain * feature[i];
+    List<byte[]> cts = new ArrayList<>();
+    if (spec.featuresPerCiphertext() == 0) {
+      double[] period = java.util.Arrays.copyOf(x, spec.inputPeriod());
+      cts.add(encryptSlots(Slots.tile(period, ctx.slotCount())));
+    } else {
+      for (int c = 0; c < spec.singleCiphertexts(); c++)
+        cts.add(encryptSlots(ReplicatedLinearTransform.inputSlots(x, c, spec.featuresPerCiphertext(),
+            spec.hiddenUnits(), ctx.slotCount())));
+    }
     return new EncryptedMessage(EncryptedMessage.Direction.REQUEST, spec.id(), ctx.keyId(),
-        EncryptedMessage.Layout.SINGLE, 1, List.of(ct));
+        EncryptedMessage.Layout.SINGLE, 1, cts);
   }
 
   /** Up to {@link ServiceSpec#batchCapacity()} sentences, one per slot: ciphertext i holds feature i of each. */

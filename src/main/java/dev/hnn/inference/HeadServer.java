@@ -3,6 +3,7 @@ package dev.hnn.inference;
 import dev.hnn.circuit.BsgsLinearTransform;
 import dev.hnn.circuit.PlaintextCache;
 import dev.hnn.circuit.PolynomialEvaluator;
+import dev.hnn.circuit.ReplicatedLinearTransform;
 import dev.hnn.circuit.ScalarLinearTransform;
 import dev.hnn.circuit.SlotSum;
 import dev.hnn.ckks.Ciphertext;
@@ -27,6 +28,7 @@ public final class HeadServer implements AutoCloseable {
   private final Evaluator ev;
   private final PlaintextCache cache;
   private final BsgsLinearTransform hidden;
+  private final ReplicatedLinearTransform hiddenReplicated;
   private final ScalarLinearTransform hiddenBatch;
   private final PolynomialEvaluator poly;
   private final double[] factor;
@@ -50,10 +52,12 @@ public final class HeadServer implements AutoCloseable {
     this.cache = new PlaintextCache(ctx);
     double[][] w = circuit.unitWeights();
     double[] b = circuit.unitBias();
-    this.hidden = new BsgsLinearTransform(ctx, cache, w, b, "hidden");
+    this.hidden = spec.featuresPerCiphertext() == 0 ? new BsgsLinearTransform(ctx, cache, w, b, "hidden") : null;
+    this.hiddenReplicated = spec.featuresPerCiphertext() == 0 ? null
+        : new ReplicatedLinearTransform(ctx, cache, w, b, spec.featuresPerCiphertext(), "hidden");
     this.hiddenBatch = new ScalarLinearTransform(ctx, w, b);
     this.poly = new PolynomialEvaluator(ctx, cache);
-    this.hiddenPeriod = hidden.outputPeriod();
+    this.hiddenPeriod = hidden != null ? hidden.outputPeriod() : hiddenReplicated.outputPeriod();
     double[] f = circuit.outputFactor();
     this.factor = new double[hiddenPeriod];
     System.arraycopy(f, 0, factor, 0, f.length);
@@ -99,9 +103,10 @@ public final class HeadServer implements AutoCloseable {
       for (byte[] b : request.ciphertexts()) in.add(Ciphertext.load(ctx, b));
       Ciphertext out;
       if (request.layout() == EncryptedMessage.Layout.SINGLE) {
-        if (in.size() != 1 || request.count() != 1)
-          throw new IllegalArgumentException("a single request holds one ciphertext for one sentence");
-        out = evaluateSingle(in.get(0));
+        if (in.size() != spec.singleCiphertexts() || request.count() != 1)
+          throw new IllegalArgumentException("a single request holds " + spec.singleCiphertexts()
+              + " ciphertext(s) for one sentence");
+        out = evaluateSingle(in.toArray(new Ciphertext[0]));
       } else {
         if (in.size() != spec.inputDim() || request.count() > spec.batchCapacity())
           throw new IllegalArgumentException("a batch request holds " + spec.inputDim() + " ciphertexts (one per "
@@ -117,11 +122,13 @@ public final class HeadServer implements AutoCloseable {
     }
   }
 
-  /** One sentence replicated over the slots: P(positive) in every slot at level 0. */
-  public Ciphertext evaluateSingle(Ciphertext x) {
-    checkInput(x);
+  /** One sentence in the spec's single layout: P(positive) in every slot at level 0. */
+  public Ciphertext evaluateSingle(Ciphertext... x) {
+    if (x.length != spec.singleCiphertexts())
+      throw new IllegalArgumentException("need " + spec.singleCiphertexts() + " ciphertexts, got " + x.length);
+    for (Ciphertext c : x) checkInput(c);
     double scale = ctx.scale();
-    try (Ciphertext h = hidden.apply(x, scale);
+    try (Ciphertext h = hidden != null ? hidden.apply(x[0], scale) : hiddenReplicated.apply(x, scale);
         Ciphertext g = poly.evaluate(h, circuit.activationSeries(), factor, "act", scale)) {
       SlotSum.sumInPlace(ev, g, 1, hiddenPeriod);
       ev.addScalarInPlace(g, circuit.outputConstant());

@@ -4,6 +4,7 @@ import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonParseException;
 import dev.hnn.circuit.BsgsLinearTransform;
+import dev.hnn.circuit.ReplicatedLinearTransform;
 import dev.hnn.circuit.SlotSum;
 import dev.hnn.ckks.CkksParameters;
 import dev.hnn.ckks.HeException;
@@ -19,15 +20,24 @@ import java.util.TreeSet;
 
 /**
  * What a server publishes so that clients can make keys and requests for it, and nothing secret: the CKKS
- * parameters (chosen for the circuit's depth at 128-bit security), the feature count, the period with which a
- * single input is replicated over the slots, the rotation steps the circuit needs keys for, and the number of
- * sentences a batch request may carry. Its {@link #id()} binds requests and key sets to it.
+ * parameters (chosen for the circuit's depth at 128-bit security), the feature count and the layout of a
+ * single-sentence request, the rotation steps the circuit needs keys for, and the input gain. Its
+ * {@link #id()} binds requests and key sets to it.
+ *
+ * <p>Single-sentence layouts: with {@link #featuresPerCiphertext()} = 0, one ciphertext holds the features
+ * replicated with period {@link #inputPeriod()} ({@link BsgsLinearTransform}: any matrix shape); otherwise
+ * ceil(n / B) ciphertexts each hold B features repeated over the pow2(hidden) outputs
+ * ({@link dev.hnn.circuit.ReplicatedLinearTransform}: for few hidden units, far fewer rotations).
  */
 public final class ServiceSpec {
   /** Bits of the first prime: the final P(positive) at scale 2^28 leaves 2^8 of headroom. */
   static final int FIRST_PRIME_BITS = 36;
   /** Bits per level (= the scale): ~5e-6 of fresh noise at N = 16384, and 11 levels fit the 128-bit bound. */
   static final int LEVEL_BITS = 28;
+  /** Features per ciphertext of the replicated layout: 6 ciphertexts and 6 rotations for 384 features. */
+  static final int REPLICATED_FEATURES_PER_CIPHERTEXT = 64;
+  /** The replicated layout is used up to this many (padded) hidden units. */
+  static final int REPLICATED_MAX_HIDDEN = 64;
   /** At most this many special primes; key switching gets cheaper with each (fewer, larger digits). */
   static final int MAX_SPECIAL_PRIMES = 4;
 
@@ -35,25 +45,43 @@ public final class ServiceSpec {
   private final CkksParameters parameters;
   private final int inputDim;
   private final int inputPeriod;
+  private final int hiddenUnits;
+  private final int featuresPerCiphertext;
   private final int[] rotationSteps;
   private final int depth;
   private final double inputGain;
 
-  ServiceSpec(String circuit, CkksParameters parameters, int inputDim, int inputPeriod, int[] rotationSteps, int depth,
-      double inputGain) {
+  ServiceSpec(String circuit, CkksParameters parameters, int inputDim, int inputPeriod, int hiddenUnits,
+      int featuresPerCiphertext, int[] rotationSteps, int depth, double inputGain) {
     this.circuit = circuit;
     this.parameters = parameters;
     this.inputDim = inputDim;
     this.inputPeriod = inputPeriod;
+    this.hiddenUnits = hiddenUnits;
+    this.featuresPerCiphertext = featuresPerCiphertext;
     this.rotationSteps = rotationSteps.clone();
     this.depth = depth;
     this.inputGain = inputGain;
     validate();
   }
 
+  /** How a single-sentence request is laid out. */
+  public enum SingleLayout {
+    /** Replicated for heads with at most 64 hidden units, else diagonal. */
+    AUTO,
+    /** One ciphertext, the features replicated over the slots; {@link BsgsLinearTransform}. */
+    DIAGONAL,
+    /** Several ciphertexts, each feature repeated over the hidden units; {@link ReplicatedLinearTransform}. */
+    REPLICATED
+  }
+
   /** The spec of a head circuit at 128-bit security. */
   public static ServiceSpec of(HeadCircuit c) {
-    return of(c, false);
+    return of(c, SingleLayout.AUTO, false);
+  }
+
+  public static ServiceSpec of(HeadCircuit c, SingleLayout layout) {
+    return of(c, layout, false);
   }
 
   /**
@@ -61,21 +89,30 @@ public final class ServiceSpec {
    * that they run on small rings; a server built on it protects nothing.
    */
   public static ServiceSpec insecureForTesting(HeadCircuit c) {
-    return of(c, true);
+    return of(c, SingleLayout.AUTO, true);
   }
 
-  private static ServiceSpec of(HeadCircuit c, boolean insecureForTesting) {
+  /** INSECURE, as {@link #insecureForTesting(HeadCircuit)}, with a chosen layout. */
+  public static ServiceSpec insecureForTesting(HeadCircuit c, SingleLayout layout) {
+    return of(c, layout, true);
+  }
+
+  private static ServiceSpec of(HeadCircuit c, SingleLayout layout, boolean insecureForTesting) {
     int m = c.hiddenDim();
     int n = c.inputDim();
-    int depth = c.depth();
-    TreeSet<Integer> steps = new TreeSet<>();
-    for (int s : BsgsLinearTransform.rotationSteps(m, n)) steps.add(s);
     int mPad = Integer.highestOneBit(m) == m ? m : Integer.highestOneBit(m) << 1;
+    boolean replicated = layout == SingleLayout.REPLICATED
+        || (layout == SingleLayout.AUTO && mPad <= REPLICATED_MAX_HIDDEN);
+    int perCt = replicated ? Math.min(REPLICATED_FEATURES_PER_CIPHERTEXT, Integer.highestOneBit(n) == n ? n
+        : Integer.highestOneBit(n) << 1) : 0;
+    int period = replicated ? perCt * mPad : BsgsLinearTransform.inputPeriod(m, n);
+    CkksParameters p = parametersFor(c.depth(), period, insecureForTesting);
+    TreeSet<Integer> steps = new TreeSet<>();
+    int[] hidden = replicated ? ReplicatedLinearTransform.rotationSteps(m, perCt) : BsgsLinearTransform.rotationSteps(m, n);
+    for (int s : hidden) steps.add(s);
     for (int s : SlotSum.rotationSteps(1, mPad)) steps.add(s);
-    int period = BsgsLinearTransform.inputPeriod(m, n);
-    CkksParameters p = parametersFor(depth, period, insecureForTesting);
-    return new ServiceSpec(c.name(), p, n, period, steps.stream().mapToInt(Integer::intValue).toArray(), depth,
-        c.inputGain());
+    return new ServiceSpec(c.name(), p, n, period, m, perCt, steps.stream().mapToInt(Integer::intValue).toArray(),
+        c.depth(), c.inputGain());
   }
 
   /**
@@ -110,7 +147,13 @@ public final class ServiceSpec {
     Objects.requireNonNull(circuit, "circuit");
     Objects.requireNonNull(parameters, "parameters");
     int slots = parameters.slotCount();
-    if (inputDim < 1 || inputPeriod < inputDim || inputPeriod > slots || Integer.bitCount(inputPeriod) != 1)
+    if (hiddenUnits < 1 || featuresPerCiphertext < 0 || featuresPerCiphertext > inputDim * 2L)
+      throw new IllegalArgumentException("service spec: invalid hidden size or features per ciphertext");
+    if (featuresPerCiphertext > 0 && (Integer.bitCount(featuresPerCiphertext) != 1
+        || inputPeriod != featuresPerCiphertext * (long) Integer.highestOneBit(2 * hiddenUnits - 1)))
+      throw new IllegalArgumentException("service spec: replicated layout inconsistent with its period");
+    if (inputDim < 1 || (featuresPerCiphertext == 0 && inputPeriod < inputDim) || inputPeriod > slots
+        || Integer.bitCount(inputPeriod) != 1)
       throw new IllegalArgumentException("service spec: input size " + inputDim + " and period " + inputPeriod
           + " do not fit " + slots + " slots");
     if (depth < 1 || depth > parameters.maxLevel())
@@ -136,6 +179,21 @@ public final class ServiceSpec {
 
   public int inputPeriod() {
     return inputPeriod;
+  }
+
+  /** The head's hidden units (the replicated layout repeats each feature over pow2 of this many slots). */
+  public int hiddenUnits() {
+    return hiddenUnits;
+  }
+
+  /** 0 for the one-ciphertext diagonal layout, else B of the replicated layout. */
+  public int featuresPerCiphertext() {
+    return featuresPerCiphertext;
+  }
+
+  /** Ciphertexts in a single-sentence request. */
+  public int singleCiphertexts() {
+    return featuresPerCiphertext == 0 ? 1 : ReplicatedLinearTransform.ciphertexts(inputDim, featuresPerCiphertext);
   }
 
   public int[] rotationSteps() {
@@ -173,6 +231,8 @@ public final class ServiceSpec {
     String parameters;
     int input_dim;
     int input_period;
+    int hidden_units;
+    int features_per_ciphertext;
     int[] rotation_steps;
     int depth;
     double input_gain;
@@ -186,6 +246,8 @@ public final class ServiceSpec {
     j.parameters = Base64.getEncoder().encodeToString(parameters.serialize());
     j.input_dim = inputDim;
     j.input_period = inputPeriod;
+    j.hidden_units = hiddenUnits;
+    j.features_per_ciphertext = featuresPerCiphertext;
     j.rotation_steps = rotationSteps.clone();
     j.depth = depth;
     j.input_gain = inputGain;
@@ -210,7 +272,8 @@ public final class ServiceSpec {
     } catch (IllegalArgumentException | HeException e) {
       throw new IllegalArgumentException("service spec: invalid parameters: " + e.getMessage());
     }
-    return new ServiceSpec(j.circuit, p, j.input_dim, j.input_period, j.rotation_steps, j.depth, j.input_gain);
+    return new ServiceSpec(j.circuit, p, j.input_dim, j.input_period, j.hidden_units, j.features_per_ciphertext,
+        j.rotation_steps, j.depth, j.input_gain);
   }
 
   @Override

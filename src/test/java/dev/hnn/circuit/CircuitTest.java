@@ -39,7 +39,9 @@ class CircuitTest {
         CkksParameters.builder().polyDegree(4096).coeffModulusBits(bits).specialPrimes(2).scaleBits(28)
             .insecureForTesting().build();
     int[] steps = IntStream.concat(
-        IntStream.of(BsgsLinearTransform.rotationSteps(M, N_IN)), IntStream.of(SlotSum.rotationSteps(1, 8))).toArray();
+        IntStream.concat(IntStream.of(BsgsLinearTransform.rotationSteps(M, N_IN)),
+            IntStream.of(ReplicatedLinearTransform.rotationSteps(M, 8))),
+        IntStream.of(SlotSum.rotationSteps(1, 8))).toArray();
     ctx = CkksContext.builder(p).rotations(steps).build();
     cache = new PlaintextCache(ctx);
   }
@@ -150,6 +152,42 @@ class CircuitTest {
         }
         assertEquals(want, got[t], 1e-4, "slot " + t + " (output " + j + ")");
       }
+    }
+  }
+
+  @Test
+  void replicatedLayoutMatrixProductMatchesPlaintext() {
+    Random rnd = new Random(12);
+    double[][] w = new double[M][N_IN];
+    double[] b = new double[M];
+    double[] x = new double[N_IN];
+    for (int j = 0; j < M; j++) {
+      b[j] = rnd.nextGaussian();
+      for (int i = 0; i < N_IN; i++) w[j][i] = rnd.nextGaussian() / 4;
+    }
+    for (int i = 0; i < N_IN; i++) x[i] = 2 * rnd.nextDouble() - 1;
+    ReplicatedLinearTransform lt = new ReplicatedLinearTransform(ctx, cache, w, b, 8, "r");
+    int cts = ReplicatedLinearTransform.ciphertexts(N_IN, 8);
+    assertEquals(3, cts);
+    Ciphertext[] in = new Ciphertext[cts];
+    try {
+      for (int c = 0; c < cts; c++)
+        in[c] = encrypt(ReplicatedLinearTransform.inputSlots(x, c, 8, M, ctx.slotCount()));
+      try (Ciphertext y = lt.apply(in, ctx.scale())) {
+        assertEquals(in[0].level() - 1, y.level());
+        double[] got = ctx.decryptor().decryptValues(y);
+        for (int t = 0; t < got.length; t++) {
+          int j = t % 8;
+          double want = 0;
+          if (j < M) {
+            want = b[j];
+            for (int i = 0; i < N_IN; i++) want += w[j][i] * x[i];
+          }
+          assertEquals(want, got[t], 1e-4, "slot " + t + " (output " + j + ")");
+        }
+      }
+    } finally {
+      for (Ciphertext c : in) if (c != null) c.close();
     }
   }
 

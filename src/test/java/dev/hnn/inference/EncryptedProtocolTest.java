@@ -81,6 +81,20 @@ class EncryptedProtocolTest {
   }
 
   @Test
+  void bothSingleLayoutsGiveTheSameProbability() {
+    float[] x = feature(new Random(9));
+    double want = circuit.approximateProbability(toDouble(x));
+    assertTrue(spec.singleCiphertexts() > 1, "the 32-unit head uses the replicated layout");
+    assertEquals(want, local.classify(x).probability(), 4e-3);
+    ServiceSpec diagonal = ServiceSpec.insecureForTesting(circuit, ServiceSpec.SingleLayout.DIAGONAL);
+    assertEquals(1, diagonal.singleCiphertexts());
+    CkksContext keys = CkksContext.builder(diagonal.parameters()).rotations(diagonal.rotationSteps()).build();
+    try (EncryptedClassifier d = EncryptedClassifier.inMemory(circuit, diagonal, keys)) {
+      assertEquals(want, d.classify(x).probability(), 4e-3);
+    }
+  }
+
+  @Test
   void serverSideCannotDecryptAndRefusesSecretKeys() {
     try (CkksContext pub = CkksContext.load(clientKeys.serializePublic())) {
       assertFalse(pub.hasSecretKey());
@@ -130,7 +144,8 @@ class EncryptedProtocolTest {
     HeadCircuit cheaper = HeadCircuit.of(readHead(), new Approximation(7, 0.05, 15, 0.1));
     ServiceSpec otherSpec = ServiceSpec.insecureForTesting(cheaper);
     assertTrue(!otherSpec.id().equals(spec.id()));
-    EncryptedMessage m = EncryptedMessage.fromBytes(request, EncryptedMessage.Direction.REQUEST, 1, Long.MAX_VALUE);
+    EncryptedMessage m =
+        EncryptedMessage.fromBytes(request, EncryptedMessage.Direction.REQUEST, spec.inputDim(), Long.MAX_VALUE);
     EncryptedMessage forged = new EncryptedMessage(m.direction(), otherSpec.id(), m.keyId(), m.layout(), m.count(),
         m.ciphertexts());
     IncompatibleObjectsException e =

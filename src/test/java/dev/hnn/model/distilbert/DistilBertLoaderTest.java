@@ -90,7 +90,10 @@ class DistilBertLoaderTest {
             }
             dev.hnn.inference.HeadCircuit circuit = dev.hnn.inference.DistilBertHead.circuit(model, features,
                     dev.hnn.inference.Approximation.DEFAULT);
-            dev.hnn.inference.ServiceSpec spec = dev.hnn.inference.ServiceSpec.insecureForTesting(circuit);
+            // the diagonal (BSGS) layout, which the real 768 x 768 pre_classifier gets
+            dev.hnn.inference.ServiceSpec spec = dev.hnn.inference.ServiceSpec.insecureForTesting(circuit,
+                    dev.hnn.inference.ServiceSpec.SingleLayout.DIAGONAL);
+            assertEquals(0, spec.featuresPerCiphertext());
             dev.hnn.ckks.CkksContext keys = dev.hnn.ckks.CkksContext.builder(spec.parameters())
                     .rotations(spec.rotationSteps()).build();
             try (dev.hnn.inference.EncryptedClassifier ec =
