@@ -49,11 +49,18 @@ public final class KeyDirectory {
     return dir;
   }
 
-  /** Whether a complete key set for exactly this spec is present. */
+  /**
+   * Whether a complete key set for exactly this spec is present (a spec this build cannot read, e.g. from an
+   * older version, counts as another service's).
+   */
   public boolean holdsKeysFor(ServiceSpec spec) throws IOException {
     if (!Files.isRegularFile(dir.resolve(SPEC)) || !Files.isRegularFile(dir.resolve(CLIENT))
         || !Files.isRegularFile(dir.resolve(PUBLIC))) return false;
-    return readSpec().equals(spec);
+    try {
+      return readSpec().equals(spec);
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
   }
 
   public ServiceSpec readSpec() throws IOException {
