@@ -136,12 +136,11 @@ public final class KeyDirectory {
   private void write(String name, boolean secret, Writer w) throws IOException {
     Path tmp = Files.createTempFile(dir, name, ".tmp");
     try {
-      if (secret) {
-        try {
-          Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
-        } catch (UnsupportedOperationException ignored) {
-          // not a POSIX file system: the directory's own protection applies
-        }
+      try {
+        // temporary files start owner-only; only the secret key stays so
+        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString(secret ? "rw-------" : "rw-r--r--"));
+      } catch (UnsupportedOperationException ignored) {
+        // not a POSIX file system: the directory's own protection applies
       }
       try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 20)) {
         w.write(out);

@@ -175,6 +175,8 @@ class EncryptedProtocolTest {
       assertEquals(spec, keys.readSpec());
       assertEquals(Set.of("rw-------"), Set.of(java.nio.file.attribute.PosixFilePermissions.toString(
           Files.getPosixFilePermissions(dir.resolve(KeyDirectory.CLIENT)))));
+      assertEquals("rw-r--r--", java.nio.file.attribute.PosixFilePermissions.toString(
+          Files.getPosixFilePermissions(dir.resolve(KeyDirectory.PUBLIC))));
       try (CkksContext client = keys.loadClient(spec); CkksContext pub = keys.loadPublic(spec)) {
         assertEquals(generated.keyId(), client.keyId());
         assertEquals(generated.keyId(), pub.keyId());
