@@ -1,7 +1,11 @@
 // hnn_bench: times every CKKS operation on the parameters of the Microsoft SEAL reference
 // (../shared/bench/README.md) so the two compare line by line, and prints serialized sizes.
 //
-//   hnn_bench [--n 8192,16384,32768] [--threads 1,2] [--ops op1,op2] [--min-seconds 0.5]
+//   hnn_bench [--n 8192,16384,32768] [--threads 1,2] [--ops op1,op2] [--min-seconds 0.5] [--cpu-time]
+//
+// --cpu-time times single-thread runs by the calling thread's CPU time (CLOCK_THREAD_CPUTIME_ID) instead of
+// wall time: on a shared machine it leaves out the time the thread was not scheduled, for A/B comparisons.
+// Multi-thread runs are always wall time.
 //
 // Output: CSV lines "N,op,threads,median_us", then "N,object,bytes".
 #include <algorithm>
@@ -9,6 +13,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <functional>
 #include <random>
 #include <set>
@@ -37,6 +42,7 @@ struct Options {
   std::set<std::string> ops;               // empty: all
   double min_seconds = 0.5;
   bool sizes = true;
+  bool cpu_time = false;
 };
 
 std::vector<std::string> split(const std::string& s) {
@@ -70,10 +76,12 @@ Options parse(int argc, char** argv) {
       o.min_seconds = std::stod(next());
     } else if (a == "--no-sizes") {
       o.sizes = false;
+    } else if (a == "--cpu-time") {
+      o.cpu_time = true;
     } else {
       std::fprintf(stderr,
                    "usage: hnn_bench [--n 8192,16384,32768] [--threads 1,all] [--ops a,b] [--min-seconds S] "
-                   "[--no-sizes]\n");
+                   "[--no-sizes] [--cpu-time]\n");
       std::exit(a == "--help" ? 0 : 2);
     }
   }
@@ -93,9 +101,15 @@ std::vector<int> chain_for(std::size_t n) {
   return bits;
 }
 
-// Median wall time of fn in microseconds: one warm-up call, then at least 5 timed calls and at least
-// min_seconds in total (at most 2000 calls).
-double median_us(const std::function<void()>& fn, double min_seconds) {
+double thread_cpu_us() {
+  timespec ts;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) * 1e6 + static_cast<double>(ts.tv_nsec) * 1e-3;
+}
+
+// Median time of fn in microseconds (wall, or this thread's CPU time): one warm-up call, then at least 5
+// timed calls and at least min_seconds of wall time in total (at most 2000 calls).
+double median_us(const std::function<void()>& fn, double min_seconds, bool cpu_time) {
   using clock = std::chrono::steady_clock;
   fn();
   std::vector<double> samples;
@@ -103,8 +117,10 @@ double median_us(const std::function<void()>& fn, double min_seconds) {
   while (samples.size() < 5 ||
          (std::chrono::duration<double>(clock::now() - start).count() < min_seconds && samples.size() < 2000)) {
     const auto t0 = clock::now();
+    const double c0 = cpu_time ? thread_cpu_us() : 0;
     fn();
-    samples.push_back(std::chrono::duration<double, std::micro>(clock::now() - t0).count());
+    samples.push_back(cpu_time ? thread_cpu_us() - c0
+                               : std::chrono::duration<double, std::micro>(clock::now() - t0).count());
   }
   std::nth_element(samples.begin(), samples.begin() + samples.size() / 2, samples.end());
   return samples[samples.size() / 2];
@@ -150,7 +166,7 @@ void run_degree(std::size_t n, const Options& opt) {
     set_thread_count(t);
     auto bench = [&](const char* op, const std::function<void()>& fn) {
       if (!opt.ops.empty() && !opt.ops.count(op)) return;
-      std::printf("%zu,%s,%zu,%.2f\n", n, op, t, median_us(fn, opt.min_seconds));
+      std::printf("%zu,%s,%zu,%.2f\n", n, op, t, median_us(fn, opt.min_seconds, opt.cpu_time && t == 1));
       std::fflush(stdout);
     };
     Ciphertext out;

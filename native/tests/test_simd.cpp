@@ -10,6 +10,7 @@
 #include "hnn/ring/ntt.h"
 #include "hnn/ring/poly_arith.h"
 #include "hnn/ring/primes.h"
+#include "hnn/ring/rns.h"
 #include "hnn/ring/simd.h"
 #include "ntt_kernels.h"
 #include "poly_arith_kernels.h"
@@ -279,6 +280,91 @@ TEST(u128_accumulate_and_reduce_simd_levels_match_portable) {
         if (acc != ref_acc) throw hnn_test::Failure{"mul_accumulate_u128 differs at " + at};
         if (out != ref_out) throw hnn_test::Failure{"reduce_u128 (accumulated) differs at " + at};
         if (direct != ref_direct) throw hnn_test::Failure{"reduce_u128 (random) differs at " + at};
+      }
+    }
+  }
+  set_simd_level(saved);
+}
+
+// Key switching's inner product on one limb at every level against the portable u128 sums, for term counts
+// across the fold interval of the vector partial sums (every 2^(62-k) terms for k-bit moduli), the maximum
+// count, and the largest operands (q - 1 everywhere: the partial sums' worst case).
+TEST(dot_product_pair_simd_levels_match_portable) {
+  std::mt19937_64 rng(13);
+  const SimdLevel saved = active_simd_level();
+  std::vector<std::uint64_t> moduli = {(1ULL << 60) - 1, (1ULL << 59) + 1, (1ULL << 55) - 1, (1ULL << 54) + 1, 3};
+  for (int bits : {30, 40, 50, 60}) moduli.push_back(generate_ntt_primes(bits, 1, 1024)[0].value());
+  for (std::uint64_t qv : moduli) {
+    const Modulus q(qv);
+    for (std::size_t count : {std::size_t{1}, std::size_t{3}, std::size_t{4}, std::size_t{5}, std::size_t{8},
+                              std::size_t{9}, std::size_t{17}, kMaxDotProductTerms}) {
+      for (std::size_t n : {1u, 7u, 8u, 15u, 16u, 17u, 40u, 1031u}) {
+        if (count == kMaxDotProductTerms && n > 40) continue;
+        const bool worst = rng() % 2 == 0;
+        std::vector<Limb> a(count, Limb(n)), b0(count, Limb(n)), b1(count, Limb(n));
+        std::vector<const std::uint64_t*> pa, pb0, pb1;
+        for (std::size_t j = 0; j < count; ++j) {
+          for (std::size_t i = 0; i < n; ++i) {
+            a[j][i] = worst ? qv - 1 : rng() % qv;
+            b0[j][i] = worst ? qv - 1 : rng() % qv;
+            b1[j][i] = rng() % qv;
+          }
+          pa.push_back(a[j].data());
+          pb0.push_back(b0[j].data());
+          pb1.push_back(b1[j].data());
+        }
+        set_simd_level(SimdLevel::kPortable);
+        Limb ref0(n), ref1(n);
+        dot_product_pair(pa.data(), pb0.data(), pb1.data(), count, ref0.data(), ref1.data(), n, q);
+        for (std::size_t i = 0; i < n; ++i) {  // the reference itself, against plain 128-bit arithmetic
+          u128 s = 0;
+          for (std::size_t j = 0; j < count; ++j) s += static_cast<u128>(a[j][i]) * b0[j][i];
+          CHECK_EQ(ref0[i], static_cast<std::uint64_t>(s % qv));
+        }
+        for (int level = 1; level <= static_cast<int>(detected_simd_level()); ++level) {
+          set_simd_level(static_cast<SimdLevel>(level));
+          Limb out0(n), out1(n);
+          dot_product_pair(pa.data(), pb0.data(), pb1.data(), count, out0.data(), out1.data(), n, q);
+          if (out0 != ref0 || out1 != ref1)
+            throw hnn_test::Failure{"dot_product_pair differs at " + to_string(static_cast<SimdLevel>(level)) +
+                                    " q=" + std::to_string(qv) + " count=" + std::to_string(count) +
+                                    " n=" + std::to_string(n)};
+        }
+      }
+    }
+  }
+  set_simd_level(saved);
+}
+
+// The centered lift (the digit conversion of key switching and rescaling) at every level, for sources
+// smaller than, up to twice and more than twice the target, with the values around the source's half.
+TEST(centered_lift_simd_levels_match_portable) {
+  std::mt19937_64 rng(14);
+  const SimdLevel saved = active_simd_level();
+  const std::vector<Modulus> primes = {generate_ntt_primes(40, 2, 1024)[0], generate_ntt_primes(40, 2, 1024)[1],
+                                       generate_ntt_primes(60, 1, 1024)[0], generate_ntt_primes(30, 1, 1024)[0],
+                                       Modulus(3)};
+  for (const Modulus& from : primes) {
+    for (const Modulus& to : primes) {
+      const std::uint64_t f = from.value();
+      for (std::size_t n : {1u, 7u, 8u, 9u, 1027u}) {
+        Limb in(n);
+        for (std::size_t i = 0; i < n; ++i) {
+          const int kind = static_cast<int>(rng() % 6);
+          in[i] = kind == 0 ? f / 2 : kind == 1 ? f / 2 + 1 : kind == 2 ? f - 1 : kind == 3 ? 0 : rng() % f;
+        }
+        set_simd_level(SimdLevel::kPortable);
+        Limb ref(n);
+        centered_lift(in.data(), from, to, ref.data(), n);
+        for (std::size_t i = 0; i < n; ++i) CHECK_EQ(ref[i], from_signed(to_centered(in[i], from), to));
+        for (int level = 1; level <= static_cast<int>(detected_simd_level()); ++level) {
+          set_simd_level(static_cast<SimdLevel>(level));
+          Limb out(n);
+          centered_lift(in.data(), from, to, out.data(), n);
+          if (out != ref)
+            throw hnn_test::Failure{"centered_lift differs at " + to_string(static_cast<SimdLevel>(level)) +
+                                    " from=" + std::to_string(f) + " to=" + std::to_string(to.value())};
+        }
       }
     }
   }

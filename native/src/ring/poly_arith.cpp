@@ -1,5 +1,7 @@
 #include "hnn/ring/poly_arith.h"
 
+#include <string>
+
 #include "hnn/ring/simd.h"
 #include "poly_arith_kernels.h"
 
@@ -112,6 +114,22 @@ void mul_accumulate_u128(const std::uint64_t* a, const std::uint64_t* b, u128* a
 void reduce_u128(const u128* acc, std::uint64_t* out, std::size_t n, const Modulus& q) {
   HNN_TRY_AVX512(poly_kernels::reduce_u128_avx512(reinterpret_cast<const std::uint64_t*>(acc), out, n, q));
   for (std::size_t i = 0; i < n; ++i) out[i] = q.reduce128(acc[i]);
+}
+
+void dot_product_pair(const std::uint64_t* const* a, const std::uint64_t* const* b0, const std::uint64_t* const* b1,
+                      std::size_t count, std::uint64_t* out0, std::uint64_t* out1, std::size_t n, const Modulus& q) {
+  if (count > kMaxDotProductTerms)
+    throw InvalidArgumentError("dot_product_pair: at most " + std::to_string(kMaxDotProductTerms) + " terms");
+  HNN_TRY_AVX512(poly_kernels::dot_product_pair_avx512(a, b0, b1, count, out0, out1, n, q));
+  for (std::size_t c = 0; c < n; ++c) {
+    u128 s0 = 0, s1 = 0;
+    for (std::size_t j = 0; j < count; ++j) {
+      s0 += static_cast<u128>(a[j][c]) * b0[j][c];
+      s1 += static_cast<u128>(a[j][c]) * b1[j][c];
+    }
+    out0[c] = q.reduce128(s0);
+    out1[c] = q.reduce128(s1);
+  }
 }
 
 }  // namespace hnn

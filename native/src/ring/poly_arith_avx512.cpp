@@ -47,5 +47,14 @@ void mul_accumulate_u128_avx512(const std::uint64_t* a, const std::uint64_t* b, 
 void reduce_u128_avx512(const std::uint64_t* acc_words, std::uint64_t* out, std::size_t n, const Modulus& q) {
   Kernels::reduce_u128(acc_words, out, n, q);
 }
+void dot_product_pair_avx512(const std::uint64_t* const* a, const std::uint64_t* const* b0,
+                             const std::uint64_t* const* b1, std::size_t count, std::uint64_t* out0,
+                             std::uint64_t* out1, std::size_t n, const Modulus& q) {
+  Kernels::dot_product_pair(a, b0, b1, count, out0, out1, n, q);
+}
+void centered_lift_avx512(const std::uint64_t* in, std::uint64_t from, const Modulus& p, std::uint64_t* out,
+                          std::size_t n) {
+  Kernels::centered_lift(in, from, p, out, n);
+}
 
 }  // namespace hnn::poly_kernels

@@ -24,6 +24,12 @@ void sub_mul_scalar_avx512(const std::uint64_t* a, const std::uint64_t* b, std::
 void mul_accumulate_u128_avx512(const std::uint64_t* a, const std::uint64_t* b, std::uint64_t* acc_words,
                                 std::size_t n);
 void reduce_u128_avx512(const std::uint64_t* acc_words, std::uint64_t* out, std::size_t n, const Modulus& q);
+void dot_product_pair_avx512(const std::uint64_t* const* a, const std::uint64_t* const* b0,
+                             const std::uint64_t* const* b1, std::size_t count, std::uint64_t* out0,
+                             std::uint64_t* out1, std::size_t n, const Modulus& q);
+/// rns.h's centered_lift of residues modulo `from` into p.
+void centered_lift_avx512(const std::uint64_t* in, std::uint64_t from, const Modulus& p, std::uint64_t* out,
+                          std::size_t n);
 #endif
 
 // The products with IFMA52 for moduli of at most 50 bits (and not a power of two): ifma_applies(q).

@@ -186,21 +186,33 @@ struct VectorPolyArith {
 
   // x = hi * 2^64 + lo (any 128-bit value) mod q as hi * (2^64 mod q) + lo * 1, two Shoup products by
   // constants (each valid for any 64-bit input, each in [0, 4q)), then three corrections from [0, 8q).
-  static void reduce_u128(const std::uint64_t* acc_words, std::uint64_t* out, std::size_t n, const Modulus& q) {
-    const std::uint64_t two64_mod_q = static_cast<std::uint64_t>((static_cast<u128>(1) << 64) % q.value());
-    const ShoupMultiplier r64(two64_mod_q, q), one(1 % q.value(), q);
+  struct WideReducer {
     using S = Shoup64Composed<L>;
-    const auto t_r64 = S::make(L::set1(r64.operand), L::set1(r64.quotient));
-    const auto t_one = S::make(L::set1(one.operand), L::set1(one.quotient));
-    const auto mc = S::constants(q.value());
-    const V vq = L::set1(q.value()), two_q = L::set1(2 * q.value()), four_q = L::set1(4 * q.value());
-    const auto step = [&](V acc0, V acc1) {
-      V in[2] = {L::deinterleave_odd(acc0, acc1), L::deinterleave_even(acc0, acc1)}, r[2];
-      S::template mul_lazy<2>(in, {&t_r64, &t_one}, mc, r);
+    typename S::Twiddle r64, one;
+    typename S::Constants mc;
+    V q, two_q, four_q;
+    explicit WideReducer(const Modulus& m)
+        : mc(S::constants(m.value())), q(L::set1(m.value())), two_q(L::set1(2 * m.value())),
+          four_q(L::set1(4 * m.value())) {
+      const std::uint64_t two64_mod_q = static_cast<std::uint64_t>((static_cast<u128>(1) << 64) % m.value());
+      const ShoupMultiplier w64(two64_mod_q, m), w1(1 % m.value(), m);
+      r64 = S::make(L::set1(w64.operand), L::set1(w64.quotient));
+      one = S::make(L::set1(w1.operand), L::set1(w1.quotient));
+    }
+    V reduce(V lo, V hi) const {
+      V in[2] = {hi, lo}, r[2];
+      S::template mul_lazy<2>(in, {&r64, &one}, mc, r);
       V sum = L::add(r[0], r[1]);  // [0, 8q)
       sum = L::reduce_below(sum, four_q);
       sum = L::reduce_below(sum, two_q);
-      return L::reduce_below(sum, vq);
+      return L::reduce_below(sum, q);
+    }
+  };
+
+  static void reduce_u128(const std::uint64_t* acc_words, std::uint64_t* out, std::size_t n, const Modulus& q) {
+    const WideReducer reducer(q);
+    const auto step = [&](V acc0, V acc1) {
+      return reducer.reduce(L::deinterleave_even(acc0, acc1), L::deinterleave_odd(acc0, acc1));
     };
     std::size_t i = 0;
     for (; i + 8 <= n; i += 8) L::store(out + i, step(L::load(acc_words + 2 * i), L::load(acc_words + 2 * i + 8)));
@@ -210,6 +222,124 @@ struct VectorPolyArith {
       const V acc1 = words > 8 ? L::load_partial(acc_words + 2 * i + 8, words - 8) : L::zero();
       L::store_partial(out + i, step(acc0, acc1), rest);
     }
+  }
+
+  // The centered lift (rns.h): x in [0, from) stands for x - from where x > from/2; out = that value mod p.
+  // x mod p is x itself when from <= p, one conditional subtraction when from <= 2p, and otherwise a Shoup
+  // product by 1 (valid for any 64-bit x, in [0, 4p)) and two.
+  static void centered_lift(const std::uint64_t* in, std::uint64_t from, const Modulus& p, std::uint64_t* out,
+                            std::size_t n) {
+    using S = Shoup64Composed<L>;
+    const std::uint64_t pv = p.value(), from_mod_p = p.reduce(from);
+    const ShoupMultiplier w1(1 % pv, p);
+    const auto one = S::make(L::set1(w1.operand), L::set1(w1.quotient));
+    const auto mc = S::constants(pv);
+    const V vp = L::set1(pv), two_p = L::set1(2 * pv), half = L::set1(from >> 1),
+            minus_from = L::set1(from_mod_p == 0 ? 0 : pv - from_mod_p);
+    const auto lift = [&](auto reduce) {
+      for_each(in, nullptr, nullptr, out, n, [&](V x, V, V) {
+        return L::reduce_below(L::add_where_greater(reduce(x), x, half, minus_from), vp);
+      });
+    };
+    if (from <= pv) lift([](V x) { return x; });
+    else if (from <= 2 * pv) lift([&](V x) { return L::reduce_below(x, vp); });
+    else lift([&](V x) { return L::reduce_below(L::reduce_below(S::mul_lazy(x, one, mc), two_p), vp); });
+  }
+
+  // Sums of products for key switching (poly_arith.h, dot_product_pair): out0 = sum_j a_j b0_j and
+  // out1 = sum_j a_j b1_j, for inputs below q < 2^k. Each product of 32-bit halves is
+  // ll + (lh + hl) 2^32 + hh 2^64, summed without carries into four words per lane: A = sum (ll mod 2^32),
+  // B = sum (ll >> 32), C = sum (lh + hl), H = sum hh. The terms of C are below 2^(k+1), so C is folded into H
+  // (H += C >> 32, C = C mod 2^32) every 2^(62-k) terms. The sums stay in registers over all j: the only
+  // memory traffic is the operands, and no carry is propagated per term (about half the operations of
+  // mul_accumulate_u128, and no accumulator loads and stores).
+  struct PartialSums {
+    V a, b, c, h;
+  };
+
+  static void accumulate_product(V x, V x_high, V y, V low_mask, PartialSums& s) {
+    const V y_high = L::template shift_right<32>(y);
+    const V ll = L::mul_u32(x, y), lh = L::mul_u32(x, y_high), hl = L::mul_u32(x_high, y),
+            hh = L::mul_u32(x_high, y_high);
+    s.a = L::add(s.a, L::bit_and(ll, low_mask));
+    s.b = L::add(s.b, L::template shift_right<32>(ll));
+    s.c = L::add(s.c, L::add(lh, hl));
+    s.h = L::add(s.h, hh);
+  }
+
+  static void fold(PartialSums& s, V low_mask) {
+    s.h = L::add(s.h, L::template shift_right<32>(s.c));
+    s.c = L::bit_and(s.c, low_mask);
+  }
+
+  // The sum H 2^64 + (B + C) 2^32 + A as 128-bit (lo, hi), reduced.
+  static V finish(PartialSums s, V low_mask, const WideReducer& reducer) {
+    fold(s, low_mask);                                                             // C < 2^32
+    const V t = L::add(L::add(s.b, s.c), L::template shift_right<32>(s.a));        // sum = H 2^64 + t 2^32 + A mod 2^32
+    const V lo = L::bit_or(L::template shift_left<32>(t), L::bit_and(s.a, low_mask));
+    const V hi = L::add(s.h, L::template shift_right<32>(t));
+    return reducer.reduce(lo, hi);
+  }
+
+  static constexpr std::size_t kPrefetchDistance = 64;
+  // K registers of coefficients starting at c (kPartial: the last `rest` < 8 coefficients, K = 1).
+  template <int K, bool kPartial>
+  static void dot_product_tile(const std::uint64_t* const* a, const std::uint64_t* const* b0,
+                               const std::uint64_t* const* b1, std::size_t count, std::size_t fold_every,
+                               std::uint64_t* out0, std::uint64_t* out1, std::size_t c, int rest,
+                               const WideReducer& reducer) {
+    const V low_mask = L::set1(0xffffffffu);
+    const auto load = [&](const std::uint64_t* p) { return kPartial ? L::load_partial(p, rest) : L::load(p); };
+    PartialSums s0[K], s1[K];
+    for (int k = 0; k < K; ++k) s0[k] = s1[k] = {L::zero(), L::zero(), L::zero(), L::zero()};
+    std::size_t since_fold = 0;
+    for (std::size_t j = 0; j < count; ++j) {
+      if (!kPartial) {
+        for (int k = 0; k < K; ++k) {
+          const std::size_t ahead = c + 8 * static_cast<std::size_t>(k) + kPrefetchDistance;
+          L::prefetch(a[j] + ahead);
+          L::prefetch(b0[j] + ahead);
+          L::prefetch(b1[j] + ahead);
+        }
+      }
+      for (int k = 0; k < K; ++k) {
+        const std::size_t at = c + 8 * static_cast<std::size_t>(k);
+        const V x = load(a[j] + at), x_high = L::template shift_right<32>(x);
+        accumulate_product(x, x_high, load(b0[j] + at), low_mask, s0[k]);
+        accumulate_product(x, x_high, load(b1[j] + at), low_mask, s1[k]);
+      }
+      if (++since_fold == fold_every) {
+        since_fold = 0;
+        for (int k = 0; k < K; ++k) {
+          fold(s0[k], low_mask);
+          fold(s1[k], low_mask);
+        }
+      }
+    }
+    for (int k = 0; k < K; ++k) {
+      const std::size_t at = c + 8 * static_cast<std::size_t>(k);
+      const V r0 = finish(s0[k], low_mask, reducer), r1 = finish(s1[k], low_mask, reducer);
+      if (kPartial) {
+        L::store_partial(out0 + at, r0, rest);
+        L::store_partial(out1 + at, r1, rest);
+      } else {
+        L::store(out0 + at, r0);
+        L::store(out1 + at, r1);
+      }
+    }
+  }
+
+  static void dot_product_pair(const std::uint64_t* const* a, const std::uint64_t* const* b0,
+                               const std::uint64_t* const* b1, std::size_t count, std::uint64_t* out0,
+                               std::uint64_t* out1, std::size_t n, const Modulus& q) {
+    const WideReducer reducer(q);
+    const int k = q.bit_count();
+    const std::size_t fold_every = std::size_t{1} << (k > 54 ? 62 - k : 8);
+    std::size_t c = 0;
+    for (; c + 16 <= n; c += 16) dot_product_tile<2, false>(a, b0, b1, count, fold_every, out0, out1, c, 8, reducer);
+    for (; c + 8 <= n; c += 8) dot_product_tile<1, false>(a, b0, b1, count, fold_every, out0, out1, c, 8, reducer);
+    if (c < n)
+      dot_product_tile<1, true>(a, b0, b1, count, fold_every, out0, out1, c, static_cast<int>(n - c), reducer);
   }
 };
 

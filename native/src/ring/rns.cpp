@@ -3,6 +3,8 @@
 #include <string>
 
 #include "hnn/ring/poly_arith.h"
+#include "hnn/ring/simd.h"
+#include "poly_arith_kernels.h"
 
 namespace hnn {
 
@@ -48,10 +50,13 @@ void BaseConverter::fast_convert_centered(const std::uint64_t* in, std::uint64_t
 namespace {
 
 // One source prime q: the centered lift of x in [0, q) is x, or x - q when x > q/2. The branches on the
-// sizes of q and p keep the common cases free of multiplications (and vectorizable): a 40-bit residue is
-// already below a 60-bit target, and below twice another 40-bit one.
+// sizes of q and p keep the common cases free of multiplications: a 40-bit residue is already below a 60-bit
+// target, and below twice another 40-bit one. The AVX-512 body (poly_arith_vector.h) has the same cases.
 void lift_single_prime_centered(const std::uint64_t* in, std::uint64_t q, const Modulus& p, std::uint64_t* o,
                                 std::size_t n) {
+#if defined(HNN_HAVE_AVX512_KERNELS)
+  if (active_simd_level() >= SimdLevel::kAvx512) return poly_kernels::centered_lift_avx512(in, q, p, o, n);
+#endif
   // Masks instead of branches: whether x stands for a negative value is a coin flip on real data, and a
   // mispredicted branch per coefficient cost four times the arithmetic.
   const std::uint64_t pv = p.value(), half = q >> 1, q_mod_p = p.reduce(q);

@@ -36,6 +36,8 @@ struct Avx512Lanes {
     return _mm512_broadcast_i64x4(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)));
   }
   static void store(std::uint64_t* p, V x) { _mm512_storeu_si512(p, x); }
+  /// A hint to bring the cache line of p into L1 (no fault for any address).
+  static void prefetch(const std::uint64_t* p) { _mm_prefetch(reinterpret_cast<const char*>(p), _MM_HINT_T0); }
   /// The first `count` (< 8) lanes only: loop tails of the element-wise kernels.
   static V load_partial(const std::uint64_t* p, int count) {
     return _mm512_maskz_loadu_epi64(static_cast<__mmask8>((1u << count) - 1), p);
@@ -63,6 +65,10 @@ struct Avx512Lanes {
   /// x - m if x >= m, else x (for m < 2^63): the wrapped difference is larger than x exactly when x < m,
   /// so one subtraction and one unsigned minimum replace a compare and a blend.
   static V reduce_below(V x, V m) { return _mm512_min_epu64(x, _mm512_sub_epi64(x, m)); }
+  /// base + addend in the lanes where x > threshold (unsigned), base elsewhere.
+  static V add_where_greater(V base, V x, V threshold, V addend) {
+    return _mm512_mask_add_epi64(base, _mm512_cmpgt_epu64_mask(x, threshold), base, addend);
+  }
   /// x == 0 ? 0 : m - x, lane-wise.
   static V negate_nonzero(V x, V m) {
     return _mm512_maskz_sub_epi64(_mm512_test_epi64_mask(x, x), m, x);

@@ -30,6 +30,7 @@ struct EmulatedLanes {
   static void store(std::uint64_t* p, V x) {
     for (int i = 0; i < 8; ++i) p[i] = x.lane[i];
   }
+  static void prefetch(const std::uint64_t*) {}
   static V load_partial(const std::uint64_t* p, int count) {
     return map([&](int i) { return i < count ? p[i] : 0; });
   }
@@ -50,6 +51,9 @@ struct EmulatedLanes {
   static V bit_or(V a, V b) { return map([&](int i) { return a.lane[i] | b.lane[i]; }); }
   static V carry(V sum, V addend) { return map([&](int i) { return std::uint64_t{sum.lane[i] < addend.lane[i]}; }); }
   static V reduce_below(V x, V m) { return min(x, sub(x, m)); }
+  static V add_where_greater(V base, V x, V threshold, V addend) {
+    return map([&](int i) { return x.lane[i] > threshold.lane[i] ? base.lane[i] + addend.lane[i] : base.lane[i]; });
+  }
   static V negate_nonzero(V x, V m) {
     return map([&](int i) { return x.lane[i] == 0 ? 0 : m.lane[i] - x.lane[i]; });
   }

@@ -72,19 +72,12 @@ void check_key(const Context& ctx, const KeySwitchKey& key) {
 void accumulate_products(const std::uint64_t* const* src, const KeySwitchKey& key, std::size_t pi,
                          std::size_t digits, std::uint64_t* out0, std::uint64_t* out1, const Modulus& q,
                          std::size_t n) {
-  constexpr std::size_t kBlock = 512;  // 2 x 8 KiB of accumulators
-  alignas(64) u128 acc0[kBlock], acc1[kBlock];
-  for (std::size_t c0 = 0; c0 < n; c0 += kBlock) {
-    const std::size_t len = std::min(kBlock, n - c0);
-    std::fill(acc0, acc0 + len, 0);
-    std::fill(acc1, acc1 + len, 0);
-    for (std::size_t j = 0; j < digits; ++j) {
-      mul_accumulate_u128(src[j] + c0, key.poly(j, 0) + pi * n + c0, acc0, len);
-      mul_accumulate_u128(src[j] + c0, key.poly(j, 1) + pi * n + c0, acc1, len);
-    }
-    reduce_u128(acc0, out0 + c0, len, q);
-    reduce_u128(acc1, out1 + c0, len, q);
+  std::vector<const std::uint64_t*> b(digits), a(digits);
+  for (std::size_t j = 0; j < digits; ++j) {
+    b[j] = key.poly(j, 0) + pi * n;
+    a[j] = key.poly(j, 1) + pi * n;
   }
+  dot_product_pair(src, b.data(), a.data(), digits, out0, out1, n, q);
 }
 
 }  // namespace

@@ -31,4 +31,12 @@ void sub_mul_scalar_mod(const std::uint64_t* a, const std::uint64_t* b, std::uin
 void mul_accumulate_u128(const std::uint64_t* a, const std::uint64_t* b, u128* acc, std::size_t n);
 void reduce_u128(const u128* acc, std::uint64_t* out, std::size_t n, const Modulus& q);
 
+/// Largest `count` of dot_product_pair: the exact sums (< count q^2) must fit 128 bits.
+constexpr std::size_t kMaxDotProductTerms = 256;
+/// out0 = sum_j a[j] * b0[j] and out1 = sum_j a[j] * b1[j] (pointwise, j < count <= kMaxDotProductTerms),
+/// inputs in [0, q): the inner product of key switching on one limb (a: the digits, b0/b1: the key's two
+/// halves), each sum reduced once.
+void dot_product_pair(const std::uint64_t* const* a, const std::uint64_t* const* b0, const std::uint64_t* const* b1,
+                      std::size_t count, std::uint64_t* out0, std::uint64_t* out1, std::size_t n, const Modulus& q);
+
 }  // namespace hnn
