@@ -88,6 +88,15 @@ void KeySwitcher::inner_product_direct(const std::uint64_t* d, std::size_t level
   check_key(ctx, key);
   const std::size_t n = ctx.n(), alpha = ctx.special_prime_count();
   const std::size_t digits = ctx.digit_count_at(level), limbs = level + 1 + alpha;
+  // The automorphism commutes with the digit decomposition: on coefficients it is a signed permutation, and
+  // the centered lift from an odd prime commutes with negation (lift(q - x) = -lift(x)). So the digits of
+  // sigma(d) are the permuted digits of d, bit for bit, and permuting d's level + 1 limbs once replaces
+  // permuting every digit on every limb of Q_level P.
+  RawU64Vector permuted_d(perm ? (level + 1) * n : 0);
+  if (perm) {
+    parallel_for(0, level + 1, [&](std::size_t i) { apply_ntt_automorphism(d + i * n, perm, permuted_d.data() + i * n, n); });
+    d = permuted_d.data();
+  }
   // Coefficient form of every data limb: digit j's coefficients are limbs [begin_j, end_j).
   RawU64Vector coeffs((level + 1) * n);
   parallel_for(0, level + 1, [&](std::size_t i) {
@@ -102,7 +111,7 @@ void KeySwitcher::inner_product_direct(const std::uint64_t* d, std::size_t level
     const std::size_t pi = ctx.extended_prime_index(level, ext);
     // This limb of every digit (converted, transformed, permuted), then the products summed in blocks small
     // enough for the 128-bit accumulators to stay in L1.
-    RawU64Vector work(digits * n), permuted(perm ? n : 0);
+    RawU64Vector work(digits * n);
     std::vector<const std::uint64_t*> src(digits);
     for (std::size_t j = 0; j < digits; ++j) {
       const std::size_t begin = ctx.digit_begin(j), end = ctx.digit_end(j, level);
@@ -114,11 +123,6 @@ void KeySwitcher::inner_product_direct(const std::uint64_t* d, std::size_t level
         const std::size_t target = ext < begin ? ext : ext - (end - begin);
         ctx.mod_up_converter(level, j).fast_convert_centered_to(coeffs.data() + begin * n, target, limb, n);
         ctx.ntt(pi).forward(limb);
-        src[j] = limb;
-      }
-      if (perm) {
-        apply_ntt_automorphism(src[j], perm, permuted.data(), n);
-        std::copy(permuted.begin(), permuted.end(), limb);
         src[j] = limb;
       }
     }
@@ -156,6 +160,25 @@ void KeySwitcher::mod_down_add(const ExtendedPair& acc, std::uint64_t* out0, std
   const std::size_t n = ctx.n(), level = acc.level, alpha = ctx.special_prime_count();
   const BaseConverter& down = ctx.mod_down_converter(level);
   // out += (acc - Conv_{P->Q}([acc]_P)) * P^-1 on every data limb.
+  if (alpha == 1) {
+    // One special prime p: [acc]_p centered is exactly the centered lift of its coefficients (what the
+    // general path computes with add_half / exact_convert / subtract_constant), one pass per limb.
+    const std::size_t special_index = ctx.data_prime_count();
+    for (int p = 0; p < 2; ++p) {
+      std::uint64_t* out = p == 0 ? out0 : out1;
+      RawU64Vector special(acc.limb(p, level + 1), acc.limb(p, level + 1) + n);
+      ctx.ntt(special_index).inverse(special.data());
+      parallel_for(0, level + 1, [&](std::size_t i) {
+        const Modulus& q = ctx.prime(i);
+        RawU64Vector t(n);
+        centered_lift(special.data(), ctx.prime(special_index), q, t.data(), n);
+        ctx.ntt(i).forward(t.data());
+        sub_mul_scalar_mod(acc.limb(p, i), t.data(), ctx.inv_special_product(i).operand, t.data(), n, q);
+        add_mod(out + i * n, t.data(), out + i * n, n, q);
+      });
+    }
+    return;
+  }
   for (int p = 0; p < 2; ++p) {
     std::uint64_t* out = p == 0 ? out0 : out1;
     RawU64Vector special(alpha * n), converted((level + 1) * n);
