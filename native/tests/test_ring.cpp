@@ -1,4 +1,5 @@
-// Ring layer: modular arithmetic, primes, NTT, RNS base conversion, automorphisms, samplers.
+// Ring layer: modular arithmetic, primes, NTT, RNS base conversion, automorphisms, samplers; and the memory
+// pool the ring's buffers come from.
 #include <algorithm>
 #include <map>
 #include <random>
@@ -12,6 +13,7 @@
 #include "hnn/ring/sampler.h"
 #include "hnn/ring/simd.h"
 #include "hnn/util/bits.h"
+#include "hnn/util/memory.h"
 #include "test_framework.h"
 
 using namespace hnn;
@@ -272,4 +274,29 @@ TEST(samplers_have_the_right_distribution) {
   CHECK(ua == ub);
   CHECK(ua != uc);
   for (auto v : ua) CHECK(v < q.value());
+}
+
+// The pool hands back the block released last of a size, keeps at most its limit (evicting the oldest
+// blocks first), and its bookkeeping does not grow when one block is released and taken again many times.
+TEST(memory_pool_reuses_blocks_and_evicts_the_oldest) {
+  set_memory_pool_limit(0);  // empty, and a known state
+  set_memory_pool_limit(1u << 20);
+  const std::size_t big = 256 * 1024, small = 128 * 1024;
+  void* a = aligned_allocate(big);
+  aligned_release(a, big);
+  CHECK_EQ(memory_pool_cached_bytes(), big);
+  for (int i = 0; i < 100000; ++i) {  // the same block every time
+    void* again = aligned_allocate(big);
+    CHECK(again == a);
+    aligned_release(again, big);
+  }
+  CHECK_EQ(memory_pool_cached_bytes(), big);
+  std::vector<void*> smalls;
+  for (int i = 0; i < 9; ++i) smalls.push_back(aligned_allocate(small));
+  for (void* p : smalls) aligned_release(p, small);  // 256 KiB + 9 x 128 KiB > 1 MiB: `a` goes, then the first small
+  CHECK_EQ(memory_pool_cached_bytes(), 8 * small);
+  void* last = aligned_allocate(small);
+  CHECK(last == smalls.back());
+  aligned_release(last, small);
+  set_memory_pool_limit(256u << 20);
 }

@@ -4,10 +4,10 @@
 
 #include <algorithm>
 #include <cstdlib>
-#include <deque>
-#include <map>
+#include <list>
 #include <mutex>
 #include <new>
+#include <unordered_map>
 #include <vector>
 
 namespace hnn {
@@ -24,14 +24,18 @@ std::size_t rounded(std::size_t bytes) {
 // Released large blocks by exact size. Polynomial buffers come in few sizes (limbs x N words), so exact-size
 // reuse hits almost always. Past the limit the oldest cached blocks are freed, so the sizes in use now stay
 // cached (refusing new blocks instead would pin stale sizes and send every current one back to the OS).
+// Every operation is O(1) but for eviction's erase at the front of one size's (short) list: a block is
+// released and taken again thousands of times per second, and the bookkeeping must not grow with that.
 class BlockPool {
  public:
   void* take(std::size_t bytes) {
     std::lock_guard<std::mutex> lock(mu_);
     auto it = free_.find(bytes);
     if (it == free_.end() || it->second.empty()) return nullptr;
-    void* p = it->second.back();
+    const Age::iterator block = it->second.back();  // the most recently released: likely still in cache
     it->second.pop_back();
+    void* p = block->second;
+    age_.erase(block);
     cached_ -= bytes;
     return p;
   }
@@ -40,20 +44,18 @@ class BlockPool {
     {
       std::lock_guard<std::mutex> lock(mu_);
       if (bytes > limit_) return false;
-      free_[bytes].push_back(p);
-      order_.push_back({bytes, p});
+      age_.emplace_back(bytes, p);
+      free_[bytes].push_back(std::prev(age_.end()));
       cached_ += bytes;
-      while (cached_ > limit_ && !order_.empty()) {
-        auto [size, block] = order_.front();
-        order_.pop_front();
-        auto& blocks = free_[size];
-        auto pos = std::find(blocks.begin(), blocks.end(), block);
-        if (pos == blocks.end()) continue;  // taken since: not cached any more
-        blocks.erase(pos);
-        cached_ -= size;
-        evicted.push_back(block);
+      while (cached_ > limit_) {
+        // The oldest block overall is the oldest of its size: the front of that size's list.
+        const Age::iterator oldest = age_.begin();
+        auto& same_size = free_[oldest->first];
+        same_size.erase(same_size.begin());
+        cached_ -= oldest->first;
+        evicted.push_back(oldest->second);
+        age_.erase(oldest);
       }
-      if (order_.size() > 4 * (cached_ / kPoolMinimum + 16)) compact_order();
     }
     for (void* e : evicted) std::free(e);
     return true;
@@ -64,9 +66,9 @@ class BlockPool {
       std::lock_guard<std::mutex> lock(mu_);
       limit_ = limit;
       if (cached_ <= limit_) return;
-      for (auto& [size, blocks] : free_) release.insert(release.end(), blocks.begin(), blocks.end());
+      for (const auto& block : age_) release.push_back(block.second);
       free_.clear();
-      order_.clear();
+      age_.clear();
       cached_ = 0;
     }
     for (void* p : release) std::free(p);
@@ -77,19 +79,11 @@ class BlockPool {
   }
 
  private:
-  // Drops age entries of blocks that were taken again (the deque only grows on give()).
-  void compact_order() {
-    std::deque<std::pair<std::size_t, void*>> kept;
-    for (const auto& e : order_) {
-      const auto& blocks = free_[e.first];
-      if (std::find(blocks.begin(), blocks.end(), e.second) != blocks.end()) kept.push_back(e);
-    }
-    order_.swap(kept);
-  }
+  using Age = std::list<std::pair<std::size_t, void*>>;  // cached blocks (size, address), oldest first
 
   std::mutex mu_;
-  std::map<std::size_t, std::vector<void*>> free_;
-  std::deque<std::pair<std::size_t, void*>> order_;  // cached blocks, oldest first (may hold stale entries)
+  Age age_;
+  std::unordered_map<std::size_t, std::vector<Age::iterator>> free_;  // by size, oldest first
   std::size_t cached_ = 0;
   std::size_t limit_ = 256u << 20;
 };
