@@ -1,3 +1,4 @@
+#include "hnn/ring/rns.h"
 #include "hnn/ring/simd.h"
 #include "ntt_kernels.h"
 
@@ -27,6 +28,17 @@ void inverse(const NttTables& t, std::uint64_t* a) {
 #endif
     default: return inverse_portable(t, a);
   }
+}
+
+void forward_lifted(const NttTables& t, const std::uint64_t* in, const Modulus& from, std::uint64_t* out) {
+#if defined(HNN_HAVE_AVX512_KERNELS)
+  // The FP64 kernels (the AVX-512F level's choice for q < 2^50) read the lift in their first pass; IFMA and
+  // the integer kernels get it as a separate pass.
+  if (active_simd_level() == SimdLevel::kAvx512 && fp64_supports_lifted(t, from.value()))
+    return forward_lifted_fp64_avx512(t, in, from.value(), out);
+#endif
+  centered_lift(in, from, t.modulus(), out, t.n());
+  forward(t, out);
 }
 
 }  // namespace hnn::ntt_kernels

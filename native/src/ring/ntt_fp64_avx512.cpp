@@ -85,6 +85,29 @@ HNN_FP64_INLINE V load(const double* p) {
   if (kFromInt) return _mm512_cvtepu64_pd(_mm512_loadu_si512(p));
   return _mm512_loadu_pd(p);
 }
+
+// Where the forward transform's first pass reads its inputs (every later pass reads the buffer's doubles).
+struct LoadIntegers {  // the buffer itself, residues in [0, q)
+  HNN_FP64_INLINE V operator()(const double* p) const { return load<true>(p); }
+};
+struct LoadDoubles {  // the buffer itself, doubles (any pass after the first)
+  HNN_FP64_INLINE V operator()(const double* p) const { return load<false>(p); }
+};
+// Key switching's digit conversion fused into the first pass: residues x modulo `from` at the same positions
+// of `src`, centered (x - from where x > from/2). For from <= 2q they are integers of magnitude <= q, the
+// input range the analysis above assumes, and the transform of the centered values equals the transform of
+// their residues modulo q.
+struct LoadLifted {
+  const std::uint64_t* src;
+  const double* dst;
+  __m512i half;
+  V from;
+  HNN_FP64_INLINE V operator()(const double* p) const {
+    const __m512i x = _mm512_loadu_si512(src + (p - dst));
+    const V v = _mm512_cvtepu64_pd(x);
+    return _mm512_mask_sub_pd(v, _mm512_cmpgt_epu64_mask(x, half), v, from);
+  }
+};
 HNN_FP64_INLINE void store(double* p, V x) { _mm512_storeu_pd(p, x); }
 // Store as integers (values already in [0, q), exact).
 HNN_FP64_INLINE void store_int(double* p, V x) { _mm512_storeu_si512(p, _mm512_cvtpd_epu64(x)); }
@@ -173,18 +196,19 @@ struct Fp64Ntt {
   // ---------------------------------------------------------------------------------------------------
   // Forward.
 
-  template <bool kFromInt>
-  HNN_FP64_INLINE static void forward_radix2_block(double* p, std::size_t gap, const Tw& tw, const Consts& c) {
+  template <class Load>
+  HNN_FP64_INLINE static void forward_radix2_block(double* p, std::size_t gap, const Tw& tw, const Consts& c,
+                                                   const Load& load) {
     for (std::size_t j = 0; j < gap; j += 16) {  // gap >= 8; gap == 8 only for n == 16
       if (gap == 8) {
-        V x = load<kFromInt>(p), y = load<kFromInt>(p + 8);
+        V x = load(p), y = load(p + 8);
         ct<1>({&x}, {&y}, {&tw}, c);
         store(p, x);
         store(p + 8, y);
         return;
       }
-      V x0 = load<kFromInt>(p + j), x1 = load<kFromInt>(p + j + 8);
-      V y0 = load<kFromInt>(p + gap + j), y1 = load<kFromInt>(p + gap + j + 8);
+      V x0 = load(p + j), x1 = load(p + j + 8);
+      V y0 = load(p + gap + j), y1 = load(p + gap + j + 8);
       ct<2>({&x0, &x1}, {&y0, &y1}, {&tw, &tw}, c);
       store(p + j, x0);
       store(p + j + 8, x1);
@@ -193,14 +217,11 @@ struct Fp64Ntt {
     }
   }
 
-  template <bool kFromInt, bool kReduce>
+  template <bool kReduce, class Load>
   HNN_FP64_INLINE static void forward_radix4_units(double* p, double* p2, std::size_t half, std::size_t gap,
-                                                   const Tw* t,
-                                   const Tw* t2, const Consts& c) {
-    V a0 = load<kFromInt>(p), a1 = load<kFromInt>(p + half), a2 = load<kFromInt>(p + gap),
-      a3 = load<kFromInt>(p + gap + half);
-    V b0 = load<kFromInt>(p2), b1 = load<kFromInt>(p2 + half), b2 = load<kFromInt>(p2 + gap),
-      b3 = load<kFromInt>(p2 + gap + half);
+                                                   const Tw* t, const Tw* t2, const Consts& c, const Load& load) {
+    V a0 = load(p), a1 = load(p + half), a2 = load(p + gap), a3 = load(p + gap + half);
+    V b0 = load(p2), b1 = load(p2 + half), b2 = load(p2 + gap), b3 = load(p2 + gap + half);
     ct<4>({&a0, &a1, &b0, &b1}, {&a2, &a3, &b2, &b3}, {&t[0], &t[0], &t2[0], &t2[0]}, c);
     ct<4>({&a0, &a2, &b0, &b2}, {&a1, &a3, &b1, &b3}, {&t[1], &t[2], &t2[1], &t2[2]}, c);
     if (kReduce) {
@@ -217,9 +238,9 @@ struct Fp64Ntt {
     store(p2 + gap + half, b3);
   }
 
-  template <bool kFromInt, bool kReduce>
+  template <bool kReduce, class Load>
   static void forward_radix4(double* a, std::size_t m, std::size_t gap, std::size_t begin, std::size_t end,
-                             const double* w, const double* wq, const Consts& c) {
+                             const double* w, const double* wq, const Consts& c, const Load& load) {
     const std::size_t half = gap / 2;
     const auto twiddles = [&](std::size_t i, Tw* t) {
       t[0] = bcast(w, wq, m + i);
@@ -232,14 +253,13 @@ struct Fp64Ntt {
         Tw t[3], t2[3];
         twiddles(i, t);
         twiddles(i + 1, t2);
-        forward_radix4_units<kFromInt, kReduce>(a + 2 * i * gap, a + 2 * (i + 1) * gap, half, gap, t, t2, c);
+        forward_radix4_units<kReduce>(a + 2 * i * gap, a + 2 * (i + 1) * gap, half, gap, t, t2, c, load);
       }
       if (i < end) {  // n = 32: a single block
         Tw t[3];
         twiddles(i, t);
         double* p = a + 2 * i * gap;
-        V a0 = load<kFromInt>(p), a1 = load<kFromInt>(p + half), a2 = load<kFromInt>(p + gap),
-          a3 = load<kFromInt>(p + gap + half);
+        V a0 = load(p), a1 = load(p + half), a2 = load(p + gap), a3 = load(p + gap + half);
         ct<2>({&a0, &a1}, {&a2, &a3}, {&t[0], &t[0]}, c);
         ct<2>({&a0, &a2}, {&a1, &a3}, {&t[1], &t[2]}, c);
         if (kReduce) a0 = reduce(a0, c), a1 = reduce(a1, c), a2 = reduce(a2, c), a3 = reduce(a3, c);
@@ -255,19 +275,21 @@ struct Fp64Ntt {
       twiddles(i, t);
       double* p = a + 2 * i * gap;
       for (std::size_t j = 0; j < half; j += 16)
-        forward_radix4_units<kFromInt, kReduce>(p + j, p + j + 8, half, gap, t, t, c);
+        forward_radix4_units<kReduce>(p + j, p + j + 8, half, gap, t, t, c, load);
     }
   }
 
-  static void forward_radix4_any(bool from_int, bool reduce, double* a, std::size_t m, std::size_t gap,
-                                 std::size_t begin, std::size_t end, const double* w, const double* wq,
-                                 const Consts& c) {
+  // A radix-4 pass reading through `first` if it is the transform's first pass, else the buffer's doubles.
+  template <class First>
+  static void forward_radix4_any(bool is_first, const First& first, bool reduce, double* a, std::size_t m,
+                                 std::size_t gap, std::size_t begin, std::size_t end, const double* w,
+                                 const double* wq, const Consts& c) {
     if (reduce) {
-      if (from_int) forward_radix4<true, true>(a, m, gap, begin, end, w, wq, c);
-      else forward_radix4<false, true>(a, m, gap, begin, end, w, wq, c);
+      if (is_first) forward_radix4<true>(a, m, gap, begin, end, w, wq, c, first);
+      else forward_radix4<true>(a, m, gap, begin, end, w, wq, c, LoadDoubles{});
     } else {
-      if (from_int) forward_radix4<true, false>(a, m, gap, begin, end, w, wq, c);
-      else forward_radix4<false, false>(a, m, gap, begin, end, w, wq, c);
+      if (is_first) forward_radix4<false>(a, m, gap, begin, end, w, wq, c, first);
+      else forward_radix4<false>(a, m, gap, begin, end, w, wq, c, LoadDoubles{});
     }
   }
 
@@ -311,12 +333,14 @@ struct Fp64Ntt {
     }
   }
 
-  static void forward(const NttTables& t, double* a) {
+  // The first pass reads through `first` (LoadIntegers: in place).
+  template <class First>
+  static void forward(const NttTables& t, double* a, const First& first) {
     const std::size_t n = t.n();
     const Consts c(t.modulus().value());
     const double* w = t.fp64_root_powers();
     const double* wq = t.fp64_root_quotients();
-    bool from_int = true;
+    bool first_pass = true;
     std::size_t m = 1, gap = n / 2;
     // For q >= 2^46 the outputs of every other radix-4 pass are reduced, the last one always: at most five
     // stages from b = 1 before the first reduction (odd radix-2 stage and two passes: b <= 3.47, X <= 3.47 < 4),
@@ -329,22 +353,22 @@ struct Fp64Ntt {
       return kBig && (passes - 1 - p) % 2 == 0;
     };
     if (odd) {
-      forward_radix2_block<true>(a, gap, bcast(w, wq, 1), c);
-      from_int = false;
+      forward_radix2_block(a, gap, bcast(w, wq, 1), c, first);
+      first_pass = false;
       m = 2;
       gap /= 2;
     }
     for (; gap >= 16 && 2 * gap > kCacheBlock; m *= 4, gap /= 4) {
-      forward_radix4_any(from_int, reduce_pass(gap), a, m, gap, 0, m, w, wq, c);
-      from_int = false;
+      forward_radix4_any(first_pass, first, reduce_pass(gap), a, m, gap, 0, m, w, wq, c);
+      first_pass = false;
     }
     const std::size_t block = n < kCacheBlock ? n : kCacheBlock;
     for (std::size_t b = 0; b < n; b += block) {
       std::size_t mb = m, gb = gap;
-      bool fi = from_int;
+      bool first_here = first_pass;
       for (; gb >= 16; mb *= 4, gb /= 4) {
-        forward_radix4_any(fi, reduce_pass(gb), a, mb, gb, b / (2 * gb), (b + block) / (2 * gb), w, wq, c);
-        fi = false;
+        forward_radix4_any(first_here, first, reduce_pass(gb), a, mb, gb, b / (2 * gb), (b + block) / (2 * gb), w, wq, c);
+        first_here = false;
       }
       std::size_t g = b / 16;
       const std::size_t g_end = (b + block) / 16;
@@ -523,8 +547,21 @@ bool fp64_supports(const NttTables& t) { return t.has_fp64_tables() && t.n() >= 
 void forward_fp64_avx512(const NttTables& t, std::uint64_t* a) {
   if (!fp64_supports(t)) return forward_avx512(t, a);
   double* d = reinterpret_cast<double*>(a);
-  if (t.modulus().value() < (std::uint64_t{1} << 46)) Fp64Ntt<false>::forward(t, d);
-  else Fp64Ntt<true>::forward(t, d);
+  if (t.modulus().value() < (std::uint64_t{1} << 46)) Fp64Ntt<false>::forward(t, d, LoadIntegers{});
+  else Fp64Ntt<true>::forward(t, d, LoadIntegers{});
+}
+
+bool fp64_supports_lifted(const NttTables& t, std::uint64_t from) {
+  return fp64_supports(t) && from <= 2 * t.modulus().value();
+}
+
+void forward_lifted_fp64_avx512(const NttTables& t, const std::uint64_t* in, std::uint64_t from,
+                                std::uint64_t* out) {
+  double* d = reinterpret_cast<double*>(out);
+  const LoadLifted lifted{in, d, _mm512_set1_epi64(static_cast<long long>(from >> 1)),
+                          _mm512_set1_pd(static_cast<double>(from))};
+  if (t.modulus().value() < (std::uint64_t{1} << 46)) Fp64Ntt<false>::forward(t, d, lifted);
+  else Fp64Ntt<true>::forward(t, d, lifted);
 }
 
 void inverse_fp64_avx512(const NttTables& t, std::uint64_t* a) {

@@ -22,6 +22,12 @@ void inverse_avx512(const NttTables& t, std::uint64_t* a);
 bool fp64_supports(const NttTables& t);
 void forward_fp64_avx512(const NttTables& t, std::uint64_t* a);
 void inverse_fp64_avx512(const NttTables& t, std::uint64_t* a);
+/// Whether forward_lifted_fp64_avx512 applies: fp64_supports(t) and from <= 2q (the centered inputs must be
+/// within [-q, q]).
+bool fp64_supports_lifted(const NttTables& t, std::uint64_t from);
+/// NttTables::forward_lifted with the centered lift fused into the first pass (requires fp64_supports_lifted).
+void forward_lifted_fp64_avx512(const NttTables& t, const std::uint64_t* in, std::uint64_t from,
+                                std::uint64_t* out);
 #endif
 #if defined(HNN_HAVE_IFMA_KERNELS)
 // Require AVX-512 IFMA52 as well. Moduli of more than 50 bits are passed to the AVX-512F kernels.
@@ -36,5 +42,6 @@ void inverse_ifma_emulated(const NttTables& t, std::uint64_t* a);
 // Dispatch on active_simd_level().
 void forward(const NttTables& t, std::uint64_t* a);
 void inverse(const NttTables& t, std::uint64_t* a);
+void forward_lifted(const NttTables& t, const std::uint64_t* in, const Modulus& from, std::uint64_t* out);
 
 }  // namespace hnn::ntt_kernels

@@ -119,10 +119,15 @@ void KeySwitcher::inner_product_direct(const std::uint64_t* d, std::size_t level
       if (ext >= begin && ext < end) {
         src[j] = d + ext * n;  // the digit's own prime: d itself, already in NTT form
       } else {
-        // Position of this limb in the converter's target base (Q_level without the digit, then P).
-        const std::size_t target = ext < begin ? ext : ext - (end - begin);
-        ctx.mod_up_converter(level, j).fast_convert_centered_to(coeffs.data() + begin * n, target, limb, n);
-        ctx.ntt(pi).forward(limb);
+        if (end - begin == 1) {
+          // A one-prime digit: its conversion is the centered lift, which the transform can read directly.
+          ctx.ntt(pi).forward_lifted(coeffs.data() + begin * n, ctx.prime(begin), limb);
+        } else {
+          // Position of this limb in the converter's target base (Q_level without the digit, then P).
+          const std::size_t target = ext < begin ? ext : ext - (end - begin);
+          ctx.mod_up_converter(level, j).fast_convert_centered_to(coeffs.data() + begin * n, target, limb, n);
+          ctx.ntt(pi).forward(limb);
+        }
         src[j] = limb;
       }
     }
@@ -171,8 +176,7 @@ void KeySwitcher::mod_down_add(const ExtendedPair& acc, std::uint64_t* out0, std
       parallel_for(0, level + 1, [&](std::size_t i) {
         const Modulus& q = ctx.prime(i);
         RawU64Vector t(n);
-        centered_lift(special.data(), ctx.prime(special_index), q, t.data(), n);
-        ctx.ntt(i).forward(t.data());
+        ctx.ntt(i).forward_lifted(special.data(), ctx.prime(special_index), t.data());
         sub_mul_scalar_mod(acc.limb(p, i), t.data(), ctx.inv_special_product(i).operand, t.data(), n, q);
         add_mod(out + i * n, t.data(), out + i * n, n, q);
       });

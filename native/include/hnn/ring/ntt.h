@@ -29,6 +29,10 @@ class NttTables {
   void forward(std::uint64_t* a) const;
   /// In place; input and output in [0, q). Includes the factor 1/n.
   void inverse(std::uint64_t* a) const;
+  /// out = forward(centered_lift(in)) for residues `in` modulo another prime `from` (rns.h centered_lift):
+  /// the digit conversion of key switching, read by the transform's first pass where the kernel can (saves a
+  /// pass over memory). `out` must not overlap `in`.
+  void forward_lifted(const std::uint64_t* in, const Modulus& from, std::uint64_t* out) const;
 
   // Tables, exposed for the SIMD kernels: psi^brv(i) and psi^-brv(i) (i in [0, n)) with Shoup quotients.
   const std::uint64_t* root_powers() const { return root_powers_.data(); }
