@@ -281,19 +281,37 @@ struct VectorPolyArith {
     return reducer.reduce(lo, hi);
   }
 
+  // Operand streams are visited in groups of kDigitGroup digits (3 x 8 streams: with all 48 streams of 16
+  // digits at once, the hardware and DRAM kept up with half as many bytes per second), one block of
+  // kBlock coefficients at a time; the partial sums of a block wait in L1 between groups (16 KiB).
+  // Software prefetch kPrefetchDistance coefficients ahead in every stream (without it, N = 32768 ran at
+  // half the speed). Measured on Cascade Lake: N = 32768, 16 digits, 17 limbs: 38 -> 24 ms.
+  static constexpr std::size_t kDigitGroup = 8;
+  static constexpr std::size_t kBlock = 256;
   static constexpr std::size_t kPrefetchDistance = 64;
-  // K registers of coefficients starting at c (kPartial: the last `rest` < 8 coefficients, K = 1).
+
+  // K registers of coefficients starting at c over digits [j_begin, j_end): starting from zero (first) or from
+  // `saved`, ending with the reduced sums stored to out0/out1 (last) or saved again. kPartial: the last
+  // `rest` < 8 coefficients, K = 1.
   template <int K, bool kPartial>
   static void dot_product_tile(const std::uint64_t* const* a, const std::uint64_t* const* b0,
-                               const std::uint64_t* const* b1, std::size_t count, std::size_t fold_every,
+                               const std::uint64_t* const* b1, std::size_t j_begin, std::size_t j_end,
+                               std::size_t fold_every, PartialSums* saved, bool first, bool last,
                                std::uint64_t* out0, std::uint64_t* out1, std::size_t c, int rest,
                                const WideReducer& reducer) {
     const V low_mask = L::set1(0xffffffffu);
     const auto load = [&](const std::uint64_t* p) { return kPartial ? L::load_partial(p, rest) : L::load(p); };
     PartialSums s0[K], s1[K];
-    for (int k = 0; k < K; ++k) s0[k] = s1[k] = {L::zero(), L::zero(), L::zero(), L::zero()};
+    for (int k = 0; k < K; ++k) {
+      if (first) {
+        s0[k] = s1[k] = {L::zero(), L::zero(), L::zero(), L::zero()};
+      } else {
+        s0[k] = saved[2 * k];
+        s1[k] = saved[2 * k + 1];
+      }
+    }
     std::size_t since_fold = 0;
-    for (std::size_t j = 0; j < count; ++j) {
+    for (std::size_t j = j_begin; j < j_end; ++j) {
       if (!kPartial) {
         for (int k = 0; k < K; ++k) {
           const std::size_t ahead = c + 8 * static_cast<std::size_t>(k) + kPrefetchDistance;
@@ -317,6 +335,13 @@ struct VectorPolyArith {
       }
     }
     for (int k = 0; k < K; ++k) {
+      if (!last) {  // folded, so that the next group may again add fold_every terms
+        fold(s0[k], low_mask);
+        fold(s1[k], low_mask);
+        saved[2 * k] = s0[k];
+        saved[2 * k + 1] = s1[k];
+        continue;
+      }
       const std::size_t at = c + 8 * static_cast<std::size_t>(k);
       const V r0 = finish(s0[k], low_mask, reducer), r1 = finish(s1[k], low_mask, reducer);
       if (kPartial) {
@@ -335,11 +360,25 @@ struct VectorPolyArith {
     const WideReducer reducer(q);
     const int k = q.bit_count();
     const std::size_t fold_every = std::size_t{1} << (k > 54 ? 62 - k : 8);
-    std::size_t c = 0;
-    for (; c + 16 <= n; c += 16) dot_product_tile<2, false>(a, b0, b1, count, fold_every, out0, out1, c, 8, reducer);
-    for (; c + 8 <= n; c += 8) dot_product_tile<1, false>(a, b0, b1, count, fold_every, out0, out1, c, 8, reducer);
-    if (c < n)
-      dot_product_tile<1, true>(a, b0, b1, count, fold_every, out0, out1, c, static_cast<int>(n - c), reducer);
+    PartialSums saved[2 * kBlock / 8];  // two per register of 8 coefficients
+    for (std::size_t c0 = 0; c0 < n; c0 += kBlock) {
+      const std::size_t c_end = c0 + kBlock < n ? c0 + kBlock : n;
+      for (std::size_t j0 = 0; j0 < count || j0 == 0; j0 += kDigitGroup) {
+        const std::size_t j1 = j0 + kDigitGroup < count ? j0 + kDigitGroup : count;
+        const bool first = j0 == 0, last = j1 == count;
+        std::size_t c = c0;
+        for (; c + 16 <= c_end; c += 16)
+          dot_product_tile<2, false>(a, b0, b1, j0, j1, fold_every, saved + 2 * ((c - c0) / 8), first, last, out0,
+                                     out1, c, 8, reducer);
+        for (; c + 8 <= c_end; c += 8)
+          dot_product_tile<1, false>(a, b0, b1, j0, j1, fold_every, saved + 2 * ((c - c0) / 8), first, last, out0,
+                                     out1, c, 8, reducer);
+        if (c < c_end)
+          dot_product_tile<1, true>(a, b0, b1, j0, j1, fold_every, saved + 2 * ((c - c0) / 8), first, last, out0,
+                                    out1, c, static_cast<int>(c_end - c), reducer);
+        if (last) break;
+      }
+    }
   }
 };
 
