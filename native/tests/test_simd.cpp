@@ -171,6 +171,7 @@ TEST(poly_arith_simd_levels_match_portable) {
           {"negate", [&](Limb& o) { negate_mod(a.data(), o.data(), n, q); }},
           {"mul", [&](Limb& o) { mul_mod(a.data(), b.data(), o.data(), n, q); }},
           {"mul_add", [&](Limb& o) { mul_add_mod(a.data(), b.data(), o.data(), n, q); }},
+          {"mul_add_addend", [&](Limb& o) { mul_add_mod(a.data(), b.data(), a.data(), o.data(), n, q); }},
           {"mul_scalar", [&](Limb& o) { mul_scalar_mod(a.data(), s, o.data(), n, q); }},
           {"mul_scalar_edge", [&](Limb& o) { mul_scalar_mod(a.data(), qv - 1, o.data(), n, q); }},
           {"add_scalar", [&](Limb& o) { add_scalar_mod(a.data(), s, o.data(), n, q); }},
@@ -443,7 +444,7 @@ TEST(poly_arith_ifma_emulated_matches_portable) {
       poly_kernels::mul_ifma_emulated(a.data(), b.data(), got.data(), n, q);
       if (got != ref) throw hnn_test::Failure{"mul (ifma-emulated) differs, q=" + std::to_string(qv)};
       mul_add_mod(a.data(), b.data(), ref_add.data(), n, q);
-      poly_kernels::mul_add_ifma_emulated(a.data(), b.data(), got_add.data(), n, q);
+      poly_kernels::mul_add_ifma_emulated(a.data(), b.data(), got_add.data(), got_add.data(), n, q);
       if (got_add != ref_add) throw hnn_test::Failure{"mul_add (ifma-emulated) differs, q=" + std::to_string(qv)};
     }
   }

@@ -9,8 +9,8 @@ namespace hnn {
 namespace {
 
 // Each public kernel tries the vector bodies first (poly_arith_ifma.cpp for products modulo primes of at most
-// 50 bits, then poly_arith_avx512.cpp); the loops below are the portable bodies, and the reference the vector
-// ones are tested against.
+// 50 bits; at the AVX-512F level poly_arith_fp64_avx512.cpp for those products, poly_arith_avx512.cpp for the
+// rest); the loops below are the portable bodies, and the reference the vector ones are tested against.
 #if defined(HNN_HAVE_AVX512_KERNELS)
 bool use_avx512() { return active_simd_level() >= SimdLevel::kAvx512; }
 #define HNN_TRY_AVX512(call)        \
@@ -66,15 +66,22 @@ void negate_mod(const std::uint64_t* a, std::uint64_t* out, std::size_t n, const
 
 void mul_mod(const std::uint64_t* a, const std::uint64_t* b, std::uint64_t* out, std::size_t n, const Modulus& q) {
   HNN_TRY_IFMA(q, poly_kernels::mul_ifma(a, b, out, n, q));
+  if (poly_kernels::fp64_products_apply(q)) HNN_TRY_AVX512(poly_kernels::mul_fp64_avx512(a, b, out, n, q));
   if (!modulus_is_power_of_two(q)) HNN_TRY_AVX512(poly_kernels::mul_avx512(a, b, out, n, q));
   for (std::size_t i = 0; i < n; ++i) out[i] = q.reduce128(static_cast<u128>(a[i]) * b[i]);
 }
 
 void mul_add_mod(const std::uint64_t* a, const std::uint64_t* b, std::uint64_t* out, std::size_t n,
                  const Modulus& q) {
-  HNN_TRY_IFMA(q, poly_kernels::mul_add_ifma(a, b, out, n, q));
-  if (!modulus_is_power_of_two(q)) HNN_TRY_AVX512(poly_kernels::mul_add_avx512(a, b, out, n, q));
-  for (std::size_t i = 0; i < n; ++i) out[i] = q.reduce128(static_cast<u128>(a[i]) * b[i] + out[i]);
+  mul_add_mod(a, b, out, out, n, q);
+}
+
+void mul_add_mod(const std::uint64_t* a, const std::uint64_t* b, const std::uint64_t* c, std::uint64_t* out,
+                 std::size_t n, const Modulus& q) {
+  HNN_TRY_IFMA(q, poly_kernels::mul_add_ifma(a, b, c, out, n, q));
+  if (poly_kernels::fp64_products_apply(q)) HNN_TRY_AVX512(poly_kernels::mul_add_fp64_avx512(a, b, c, out, n, q));
+  if (!modulus_is_power_of_two(q)) HNN_TRY_AVX512(poly_kernels::mul_add_avx512(a, b, c, out, n, q));
+  for (std::size_t i = 0; i < n; ++i) out[i] = q.reduce128(static_cast<u128>(a[i]) * b[i] + c[i]);
 }
 
 void mul_scalar_mod(const std::uint64_t* a, std::uint64_t s, std::uint64_t* out, std::size_t n, const Modulus& q) {

@@ -23,9 +23,9 @@ void mul_avx512(const std::uint64_t* a, const std::uint64_t* b, std::uint64_t* o
                 const Modulus& q) {
   Kernels::mul(a, b, out, n, q);
 }
-void mul_add_avx512(const std::uint64_t* a, const std::uint64_t* b, std::uint64_t* out, std::size_t n,
-                    const Modulus& q) {
-  Kernels::mul_add(a, b, out, n, q);
+void mul_add_avx512(const std::uint64_t* a, const std::uint64_t* b, const std::uint64_t* c, std::uint64_t* out,
+                    std::size_t n, const Modulus& q) {
+  Kernels::mul_add(a, b, c, out, n, q);
 }
 void mul_scalar_avx512(const std::uint64_t* a, std::uint64_t s, std::uint64_t* out, std::size_t n,
                        const Modulus& q) {

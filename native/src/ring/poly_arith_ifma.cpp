@@ -13,9 +13,9 @@ void mul_ifma(const std::uint64_t* a, const std::uint64_t* b, std::uint64_t* out
               const Modulus& q) {
   IfmaKernels::mul(a, b, out, n, q);
 }
-void mul_add_ifma(const std::uint64_t* a, const std::uint64_t* b, std::uint64_t* out, std::size_t n,
-                  const Modulus& q) {
-  IfmaKernels::mul_add(a, b, out, n, q);
+void mul_add_ifma(const std::uint64_t* a, const std::uint64_t* b, const std::uint64_t* c, std::uint64_t* out,
+                  std::size_t n, const Modulus& q) {
+  IfmaKernels::mul_add(a, b, c, out, n, q);
 }
 void mul_scalar_ifma(const std::uint64_t* a, std::uint64_t s, std::uint64_t* out, std::size_t n,
                      const Modulus& q) {

@@ -14,9 +14,9 @@ void mul_ifma_emulated(const std::uint64_t* a, const std::uint64_t* b, std::uint
                        const Modulus& q) {
   EmulatedIfmaKernels::mul(a, b, out, n, q);
 }
-void mul_add_ifma_emulated(const std::uint64_t* a, const std::uint64_t* b, std::uint64_t* out, std::size_t n,
-                           const Modulus& q) {
-  EmulatedIfmaKernels::mul_add(a, b, out, n, q);
+void mul_add_ifma_emulated(const std::uint64_t* a, const std::uint64_t* b, const std::uint64_t* c,
+                           std::uint64_t* out, std::size_t n, const Modulus& q) {
+  EmulatedIfmaKernels::mul_add(a, b, c, out, n, q);
 }
 void mul_scalar_ifma_emulated(const std::uint64_t* a, std::uint64_t s, std::uint64_t* out, std::size_t n,
                               const Modulus& q) {

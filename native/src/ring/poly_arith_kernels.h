@@ -14,8 +14,9 @@ void sub_avx512(const std::uint64_t* a, const std::uint64_t* b, std::uint64_t* o
 void negate_avx512(const std::uint64_t* a, std::uint64_t* out, std::size_t n, const Modulus& q);
 /// Require q not a power of two (always true of the engine's primes); see poly_arith_vector.h.
 void mul_avx512(const std::uint64_t* a, const std::uint64_t* b, std::uint64_t* out, std::size_t n, const Modulus& q);
-void mul_add_avx512(const std::uint64_t* a, const std::uint64_t* b, std::uint64_t* out, std::size_t n,
-                    const Modulus& q);
+/// out = a * b + c (c may be out).
+void mul_add_avx512(const std::uint64_t* a, const std::uint64_t* b, const std::uint64_t* c, std::uint64_t* out,
+                    std::size_t n, const Modulus& q);
 void mul_scalar_avx512(const std::uint64_t* a, std::uint64_t s, std::uint64_t* out, std::size_t n, const Modulus& q);
 void add_scalar_avx512(const std::uint64_t* a, std::uint64_t s, std::uint64_t* out, std::size_t n, const Modulus& q);
 void sub_mul_scalar_avx512(const std::uint64_t* a, const std::uint64_t* b, std::uint64_t s, std::uint64_t* out,
@@ -27,17 +28,27 @@ void reduce_u128_avx512(const std::uint64_t* acc_words, std::uint64_t* out, std:
 void dot_product_pair_avx512(const std::uint64_t* const* a, const std::uint64_t* const* b0,
                              const std::uint64_t* const* b1, std::size_t count, std::uint64_t* out0,
                              std::uint64_t* out1, std::size_t n, const Modulus& q);
+/// The products in double-precision FMA arithmetic (poly_arith_fp64_avx512.cpp), for moduli of at most 50
+/// bits: fp64_products_apply(q). Same contracts as mul_avx512 / mul_add_avx512.
+void mul_fp64_avx512(const std::uint64_t* a, const std::uint64_t* b, std::uint64_t* out, std::size_t n,
+                     const Modulus& q);
+void mul_add_fp64_avx512(const std::uint64_t* a, const std::uint64_t* b, const std::uint64_t* c,
+                         std::uint64_t* out, std::size_t n, const Modulus& q);
 /// rns.h's centered_lift of residues modulo `from` into p.
 void centered_lift_avx512(const std::uint64_t* in, std::uint64_t from, const Modulus& p, std::uint64_t* out,
                           std::size_t n);
 #endif
 
+/// Whether the double-precision products (mul_fp64_avx512, mul_add_fp64_avx512) handle q: residues and
+/// quotients below 2^50 are exact in doubles.
+inline bool fp64_products_apply(const Modulus& q) { return q.bit_count() <= 50; }
+
 // The products with IFMA52 for moduli of at most 50 bits (and not a power of two): ifma_applies(q).
 bool ifma_applies(const Modulus& q);
 #if defined(HNN_HAVE_IFMA_KERNELS)
 void mul_ifma(const std::uint64_t* a, const std::uint64_t* b, std::uint64_t* out, std::size_t n, const Modulus& q);
-void mul_add_ifma(const std::uint64_t* a, const std::uint64_t* b, std::uint64_t* out, std::size_t n,
-                  const Modulus& q);
+void mul_add_ifma(const std::uint64_t* a, const std::uint64_t* b, const std::uint64_t* c, std::uint64_t* out,
+                  std::size_t n, const Modulus& q);
 void mul_scalar_ifma(const std::uint64_t* a, std::uint64_t s, std::uint64_t* out, std::size_t n, const Modulus& q);
 void sub_mul_scalar_ifma(const std::uint64_t* a, const std::uint64_t* b, std::uint64_t s, std::uint64_t* out,
                          std::size_t n, const Modulus& q);
@@ -45,8 +56,8 @@ void sub_mul_scalar_ifma(const std::uint64_t* a, const std::uint64_t* b, std::ui
 // The same IFMA kernels on emulated lanes (any CPU; for tests). Require ifma_applies(q).
 void mul_ifma_emulated(const std::uint64_t* a, const std::uint64_t* b, std::uint64_t* out, std::size_t n,
                        const Modulus& q);
-void mul_add_ifma_emulated(const std::uint64_t* a, const std::uint64_t* b, std::uint64_t* out, std::size_t n,
-                           const Modulus& q);
+void mul_add_ifma_emulated(const std::uint64_t* a, const std::uint64_t* b, const std::uint64_t* c,
+                           std::uint64_t* out, std::size_t n, const Modulus& q);
 void mul_scalar_ifma_emulated(const std::uint64_t* a, std::uint64_t s, std::uint64_t* out, std::size_t n,
                               const Modulus& q);
 void sub_mul_scalar_ifma_emulated(const std::uint64_t* a, const std::uint64_t* b, std::uint64_t s,

@@ -139,10 +139,10 @@ struct VectorPolyArith {
     });
   }
 
-  static void mul_add(const std::uint64_t* a, const std::uint64_t* b, std::uint64_t* out, std::size_t n,
-                      const Modulus& q) {
+  static void mul_add(const std::uint64_t* a, const std::uint64_t* b, const std::uint64_t* addend,
+                      std::uint64_t* out, std::size_t n, const Modulus& q) {
     const Barrett c(q);
-    for_each(a, b, out, out, n, [&](V x, V y, V acc) {
+    for_each(a, b, addend, out, n, [&](V x, V y, V acc) {
       V lo, hi;
       mul_wide(x, y, c.low_mask, lo, hi);
       lo = L::add(lo, acc);
@@ -428,11 +428,11 @@ struct IfmaPolyArith : VectorPolyArith<L> {
     });
   }
 
-  static void mul_add(const std::uint64_t* a, const std::uint64_t* b, std::uint64_t* out, std::size_t n,
-                      const Modulus& q) {
+  static void mul_add(const std::uint64_t* a, const std::uint64_t* b, const std::uint64_t* addend,
+                      std::uint64_t* out, std::size_t n, const Modulus& q) {
     const Barrett52 c(q);
     // lo = (a*b mod 2^52) + acc < 2^53: its bit 52 is a carry that x1's addition (not an or) absorbs.
-    Base::for_each(a, b, out, out, n, [&](V x, V y, V acc) {
+    Base::for_each(a, b, addend, out, n, [&](V x, V y, V acc) {
       return reduce(L::madd52lo(acc, x, y), L::madd52hi(c.zero, x, y), c);
     });
   }

@@ -25,11 +25,11 @@ void Decryptor::decrypt(const Ciphertext& ct, Plaintext& out) const {
   parallel_for(0, limbs, [&](std::size_t i) {
     const Modulus& q = ctx.prime(i);
     std::uint64_t* m = p.limb(i);
-    // Horner in s: ((c_2 s + c_1) s + c_0).
-    std::copy(ct.limb(ct.size() - 1, i), ct.limb(ct.size() - 1, i) + n, m);
+    // Horner in s: ((c_2 s + c_1) s + c_0), one fused pass per step.
+    const std::uint64_t* acc = ct.limb(ct.size() - 1, i);
     for (std::size_t k = ct.size() - 1; k-- > 0;) {
-      mul_mod(m, sk_.limb(i), m, n, q);
-      add_mod(m, ct.limb(k, i), m, n, q);
+      mul_add_mod(acc, sk_.limb(i), ct.limb(k, i), m, n, q);
+      acc = m;
     }
   });
   p.set_scale(ct.scale());

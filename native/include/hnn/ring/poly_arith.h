@@ -18,6 +18,9 @@ void mul_mod(const std::uint64_t* a, const std::uint64_t* b, std::uint64_t* out,
 /// out += a * b (pointwise).
 void mul_add_mod(const std::uint64_t* a, const std::uint64_t* b, std::uint64_t* out, std::size_t n,
                  const Modulus& q);
+/// out = a * b + c (pointwise) in one pass; c may be out.
+void mul_add_mod(const std::uint64_t* a, const std::uint64_t* b, const std::uint64_t* c, std::uint64_t* out,
+                 std::size_t n, const Modulus& q);
 /// out = a * s for a scalar s < q.
 void mul_scalar_mod(const std::uint64_t* a, std::uint64_t s, std::uint64_t* out, std::size_t n, const Modulus& q);
 /// out = a + s for a scalar s < q.
