@@ -86,6 +86,7 @@ void mul_add_mod(const std::uint64_t* a, const std::uint64_t* b, const std::uint
 
 void mul_scalar_mod(const std::uint64_t* a, std::uint64_t s, std::uint64_t* out, std::size_t n, const Modulus& q) {
   HNN_TRY_IFMA(q, poly_kernels::mul_scalar_ifma(a, s, out, n, q));
+  if (poly_kernels::fp64_products_apply(q)) HNN_TRY_AVX512(poly_kernels::mul_scalar_fp64_avx512(a, s, out, n, q));
   HNN_TRY_AVX512(poly_kernels::mul_scalar_avx512(a, s, out, n, q));
   const ShoupMultiplier w(s, q);
   const std::uint64_t qv = q.value();
@@ -104,6 +105,8 @@ void add_scalar_mod(const std::uint64_t* a, std::uint64_t s, std::uint64_t* out,
 void sub_mul_scalar_mod(const std::uint64_t* a, const std::uint64_t* b, std::uint64_t s, std::uint64_t* out,
                         std::size_t n, const Modulus& q) {
   HNN_TRY_IFMA(q, poly_kernels::sub_mul_scalar_ifma(a, b, s, out, n, q));
+  if (poly_kernels::fp64_products_apply(q))
+    HNN_TRY_AVX512(poly_kernels::sub_mul_scalar_fp64_avx512(a, b, s, out, n, q));
   HNN_TRY_AVX512(poly_kernels::sub_mul_scalar_avx512(a, b, s, out, n, q));
   const ShoupMultiplier w(s, q);
   const std::uint64_t qv = q.value();

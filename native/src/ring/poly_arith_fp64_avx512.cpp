@@ -12,7 +12,7 @@
 //                                          magnitude (|a*b - c*q| < q, |l| <= ulp(h)/2 <= 2^47).
 // h*fl(1/q) = (a*b/q)(1 + d) with |d| <= 3 eps, and a*b/q < 2^50, so |c - a*b/q| <= 1/2 + 3/8 < 1: r is in
 // (-q, q), and one conditional addition of q gives [0, q). With an addend acc < q (mul_add), r + acc is in
-// (-q, 2q): one conditional addition or subtraction.
+// (-q, 2q): one conditional addition or subtraction. Products by a scalar s < q are the same with b = s.
 #include <immintrin.h>
 
 #include "poly_arith_kernels.h"
@@ -51,28 +51,16 @@ inline V to_canonical(V x, const Fp64Modulus& m) {
   return _mm512_mask_sub_pd(x, _mm512_cmp_pd_mask(x, m.q, _CMP_GE_OQ), x, m.q);
 }
 
-inline V to_double(__m512i x) { return _mm512_cvtepu64_pd(x); }
-inline __m512i to_integer(V x) { return _mm512_cvtpd_epu64(x); }  // exact: integers in [0, q)
+inline V load(const std::uint64_t* p, __mmask8 lanes) { return _mm512_cvtepu64_pd(_mm512_maskz_loadu_epi64(lanes, p)); }
 
-// out = a * b (+ acc when kAdd), n values, masked loads and stores for the tail.
-template <bool kAdd>
-void products(const std::uint64_t* a, const std::uint64_t* b, const std::uint64_t* acc, std::uint64_t* out,
-              std::size_t n, const Modulus& q) {
-  const Fp64Modulus m(q);
-  const auto step = [&](__m512i x, __m512i y, __m512i z) {
-    V r = product(to_double(x), to_double(y), m);
-    if (kAdd) r = _mm512_add_round_pd(r, to_double(z), kRN);
-    return to_integer(to_canonical(r, m));
-  };
+// out[i..i+8) = to_integer(f(i, lanes)) over groups of 8, the last group masked to the lanes below n.
+template <class F>
+void for_each_group(std::uint64_t* out, std::size_t n, const Fp64Modulus& m, F f) {
   std::size_t i = 0;
-  for (; i + 8 <= n; i += 8) {
-    const __m512i z = kAdd ? _mm512_loadu_si512(acc + i) : _mm512_setzero_si512();
-    _mm512_storeu_si512(out + i, step(_mm512_loadu_si512(a + i), _mm512_loadu_si512(b + i), z));
-  }
+  for (; i + 8 <= n; i += 8) _mm512_storeu_si512(out + i, _mm512_cvtpd_epu64(to_canonical(f(i, __mmask8(0xff)), m)));
   if (i < n) {
-    const __mmask8 k = static_cast<__mmask8>((1u << (n - i)) - 1);
-    const __m512i z = kAdd ? _mm512_maskz_loadu_epi64(k, acc + i) : _mm512_setzero_si512();
-    _mm512_mask_storeu_epi64(out + i, k, step(_mm512_maskz_loadu_epi64(k, a + i), _mm512_maskz_loadu_epi64(k, b + i), z));
+    const __mmask8 lanes = static_cast<__mmask8>((1u << (n - i)) - 1);
+    _mm512_mask_storeu_epi64(out + i, lanes, _mm512_cvtpd_epu64(to_canonical(f(i, lanes), m)));
   }
 }
 
@@ -80,12 +68,34 @@ void products(const std::uint64_t* a, const std::uint64_t* b, const std::uint64_
 
 void mul_fp64_avx512(const std::uint64_t* a, const std::uint64_t* b, std::uint64_t* out, std::size_t n,
                      const Modulus& q) {
-  products<false>(a, b, nullptr, out, n, q);
+  const Fp64Modulus m(q);
+  for_each_group(out, n, m, [&](std::size_t i, __mmask8 k) { return product(load(a + i, k), load(b + i, k), m); });
 }
 
 void mul_add_fp64_avx512(const std::uint64_t* a, const std::uint64_t* b, const std::uint64_t* c,
                          std::uint64_t* out, std::size_t n, const Modulus& q) {
-  products<true>(a, b, c, out, n, q);
+  const Fp64Modulus m(q);
+  for_each_group(out, n, m, [&](std::size_t i, __mmask8 k) {
+    return _mm512_add_round_pd(product(load(a + i, k), load(b + i, k), m), load(c + i, k), kRN);
+  });
+}
+
+void mul_scalar_fp64_avx512(const std::uint64_t* a, std::uint64_t s, std::uint64_t* out, std::size_t n,
+                            const Modulus& q) {
+  const Fp64Modulus m(q);
+  const V vs = _mm512_set1_pd(static_cast<double>(s));
+  for_each_group(out, n, m, [&](std::size_t i, __mmask8 k) { return product(load(a + i, k), vs, m); });
+}
+
+// (a - b) s: the difference in (-q, q) keeps |(a - b) s| below q^2 and the analysis above holds for
+// negative operands (the rounding constant works on both sides of zero).
+void sub_mul_scalar_fp64_avx512(const std::uint64_t* a, const std::uint64_t* b, std::uint64_t s,
+                                std::uint64_t* out, std::size_t n, const Modulus& q) {
+  const Fp64Modulus m(q);
+  const V vs = _mm512_set1_pd(static_cast<double>(s));
+  for_each_group(out, n, m, [&](std::size_t i, __mmask8 k) {
+    return product(_mm512_sub_round_pd(load(a + i, k), load(b + i, k), kRN), vs, m);
+  });
 }
 
 }  // namespace hnn::poly_kernels

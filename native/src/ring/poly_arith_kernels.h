@@ -34,12 +34,16 @@ void mul_fp64_avx512(const std::uint64_t* a, const std::uint64_t* b, std::uint64
                      const Modulus& q);
 void mul_add_fp64_avx512(const std::uint64_t* a, const std::uint64_t* b, const std::uint64_t* c,
                          std::uint64_t* out, std::size_t n, const Modulus& q);
+void mul_scalar_fp64_avx512(const std::uint64_t* a, std::uint64_t s, std::uint64_t* out, std::size_t n,
+                            const Modulus& q);
+void sub_mul_scalar_fp64_avx512(const std::uint64_t* a, const std::uint64_t* b, std::uint64_t s,
+                                std::uint64_t* out, std::size_t n, const Modulus& q);
 /// rns.h's centered_lift of residues modulo `from` into p.
 void centered_lift_avx512(const std::uint64_t* in, std::uint64_t from, const Modulus& p, std::uint64_t* out,
                           std::size_t n);
 #endif
 
-/// Whether the double-precision products (mul_fp64_avx512, mul_add_fp64_avx512) handle q: residues and
+/// Whether the double-precision products (mul_fp64_avx512 and the others above) handle q: residues and
 /// quotients below 2^50 are exact in doubles.
 inline bool fp64_products_apply(const Modulus& q) { return q.bit_count() <= 50; }
 
