@@ -177,8 +177,9 @@ void CkksEvaluator::multiply_plain(const Ciphertext& a, const Plaintext& p, Ciph
   Ciphertext r;
   r.allocate(ctx_->params_hash(), ctx_->n(), a.level(), a.size());
   const std::size_t n = ctx_->n(), limbs = a.level() + 1;
+  // Limb-major: both polynomials' products by plaintext limb i in a row, so that limb is read from memory once.
   parallel_for(0, a.size() * limbs, [&](std::size_t idx) {
-    const std::size_t k = idx / limbs, i = idx % limbs;
+    const std::size_t k = idx % a.size(), i = idx / a.size();
     mul_mod(a.limb(k, i), p.limb(i), r.limb(k, i), n, ctx_->prime(i));
   });
   r.set_scale(scale);
