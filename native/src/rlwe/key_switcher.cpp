@@ -109,8 +109,8 @@ void KeySwitcher::inner_product_direct(const std::uint64_t* d, std::size_t level
   out.data.resize(2 * limbs * n);
   parallel_for(0, limbs, [&](std::size_t ext) {
     const std::size_t pi = ctx.extended_prime_index(level, ext);
-    // This limb of every digit (converted, transformed, permuted), then the products summed in blocks small
-    // enough for the 128-bit accumulators to stay in L1.
+    // This limb of every digit (converted and transformed), then the products with the key summed over the
+    // digits (dot_product_pair).
     RawU64Vector work(digits * n);
     std::vector<const std::uint64_t*> src(digits);
     for (std::size_t j = 0; j < digits; ++j) {

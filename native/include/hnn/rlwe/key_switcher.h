@@ -43,8 +43,9 @@ class KeySwitcher {
 
   /// Inner product of d's digits with `key` without keeping the lifted digits: each limb of Q_level P is
   /// converted, transformed and multiplied while it is hot in cache, so the key is the only large stream.
-  /// The automorphism `perm` (nullptr for none) is applied to the digits on the way. For one key switch of
-  /// one polynomial; hoisted rotations lift once with lift() and call inner_product() per key.
+  /// With an automorphism `perm` (nullptr for none) the result is that of sigma(d), whose digits are the
+  /// permuted digits of d (d's limbs are permuted once). For one key switch of one polynomial; hoisted
+  /// rotations lift once with lift() and call inner_product() per key.
   void inner_product_direct(const std::uint64_t* d, std::size_t level, const KeySwitchKey& key,
                             const std::uint32_t* perm, ExtendedPair& out) const;
 
