@@ -406,6 +406,65 @@ TEST(ntt_forward_lifted_matches_lift_then_forward) {
   set_simd_level(saved);
 }
 
+// Base conversions (key switching's digits of several primes and its mod-down by several special primes) at
+// every level against the portable sums: centered into each target, from precomputed terms, and exact; bases
+// of 31- to 60-bit primes, inputs with the values around each prime's half.
+TEST(base_conversion_simd_levels_match_portable) {
+  std::mt19937_64 rng(17);
+  const SimdLevel saved = active_simd_level();
+  const std::size_t n = 1031;
+  const std::vector<std::vector<int>> shapes = {{31, 31, 31}, {40, 40}, {60, 40, 40, 40, 40}, {60, 60}, {31, 60, 31}};
+  for (const auto& from_bits : shapes) {
+    for (const auto& to_bits : shapes) {
+      std::vector<Modulus> all = generate_ntt_primes(31, 8, 1024), p40 = generate_ntt_primes(40, 8, 1024),
+                           p60 = generate_ntt_primes(60, 8, 1024);
+      std::size_t used31 = 0, used40 = 0, used60 = 0;
+      const auto take = [&](int bits) {
+        return bits == 31 ? all[used31++] : bits == 40 ? p40[used40++] : p60[used60++];
+      };
+      std::vector<Modulus> from, to;
+      for (int b : from_bits) from.push_back(take(b));
+      for (int b : to_bits) to.push_back(take(b));
+      const BaseConverter conv{RnsBase(from), RnsBase(to)};
+      Limb in(from.size() * n);
+      for (std::size_t i = 0; i < from.size(); ++i) {
+        const std::uint64_t q = from[i].value();
+        for (std::size_t c = 0; c < n; ++c) {
+          const int kind = static_cast<int>(rng() % 5);
+          in[i * n + c] = kind == 0 ? q / 2 : kind == 1 ? q / 2 + 1 : kind == 2 ? q - 1 : rng() % q;
+        }
+      }
+      const auto run = [&](Limb& centered, Limb& from_terms, Limb& exact) {
+        centered.assign(to.size() * n, 0);
+        from_terms.assign(to.size() * n, 0);
+        exact.assign(to.size() * n, 0);
+        Limb terms(from.size() * n);
+        conv.conversion_terms(in.data(), terms.data(), n);
+        for (std::size_t j = 0; j < to.size(); ++j) {
+          conv.fast_convert_centered_to(in.data(), j, centered.data() + j * n, n);
+          conv.centered_convert_terms_to(terms.data(), j, from_terms.data() + j * n, n);
+        }
+        conv.exact_convert(in.data(), exact.data(), n);
+      };
+      set_simd_level(SimdLevel::kPortable);
+      Limb ref_centered, ref_terms, ref_exact;
+      run(ref_centered, ref_terms, ref_exact);
+      CHECK(ref_terms == ref_centered);
+      for (int level = 1; level <= static_cast<int>(detected_simd_level()); ++level) {
+        set_simd_level(static_cast<SimdLevel>(level));
+        Limb centered, terms, exact;
+        run(centered, terms, exact);
+        const std::string at = " at " + to_string(static_cast<SimdLevel>(level)) + ", " +
+                               std::to_string(from.size()) + " -> " + std::to_string(to.size()) + " primes";
+        if (centered != ref_centered) throw hnn_test::Failure{"fast_convert_centered_to differs" + at};
+        if (terms != ref_terms) throw hnn_test::Failure{"centered_convert_terms_to differs" + at};
+        if (exact != ref_exact) throw hnn_test::Failure{"exact_convert differs" + at};
+      }
+    }
+  }
+  set_simd_level(saved);
+}
+
 // The IFMA52 element-wise products through emulated lanes (on every CPU), against portable, for moduli up to
 // 50 bits including the edges of the radix-2^52 Barrett reduction's range.
 TEST(poly_arith_ifma_emulated_matches_portable) {

@@ -354,6 +354,43 @@ struct VectorPolyArith {
     }
   }
 
+  // Fast base conversion into one prime p (rns.h, BaseConverter) from the terms y_i = x_i (Q/q_i)^-1 mod q_i
+  // (k limbs of n): out = sum_i t_i w_i mod p with t_i = y_i and w_i = m_i = (Q/q_i) mod p, or, centered,
+  // t_i = min(y_i, q_i - y_i) and w_i = p - m_i where y_i > q_i/2 (y_i stands for y_i - q_i < 0, and
+  // (y_i - q_i) m_i = (q_i - y_i)(p - m_i) mod p). The sums are dot_product_pair's partial sums; the
+  // largest operand has `bits` bits (inputs below 2^bits).
+  static void base_convert(const std::uint64_t* terms, std::size_t k, const std::uint64_t* q,
+                           const std::uint64_t* m, bool centered, int bits, std::uint64_t* out, std::size_t n,
+                           const Modulus& p) {
+    const WideReducer reducer(p);
+    const V low_mask = L::set1(0xffffffffu);
+    const std::size_t fold_every = std::size_t{1} << (bits > 54 ? 62 - bits : 8);
+    const auto convert = [&](std::size_t c, int rest) {
+      const auto load = [&](const std::uint64_t* at) { return rest == 8 ? L::load(at) : L::load_partial(at, rest); };
+      PartialSums s = {L::zero(), L::zero(), L::zero(), L::zero()};
+      std::size_t since_fold = 0;
+      for (std::size_t i = 0; i < k; ++i) {
+        const V y = load(terms + i * n + c), vm = L::set1(m[i]);
+        V t = y, w = vm;
+        if (centered) {
+          t = L::min(y, L::sub(L::set1(q[i]), y));
+          w = L::add_where_greater(vm, y, L::set1(q[i] >> 1), L::set1(p.value() - m[i] - m[i]));  // p - m_i, mod 2^64
+        }
+        accumulate_product(t, L::template shift_right<32>(t), w, low_mask, s);
+        if (++since_fold == fold_every) {
+          since_fold = 0;
+          fold(s, low_mask);
+        }
+      }
+      const V r = finish(s, low_mask, reducer);
+      if (rest == 8) L::store(out + c, r);
+      else L::store_partial(out + c, r, rest);
+    };
+    std::size_t c = 0;
+    for (; c + 8 <= n; c += 8) convert(c, 8);
+    if (c < n) convert(c, static_cast<int>(n - c));
+  }
+
   static void dot_product_pair(const std::uint64_t* const* a, const std::uint64_t* const* b0,
                                const std::uint64_t* const* b1, std::size_t count, std::uint64_t* out0,
                                std::uint64_t* out1, std::size_t n, const Modulus& q) {

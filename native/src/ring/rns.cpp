@@ -1,5 +1,6 @@
 #include "hnn/ring/rns.h"
 
+#include <algorithm>
 #include <string>
 
 #include "hnn/ring/poly_arith.h"
@@ -39,6 +40,13 @@ BaseConverter::BaseConverter(const RnsBase& from, const RnsBase& to) : from_(fro
     for (std::size_t i = 0; i < from.size(); ++i) matrix_[j * from.size() + i] = from.punctured_product_mod(i, to[j]);
   for (std::size_t j = 0; j < to.size(); ++j) q_mod_to_.push_back(from.product_mod(to[j]));
   for (std::size_t i = 0; i < from.size(); ++i) inv_from_.push_back(1.0 / static_cast<double>(from[i].value()));
+  for (std::size_t i = 0; i < from.size(); ++i) from_values_.push_back(from[i].value());
+  for (std::size_t j = 0; j < to.size(); ++j) {
+    exact_matrix_.insert(exact_matrix_.end(), matrix_.begin() + j * from.size(), matrix_.begin() + (j + 1) * from.size());
+    exact_matrix_.push_back(q_mod_to_[j] == 0 ? 0 : to[j].value() - q_mod_to_[j]);
+  }
+  for (const RnsBase* base : {&from_, &to_})
+    for (const Modulus& q : base->primes()) bits_ = std::max(bits_, q.bit_count());
 }
 
 void BaseConverter::fast_convert_centered(const std::uint64_t* in, std::uint64_t* out, std::size_t n) const {
@@ -94,29 +102,51 @@ void centered_lift(const std::uint64_t* in, const Modulus& from, const Modulus& 
 
 void BaseConverter::fast_convert_centered(const std::uint64_t* in, std::uint64_t* const* out_limbs,
                                           std::size_t n) const {
-  for (std::size_t j = 0; j < to_.size(); ++j) fast_convert_centered_to(in, j, out_limbs[j], n);
+  if (from_.size() == 1) {
+    for (std::size_t j = 0; j < to_.size(); ++j) fast_convert_centered_to(in, j, out_limbs[j], n);
+    return;
+  }
+  RawU64Vector terms(from_.size() * n);
+  conversion_terms(in, terms.data(), n);
+  for (std::size_t j = 0; j < to_.size(); ++j) centered_convert_terms_to(terms.data(), j, out_limbs[j], n);
 }
 
 void BaseConverter::fast_convert_centered_to(const std::uint64_t* in, std::size_t target, std::uint64_t* out,
                                              std::size_t n) const {
+  if (from_.size() == 1) return centered_convert_terms_to(in, target, out, n);  // the terms are x itself
+  RawU64Vector terms(from_.size() * n);
+  conversion_terms(in, terms.data(), n);
+  centered_convert_terms_to(terms.data(), target, out, n);
+}
+
+void BaseConverter::conversion_terms(const std::uint64_t* in, std::uint64_t* terms, std::size_t n) const {
+  for (std::size_t i = 0; i < from_.size(); ++i)
+    mul_scalar_mod(in + i * n, from_.inv_punctured(i).operand, terms + i * n, n, from_[i]);
+}
+
+void BaseConverter::centered_convert_terms_to(const std::uint64_t* y, std::size_t target, std::uint64_t* out,
+                                              std::size_t n) const {
   const std::size_t k = from_.size();
   const Modulus& p = to_[target];
   if (k == 1) {
     // (Q/q)^-1 = 1 for a single prime: the lift is x itself, centered.
-    lift_single_prime_centered(in, from_[0].value(), p, out, n);
+    lift_single_prime_centered(y, from_[0].value(), p, out, n);
     return;
   }
+#if defined(HNN_HAVE_AVX512_KERNELS)
+  if (active_simd_level() >= SimdLevel::kAvx512)
+    return poly_kernels::base_convert_avx512(y, k, from_values_.data(), matrix_.data() + target * k, true, bits_,
+                                             out, n, p);
+#endif
   U128Vector acc(n, 0);
-  RawU64Vector y(n);
   for (std::size_t i = 0; i < k; ++i) {
-    const ShoupMultiplier& w = from_.inv_punctured(i);
     const std::uint64_t q = from_[i].value(), half = q >> 1;
     const std::uint64_t m = matrix_[target * k + i], neg_m = m == 0 ? 0 : p.value() - m;
-    for (std::size_t c = 0; c < n; ++c) y[c] = mul_shoup(in[i * n + c], w, q);
+    const std::uint64_t* yi = y + i * n;
     // y > q/2 stands for y - q < 0: (y - q) m = (q - y)(p - m) mod p.
     for (std::size_t c = 0; c < n; ++c) {
-      const bool negative = y[c] > half;
-      acc[c] += static_cast<u128>(negative ? q - y[c] : y[c]) * (negative ? neg_m : m);
+      const bool negative = yi[c] > half;
+      acc[c] += static_cast<u128>(negative ? q - yi[c] : yi[c]) * (negative ? neg_m : m);
     }
   }
   reduce_u128(acc.data(), out, n, p);
@@ -129,31 +159,35 @@ void BaseConverter::exact_convert(const std::uint64_t* in, std::uint64_t* out, s
     return;
   }
   // y_i = x_i (Q/q_i)^-1 mod q_i; u = floor(sum_i y_i / q_i) < k is the multiple of Q the plain sum overshoots.
-  RawU64Vector y(k * n);
-  std::vector<std::uint8_t> u(n);
+  // y has a (k+1)-th limb for u: the vector path converts it as one more term with multiplier -Q mod p.
+  RawU64Vector y((k + 1) * n);
+  conversion_terms(in, y.data(), n);
   std::vector<double> frac(n, 0.0);
   for (std::size_t i = 0; i < k; ++i) {
-    const ShoupMultiplier& w = from_.inv_punctured(i);
-    const std::uint64_t q = from_[i].value();
     const double inv = inv_from_[i];
-    for (std::size_t c = 0; c < n; ++c) {
-      const std::uint64_t v = mul_shoup(in[i * n + c], w, q);
-      y[i * n + c] = v;
-      frac[c] += static_cast<double>(v) * inv;
-    }
+    for (std::size_t c = 0; c < n; ++c) frac[c] += static_cast<double>(y[i * n + c]) * inv;
   }
+  std::uint64_t* u = y.data() + k * n;
   for (std::size_t c = 0; c < n; ++c) u[c] = static_cast<std::uint8_t>(frac[c]);
+#if defined(HNN_HAVE_AVX512_KERNELS)
+  if (active_simd_level() >= SimdLevel::kAvx512) {
+    for (std::size_t j = 0; j < to_.size(); ++j)
+      poly_kernels::base_convert_avx512(y.data(), k + 1, nullptr, exact_matrix_.data() + j * (k + 1), false, bits_,
+                                        out + j * n, n, to_[j]);
+    return;
+  }
+#endif
   U128Vector acc(n);
   std::vector<std::uint64_t> multiples(k);
   for (std::size_t j = 0; j < to_.size(); ++j) {
     const Modulus& p = to_[j];
+    std::uint64_t* o = out + j * n;
     std::fill(acc.begin(), acc.end(), 0);
     for (std::size_t i = 0; i < k; ++i) {
       const std::uint64_t m = matrix_[j * k + i];
       const std::uint64_t* yi = y.data() + i * n;
       for (std::size_t c = 0; c < n; ++c) acc[c] += static_cast<u128>(yi[c]) * m;
     }
-    std::uint64_t* o = out + j * n;
     reduce_u128(acc.data(), o, n, p);
     // Subtract u Q mod p from a table of the k possible multiples.
     for (std::size_t t = 0; t < k; ++t) multiples[t] = mul_mod(t, q_mod_to_[j], p);

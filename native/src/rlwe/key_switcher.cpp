@@ -97,11 +97,17 @@ void KeySwitcher::inner_product_direct(const std::uint64_t* d, std::size_t level
     parallel_for(0, level + 1, [&](std::size_t i) { apply_ntt_automorphism(d + i * n, perm, permuted_d.data() + i * n, n); });
     d = permuted_d.data();
   }
-  // Coefficient form of every data limb: digit j's coefficients are limbs [begin_j, end_j).
+  // Coefficient form of every data limb: digit j's coefficients are limbs [begin_j, end_j). A digit of several
+  // primes keeps its conversion terms instead (the same for every target limb).
   RawU64Vector coeffs((level + 1) * n);
   parallel_for(0, level + 1, [&](std::size_t i) {
     std::copy(d + i * n, d + (i + 1) * n, coeffs.data() + i * n);
     ctx.ntt(i).inverse(coeffs.data() + i * n);
+  });
+  parallel_for(0, digits, [&](std::size_t j) {
+    const std::size_t begin = ctx.digit_begin(j), end = ctx.digit_end(j, level);
+    if (end - begin > 1)
+      ctx.mod_up_converter(level, j).conversion_terms(coeffs.data() + begin * n, coeffs.data() + begin * n, n);
   });
   out.level = level;
   out.limbs = limbs;
@@ -125,7 +131,7 @@ void KeySwitcher::inner_product_direct(const std::uint64_t* d, std::size_t level
         } else {
           // Position of this limb in the converter's target base (Q_level without the digit, then P).
           const std::size_t target = ext < begin ? ext : ext - (end - begin);
-          ctx.mod_up_converter(level, j).fast_convert_centered_to(coeffs.data() + begin * n, target, limb, n);
+          ctx.mod_up_converter(level, j).centered_convert_terms_to(coeffs.data() + begin * n, target, limb, n);
           ctx.ntt(pi).forward(limb);
         }
         src[j] = limb;

@@ -55,6 +55,12 @@ class BaseConverter {
   void fast_convert_centered(const std::uint64_t* in, std::uint64_t* const* out_limbs, std::size_t n) const;
   /// The centered conversion into target prime `target` only.
   void fast_convert_centered_to(const std::uint64_t* in, std::size_t target, std::uint64_t* out, std::size_t n) const;
+  /// The terms y_i = x_i (Q/q_i)^-1 mod q_i of a conversion of `in` (|from| limbs of n) into `terms` (same
+  /// shape; may be `in`). They do not depend on the target, so converting one input into several targets
+  /// computes them once: fast_convert_centered_to(in, j, ...) equals centered_convert_terms_to(terms, j, ...).
+  void conversion_terms(const std::uint64_t* in, std::uint64_t* terms, std::size_t n) const;
+  void centered_convert_terms_to(const std::uint64_t* terms, std::size_t target, std::uint64_t* out,
+                                 std::size_t n) const;
 
   /// Like fast_convert, but removes the overflow u Q_B with a floating-point estimate of
   /// u = floor(sum_i y_i / q_i) (Halevi-Polyakov-Shoup 2019), so out = x mod p_j for x in [0, Q_B) (exact but
@@ -67,6 +73,10 @@ class BaseConverter {
   std::vector<std::uint64_t> matrix_;
   std::vector<std::uint64_t> q_mod_to_;  // Q_from mod p_j
   std::vector<double> inv_from_;         // 1 / q_i
+  std::vector<std::uint64_t> from_values_;  // q_i
+  // Per target p_j: (Q/q_i) mod p_j for every i, then -Q mod p_j (the vector exact_convert's extra term u).
+  std::vector<std::uint64_t> exact_matrix_;
+  int bits_ = 0;                            // bit count of the largest prime of either base
 };
 
 }  // namespace hnn
