@@ -53,8 +53,8 @@ void dot_product_pair_avx512(const std::uint64_t* const* a, const std::uint64_t*
   Kernels::dot_product_pair(a, b0, b1, count, out0, out1, n, q);
 }
 void base_convert_avx512(const std::uint64_t* terms, std::size_t k, const std::uint64_t* q, const std::uint64_t* m,
-                         bool centered, int bits, std::uint64_t* out, std::size_t n, const Modulus& p) {
-  Kernels::base_convert(terms, k, q, m, centered, bits, out, n, p);
+                         bool centered, int term_bits, std::uint64_t* out, std::size_t n, const Modulus& p) {
+  Kernels::base_convert(terms, k, q, m, centered, term_bits, out, n, p);
 }
 void centered_lift_avx512(const std::uint64_t* in, std::uint64_t from, const Modulus& p, std::uint64_t* out,
                           std::size_t n) {

@@ -39,9 +39,9 @@ void mul_scalar_fp64_avx512(const std::uint64_t* a, std::uint64_t s, std::uint64
 void sub_mul_scalar_fp64_avx512(const std::uint64_t* a, const std::uint64_t* b, std::uint64_t s,
                                 std::uint64_t* out, std::size_t n, const Modulus& q);
 /// Fast base conversion into p from the terms y_i (VectorPolyArith::base_convert): k limbs of n, source primes
-/// q[i], multipliers m[i] = (Q/q_i) mod p, centered or not; every q[i] and p below 2^bits.
+/// q[i], multipliers m[i] = (Q/q_i) mod p, centered or not; every term below 2^term_bits.
 void base_convert_avx512(const std::uint64_t* terms, std::size_t k, const std::uint64_t* q, const std::uint64_t* m,
-                         bool centered, int bits, std::uint64_t* out, std::size_t n, const Modulus& p);
+                         bool centered, int term_bits, std::uint64_t* out, std::size_t n, const Modulus& p);
 /// rns.h's centered_lift of residues modulo `from` into p.
 void centered_lift_avx512(const std::uint64_t* in, std::uint64_t from, const Modulus& p, std::uint64_t* out,
                           std::size_t n);

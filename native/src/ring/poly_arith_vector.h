@@ -357,11 +357,22 @@ struct VectorPolyArith {
   // Fast base conversion into one prime p (rns.h, BaseConverter) from the terms y_i = x_i (Q/q_i)^-1 mod q_i
   // (k limbs of n): out = sum_i t_i w_i mod p with t_i = y_i and w_i = m_i = (Q/q_i) mod p, or, centered,
   // t_i = min(y_i, q_i - y_i) and w_i = p - m_i where y_i > q_i/2 (y_i stands for y_i - q_i < 0, and
-  // (y_i - q_i) m_i = (q_i - y_i)(p - m_i) mod p). The sums are dot_product_pair's partial sums; the
-  // largest operand has `bits` bits (inputs below 2^bits).
+  // (y_i - q_i) m_i = (q_i - y_i)(p - m_i) mod p). Every t_i is below 2^term_bits. The sums are
+  // dot_product_pair's partial sums, or, when every product fits 64 bits with room for k of them (primes of
+  // about 31 bits), plain 64-bit sums of single 32 x 32-bit products.
   static void base_convert(const std::uint64_t* terms, std::size_t k, const std::uint64_t* q,
-                           const std::uint64_t* m, bool centered, int bits, std::uint64_t* out, std::size_t n,
+                           const std::uint64_t* m, bool centered, int term_bits, std::uint64_t* out, std::size_t n,
                            const Modulus& p) {
+    const int product_bits = term_bits + p.bit_count(), k_bits = 64 - __builtin_clzll(k);
+    if (term_bits <= 32 && p.bit_count() <= 32 && product_bits + k_bits <= 64)
+      return base_convert_sums<true>(terms, k, q, m, centered, std::max(term_bits, p.bit_count()), out, n, p);
+    base_convert_sums<false>(terms, k, q, m, centered, std::max(term_bits, p.bit_count()), out, n, p);
+  }
+
+  template <bool kSmall>
+  static void base_convert_sums(const std::uint64_t* terms, std::size_t k, const std::uint64_t* q,
+                                const std::uint64_t* m, bool centered, int bits, std::uint64_t* out, std::size_t n,
+                                const Modulus& p) {
     const WideReducer reducer(p);
     const V low_mask = L::set1(0xffffffffu);
     const std::size_t fold_every = std::size_t{1} << (bits > 54 ? 62 - bits : 8);
@@ -376,13 +387,17 @@ struct VectorPolyArith {
           t = L::min(y, L::sub(L::set1(q[i]), y));
           w = L::add_where_greater(vm, y, L::set1(q[i] >> 1), L::set1(p.value() - m[i] - m[i]));  // p - m_i, mod 2^64
         }
+        if (kSmall) {
+          s.a = L::add(s.a, L::mul_u32(t, w));
+          continue;
+        }
         accumulate_product(t, L::template shift_right<32>(t), w, low_mask, s);
         if (++since_fold == fold_every) {
           since_fold = 0;
           fold(s, low_mask);
         }
       }
-      const V r = finish(s, low_mask, reducer);
+      const V r = kSmall ? reducer.reduce(s.a, L::zero()) : finish(s, low_mask, reducer);
       if (rest == 8) L::store(out + c, r);
       else L::store_partial(out + c, r, rest);
     };

@@ -45,8 +45,7 @@ BaseConverter::BaseConverter(const RnsBase& from, const RnsBase& to) : from_(fro
     exact_matrix_.insert(exact_matrix_.end(), matrix_.begin() + j * from.size(), matrix_.begin() + (j + 1) * from.size());
     exact_matrix_.push_back(q_mod_to_[j] == 0 ? 0 : to[j].value() - q_mod_to_[j]);
   }
-  for (const RnsBase* base : {&from_, &to_})
-    for (const Modulus& q : base->primes()) bits_ = std::max(bits_, q.bit_count());
+  for (const Modulus& q : from.primes()) from_bits_ = std::max(from_bits_, q.bit_count());
 }
 
 void BaseConverter::fast_convert_centered(const std::uint64_t* in, std::uint64_t* out, std::size_t n) const {
@@ -135,8 +134,8 @@ void BaseConverter::centered_convert_terms_to(const std::uint64_t* y, std::size_
   }
 #if defined(HNN_HAVE_AVX512_KERNELS)
   if (active_simd_level() >= SimdLevel::kAvx512)
-    return poly_kernels::base_convert_avx512(y, k, from_values_.data(), matrix_.data() + target * k, true, bits_,
-                                             out, n, p);
+    return poly_kernels::base_convert_avx512(y, k, from_values_.data(), matrix_.data() + target * k, true,
+                                             from_bits_, out, n, p);
 #endif
   U128Vector acc(n, 0);
   for (std::size_t i = 0; i < k; ++i) {
@@ -172,8 +171,8 @@ void BaseConverter::exact_convert(const std::uint64_t* in, std::uint64_t* out, s
 #if defined(HNN_HAVE_AVX512_KERNELS)
   if (active_simd_level() >= SimdLevel::kAvx512) {
     for (std::size_t j = 0; j < to_.size(); ++j)
-      poly_kernels::base_convert_avx512(y.data(), k + 1, nullptr, exact_matrix_.data() + j * (k + 1), false, bits_,
-                                        out + j * n, n, to_[j]);
+      poly_kernels::base_convert_avx512(y.data(), k + 1, nullptr, exact_matrix_.data() + j * (k + 1), false,
+                                        std::max(from_bits_, 9), out + j * n, n, to_[j]);  // u < k <= 256
     return;
   }
 #endif

@@ -76,7 +76,7 @@ class BaseConverter {
   std::vector<std::uint64_t> from_values_;  // q_i
   // Per target p_j: (Q/q_i) mod p_j for every i, then -Q mod p_j (the vector exact_convert's extra term u).
   std::vector<std::uint64_t> exact_matrix_;
-  int bits_ = 0;                            // bit count of the largest prime of either base
+  int from_bits_ = 0;                       // bit count of the largest source prime
 };
 
 }  // namespace hnn
