@@ -367,7 +367,8 @@ struct Fp64Ntt {
       std::size_t mb = m, gb = gap;
       bool first_here = first_pass;
       for (; gb >= 16; mb *= 4, gb /= 4) {
-        forward_radix4_any(first_here, first, reduce_pass(gb), a, mb, gb, b / (2 * gb), (b + block) / (2 * gb), w, wq, c);
+        forward_radix4_any(first_here, first, reduce_pass(gb), a, mb, gb, b / (2 * gb), (b + block) / (2 * gb), w,
+                           wq, c);
         first_here = false;
       }
       std::size_t g = b / 16;

@@ -42,7 +42,8 @@ BaseConverter::BaseConverter(const RnsBase& from, const RnsBase& to) : from_(fro
   for (std::size_t i = 0; i < from.size(); ++i) inv_from_.push_back(1.0 / static_cast<double>(from[i].value()));
   for (std::size_t i = 0; i < from.size(); ++i) from_values_.push_back(from[i].value());
   for (std::size_t j = 0; j < to.size(); ++j) {
-    exact_matrix_.insert(exact_matrix_.end(), matrix_.begin() + j * from.size(), matrix_.begin() + (j + 1) * from.size());
+    const auto row = matrix_.begin() + j * from.size();
+    exact_matrix_.insert(exact_matrix_.end(), row, row + from.size());
     exact_matrix_.push_back(q_mod_to_[j] == 0 ? 0 : to[j].value() - q_mod_to_[j]);
   }
   for (const Modulus& q : from.primes()) from_bits_ = std::max(from_bits_, q.bit_count());

@@ -94,7 +94,8 @@ void KeySwitcher::inner_product_direct(const std::uint64_t* d, std::size_t level
   // permuting every digit on every limb of Q_level P.
   RawU64Vector permuted_d(perm ? (level + 1) * n : 0);
   if (perm) {
-    parallel_for(0, level + 1, [&](std::size_t i) { apply_ntt_automorphism(d + i * n, perm, permuted_d.data() + i * n, n); });
+    parallel_for(0, level + 1,
+                 [&](std::size_t i) { apply_ntt_automorphism(d + i * n, perm, permuted_d.data() + i * n, n); });
     d = permuted_d.data();
   }
   // Coefficient form of every data limb: digit j's coefficients are limbs [begin_j, end_j). A digit of several
