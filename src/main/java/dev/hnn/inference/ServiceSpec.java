@@ -34,8 +34,12 @@ public final class ServiceSpec {
   static final int FIRST_PRIME_BITS = 36;
   /** Bits per level (= the scale): ~5e-6 of fresh noise at N = 16384, and 11 levels fit the 128-bit bound. */
   static final int LEVEL_BITS = 28;
-  /** Features per ciphertext of the replicated layout: 6 ciphertexts and 6 rotations for 384 features. */
-  static final int REPLICATED_FEATURES_PER_CIPHERTEXT = 64;
+  /**
+   * Features per ciphertext of the replicated layout: 3 ciphertexts and 7 rotations for 384 features. Each
+   * halving trades one rotation (~13 ms at level 10, thread CPU time) for twice the ciphertexts (~10 ms each
+   * to encode, encrypt and serialize) and request bytes.
+   */
+  static final int REPLICATED_FEATURES_PER_CIPHERTEXT = 128;
   /** The replicated layout is used up to this many (padded) hidden units. */
   static final int REPLICATED_MAX_HIDDEN = 64;
   /** At most this many special primes; key switching gets cheaper with each (fewer, larger digits). */
