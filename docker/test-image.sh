@@ -1,0 +1,196 @@
+#!/usr/bin/env bash
+# Builds docker/Dockerfile and runs hnn inside the image, on a machine with no Docker engine and no image
+# registry (the project's machines: Debian 12 as root, only Debian's and Maven Central's servers reachable).
+#   1. installs podman, buildah and debootstrap from Debian's packages when they are missing;
+#   2. debootstraps a minimal Debian 12 and imports it as a local image, which stands in for the official
+#      Debian image that both stages of the Dockerfile start from (made once, reused while it exists);
+#   3. podman build with chroot isolation (podman run cannot start containers here) and the host's network
+#      (apt and Maven Central during the build);
+#   4. runs, in a container of the image without network: hnn classify --plain, hnn classify (encrypted),
+#      and the client/server commands with key directories mounted at /keys, as the README shows;
+#   5. prints the image size, the jar's sha256 and the time taken.
+# Not part of .ci/run: a first run takes about half an hour on two cores (README, "Docker").
+#
+#   docker/test-image.sh [--repro] [--fresh]
+#     --repro  afterwards builds the build stage again without any cached layer and checks that it makes
+#              the same jar bytes (another ~15 minutes)
+#     --fresh  new base image, and no cached layers
+# Environment: HNN_IMAGE (default localhost/hnn:dev), HNN_DOCKER_WORK (scratch folder, default
+# /var/tmp/hnn-docker), DEBIAN_MIRROR (default http://deb.debian.org/debian), DEBIAN_SECURITY_MIRROR.
+set -euo pipefail
+
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+image="${HNN_IMAGE:-localhost/hnn:dev}"
+base="localhost/hnn-debian-base:bookworm"
+work="${HNN_DOCKER_WORK:-/var/tmp/hnn-docker}"
+mirror="${DEBIAN_MIRROR:-http://deb.debian.org/debian}"
+security_mirror="${DEBIAN_SECURITY_MIRROR:-http://deb.debian.org/debian-security}"
+text="a gorgeous, witty, seductive movie"
+repro=false
+fresh=false
+for a in "$@"; do
+  case "$a" in
+    --repro) repro=true ;;
+    --fresh) fresh=true ;;
+    *) echo "usage: $0 [--repro] [--fresh]" >&2; exit 64 ;;
+  esac
+done
+
+started=$SECONDS
+step_started=$SECONDS
+step() { echo; echo "== [$((SECONDS - started)) s] $*"; step_started=$SECONDS; }
+took() { echo "   ($((SECONDS - step_started)) s)"; }
+fail() { echo "test-image: FAILED: $*" >&2; exit 1; }
+
+[[ $EUID -eq 0 ]] || fail "run as root (debootstrap, and chroot isolation for podman build and buildah run)"
+
+step "tools"
+missing=()
+for tool in podman buildah debootstrap; do
+  command -v "$tool" > /dev/null || missing+=("$tool")
+done
+if ((${#missing[@]})); then
+  apt-get update -q
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}"
+fi
+podman --version
+buildah --version
+took
+
+mkdir -p "$work"
+containers=()
+cleanup() {
+  local c
+  for c in "${containers[@]}"; do buildah rm "$c" > /dev/null 2>&1 || true; done
+}
+trap cleanup EXIT
+
+if $fresh || ! podman image exists "$base"; then
+  step "base image $base: debootstrap bookworm (minbase) from $mirror"
+  rootfs="$work/rootfs"
+  rm -rf "$rootfs"
+  debootstrap --variant=minbase bookworm "$rootfs" "$mirror" > "$work/debootstrap.log" 2>&1 \
+    || { tail -20 "$work/debootstrap.log" >&2; fail "debootstrap"; }
+  # The same apt sources as Debian's official image: the release, its updates and security updates.
+  rm -f "$rootfs/etc/apt/sources.list"
+  cat > "$rootfs/etc/apt/sources.list.d/debian.sources" <<EOF
+Types: deb
+URIs: $mirror
+Suites: bookworm bookworm-updates
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+
+Types: deb
+URIs: $security_mirror
+Suites: bookworm-security
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+EOF
+  rm -rf "$rootfs"/var/lib/apt/lists/* "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/log/*.log
+  tar --numeric-owner -C "$rootfs" -c . \
+    | podman import --change 'CMD ["bash"]' \
+        --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' - "$base" > /dev/null
+  rm -rf "$rootfs"
+  took
+fi
+podman image inspect --format 'base image: {{.Id}}' "$base"
+
+step "podman build -f docker/Dockerfile -t $image (log: $work/build.log)"
+build_args=(--isolation=chroot --network=host --layers --build-arg "BUILD_BASE=$base" --build-arg "RUNTIME_BASE=$base")
+$fresh && build_args+=(--no-cache)
+podman build "${build_args[@]}" -f "$repo/docker/Dockerfile" -t "$image" "$repo" > "$work/build.log" 2>&1 \
+  || { tail -40 "$work/build.log" >&2; fail "podman build"; }
+grep -E 'Tests run: [0-9]+, Failures|tests passed|Total Test time' "$work/build.log" | sed 's/^/   /' || true
+took
+
+ctr="$(buildah from --pull=never "$image")"
+containers+=("$ctr")
+# A container run without network (a namespace with only loopback), with the given extra buildah options.
+in_image() { buildah run --isolation chroot --network none "$@"; }
+
+step "no network inside"
+in_image "$ctr" -- sh -c 'cat /proc/net/dev' | sed 's/^/   /'
+interfaces="$(in_image "$ctr" -- sh -c "tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d ' ' | tr '\n' ' '")"
+[[ "$interfaces" == "lo " ]] || fail "expected only the loopback interface in the container, found: $interfaces"
+mirror_host="$(echo "$mirror" | sed -E 's#^[a-z]+://([^/:]+).*#\1#')"
+if in_image "$ctr" -- bash -c "exec 3<>/dev/tcp/$mirror_host/80" 2> /dev/null; then
+  fail "the container reached $mirror_host:80"
+fi
+echo "   interfaces: $interfaces; $mirror_host:80 unreachable"
+
+# Key directories on the host, mounted at /keys. The container runs as an arbitrary UID, as the README
+# suggests (docker run --user "$(id -u):$(id -g)"), so that the key files belong to the host's user.
+uid=4242
+client_keys="$work/client-keys"
+server_keys="$work/server-keys"
+exchange="$work/exchange"
+rm -rf "$client_keys" "$server_keys" "$exchange"
+mkdir -p "$client_keys" "$server_keys" "$exchange"
+chown "$uid:$uid" "$client_keys" "$server_keys" "$exchange"
+chmod 700 "$client_keys"
+as_client=(--user "$uid:$uid" -v "$client_keys:/keys" -v "$exchange:/exchange")
+as_server=(--user "$uid:$uid" -v "$server_keys:/keys" -v "$exchange:/exchange")
+
+step "hnn classify --plain \"$text\""
+out="$(in_image "$ctr" -- hnn classify --plain "$text")" || fail "hnn classify --plain"
+echo "$out" | sed 's/^/   /'
+grep -q '^label: positive$' <<< "$out" || fail "expected label: positive"
+took
+
+# Encrypted classification and the client/server commands exist from issue #5 on; on an older tree the CLI
+# says so with exit code 2, which is accepted only while `hnn keygen` does not exist.
+if in_image "$ctr" -- hnn keygen --help > /dev/null 2>&1; then
+  step "hnn classify \"$text\" (encrypted; keys generated into the mounted /keys)"
+  out="$(in_image "${as_client[@]}" "$ctr" -- hnn classify "$text")" || fail "hnn classify (encrypted)"
+  echo "$out" | sed 's/^/   /'
+  grep -q '^label: positive$' <<< "$out" || fail "expected label: positive"
+  ls -l "$client_keys" | sed 's/^/   /'
+  took
+
+  step "client/server: encrypt (client keys) -> evaluate (server: service.json and public.keys only) -> decrypt"
+  cp "$client_keys/service.json" "$client_keys/public.keys" "$server_keys/"
+  chown "$uid:$uid" "$server_keys"/*
+  in_image "${as_client[@]}" "$ctr" -- hnn encrypt --out /exchange/request.hnn "$text" || fail "hnn encrypt"
+  in_image "${as_server[@]}" "$ctr" -- hnn evaluate --in /exchange/request.hnn --out /exchange/response.hnn \
+    || fail "hnn evaluate"
+  out="$(in_image "${as_client[@]}" "$ctr" -- hnn decrypt --in /exchange/response.hnn)" || fail "hnn decrypt"
+  echo "$out" | sed 's/^/   /'
+  grep -q 'positive' <<< "$out" || fail "expected a positive label from decrypt"
+  ls -l "$exchange" | sed 's/^/   /'
+  took
+else
+  step "hnn classify \"$text\" (encrypted; not in this tree yet)"
+  set +e
+  out="$(in_image "${as_client[@]}" "$ctr" -- hnn classify "$text" 2>&1)"
+  code=$?
+  set -e
+  echo "$out" | sed 's/^/   /'
+  [[ $code -eq 2 ]] && grep -q 'not available' <<< "$out" || fail "hnn classify (encrypted) exited $code"
+  echo "   exit 2: encrypted classification is not in this tree yet (accepted until it is)"
+fi
+
+step "image"
+jar_sha="$(in_image "$ctr" -- cat /opt/hnn/hnn.jar.sha256 | cut -d' ' -f1)"
+size="$(podman image inspect --format '{{.Size}}' "$image")"
+podman images "$image" | sed 's/^/   /'
+echo "   size: $size bytes ($((size / 1000000)) MB)"
+echo "   jar sha256: $jar_sha"
+echo "   toolchain:"; in_image "$ctr" -- cat /opt/hnn/toolchain.txt | sed 's/^/     /'
+
+if $repro; then
+  step "reproducibility: build stage again without cache (log: $work/build-repro.log)"
+  podman build "${build_args[@]}" --no-cache --target build --build-arg SKIP_TESTS=true \
+    -f "$repo/docker/Dockerfile" -t localhost/hnn-build:repro "$repo" > "$work/build-repro.log" 2>&1 \
+    || { tail -40 "$work/build-repro.log" >&2; fail "podman build (second)"; }
+  ctr2="$(buildah from --pull=never localhost/hnn-build:repro)"
+  containers+=("$ctr2")
+  jar_sha2="$(in_image "$ctr2" -- cat /src/target/hnn.jar.sha256 | cut -d' ' -f1)"
+  echo "   first build:  $jar_sha"
+  echo "   second build: $jar_sha2"
+  [[ "$jar_sha" == "$jar_sha2" ]] || fail "the two builds made different jars"
+  echo "   same jar bytes"
+  took
+fi
+
+echo
+echo "test-image: OK in $((SECONDS - started)) s"
