@@ -9,11 +9,11 @@
 #   4. runs, in a container of the image without network: hnn classify --plain, and as the README shows
 #      hnn keygen, hnn classify (encrypted) and the client/server commands with key directories at /keys;
 #   5. prints the image size, the jar's sha256 and the time taken.
-# Not part of .ci/run: a first run takes about a quarter of an hour on two cores (README, "Docker").
+# Not part of .ci/run: a first run takes about 9 minutes on two cores (README, "Docker").
 #
 #   docker/test-image.sh [--repro] [--fresh]
 #     --repro  afterwards builds the build stage again without any cached layer and checks that it makes
-#              the same jar bytes (about 5 more minutes)
+#              the same jar bytes (about 4 more minutes)
 #     --fresh  new base image, and no cached layers
 # Environment: HNN_IMAGE (default localhost/hnn:dev), HNN_DOCKER_WORK (scratch folder, default
 # /var/tmp/hnn-docker), DEBIAN_MIRROR (default http://deb.debian.org/debian), DEBIAN_SECURITY_MIRROR.
