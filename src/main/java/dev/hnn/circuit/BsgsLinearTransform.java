@@ -29,10 +29,7 @@ public final class BsgsLinearTransform {
   private final CkksContext ctx;
   private final Evaluator ev;
   private final PlaintextCache cache;
-  private final double[][] w;
-  private final double[] bias;
-  private final int m;
-  private final int n;
+  private final DenseLayer layer;
   private final int mPad;
   private final int period;
   private final int baby;
@@ -49,16 +46,9 @@ public final class BsgsLinearTransform {
     this.ev = ctx.evaluator();
     this.cache = Objects.requireNonNull(cache, "cache");
     this.id = Objects.requireNonNull(id, "id");
-    this.m = w.length;
-    if (m == 0) throw new IllegalArgumentException("matrix has no rows");
-    this.n = w[0].length;
-    this.w = new double[m][];
-    for (int i = 0; i < m; i++) {
-      if (w[i].length != n) throw new IllegalArgumentException("matrix rows differ in length (row " + i + ")");
-      this.w[i] = w[i].clone();
-    }
-    if (bias != null && bias.length != m) throw new IllegalArgumentException("bias needs " + m + " values");
-    this.bias = bias == null ? null : bias.clone();
+    this.layer = new DenseLayer(w, bias);
+    int m = layer.m;
+    int n = layer.n;
     this.mPad = Slots.ceilPow2(m);
     this.period = inputPeriod(m, n);
     if (period > ctx.slotCount())
@@ -142,9 +132,9 @@ public final class BsgsLinearTransform {
       }
       if (acc == null) throw new IllegalArgumentException("the matrix is all zeros");
       SlotSum.sumInPlace(ev, acc, mPad, period / mPad);
-      if (bias != null) {
+      if (layer.bias != null) {
         Ciphertext a = acc;
-        ev.addPlainInPlace(acc, cache.get(id + "/bias", a.level(), a.scale(), this::biasVector));
+        ev.addPlainInPlace(acc, cache.get(id + "/bias", a.level(), a.scale(), () -> layer.biasPeriod(mPad)));
       }
       Ciphertext r = acc;
       acc = null;
@@ -162,19 +152,13 @@ public final class BsgsLinearTransform {
     for (int t = 0; t < period; t++) {
       int row = t % mPad;
       int col = (t + k) % period;
-      if (row >= m || col >= n) continue;
-      double x = w[row][col];
+      if (row >= layer.m || col >= layer.n) continue;
+      double x = layer.w[row][col];
       if (x != 0) {
         v[(t + shift) % period] = x;
         any = true;
       }
     }
     return any ? v : null;
-  }
-
-  private double[] biasVector() {
-    double[] v = new double[mPad];
-    System.arraycopy(bias, 0, v, 0, m);
-    return v;
   }
 }

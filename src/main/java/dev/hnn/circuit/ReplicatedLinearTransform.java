@@ -24,10 +24,7 @@ public final class ReplicatedLinearTransform {
   private final CkksContext ctx;
   private final Evaluator ev;
   private final PlaintextCache cache;
-  private final double[][] w;
-  private final double[] bias;
-  private final int m;
-  private final int n;
+  private final DenseLayer layer;
   private final int mPad;
   private final int perCiphertext;
   private final String id;
@@ -38,19 +35,10 @@ public final class ReplicatedLinearTransform {
     this.ev = ctx.evaluator();
     this.cache = Objects.requireNonNull(cache, "cache");
     this.id = Objects.requireNonNull(id, "id");
-    this.m = w.length;
-    if (m == 0) throw new IllegalArgumentException("matrix has no rows");
-    this.n = w[0].length;
-    this.w = new double[m][];
-    for (int j = 0; j < m; j++) {
-      if (w[j].length != n) throw new IllegalArgumentException("matrix rows differ in length (row " + j + ")");
-      this.w[j] = w[j].clone();
-    }
-    if (bias != null && bias.length != m) throw new IllegalArgumentException("bias needs " + m + " values");
-    this.bias = bias == null ? null : bias.clone();
-    this.mPad = Slots.ceilPow2(m);
+    this.layer = new DenseLayer(w, bias);
+    this.mPad = Slots.ceilPow2(layer.m);
     this.perCiphertext = featuresPerCiphertext;
-    checkLayout(ctx.slotCount(), m, featuresPerCiphertext);
+    checkLayout(ctx.slotCount(), layer.m, featuresPerCiphertext);
   }
 
   private static void checkLayout(int slots, int m, int perCiphertext) {
@@ -91,7 +79,7 @@ public final class ReplicatedLinearTransform {
   /** W x + b at level (input level - 1) and exactly {@code targetScale}; inputs at one level and scale. */
   public Ciphertext apply(Ciphertext[] in, double targetScale) {
     Objects.requireNonNull(in, "inputs");
-    int need = ciphertexts(n, perCiphertext);
+    int need = ciphertexts(layer.n, perCiphertext);
     if (in.length != need) throw new IllegalArgumentException("need " + need + " input ciphertexts, got " + in.length);
     int level = in[0].level();
     if (level < 1) throw new DepthExhaustedException("a linear layer needs one level, the ciphertexts have none");
@@ -105,9 +93,9 @@ public final class ReplicatedLinearTransform {
     try {
       ev.rescaleInPlace(acc);
       SlotSum.sumInPlace(ev, acc, mPad, perCiphertext);
-      if (bias != null) {
+      if (layer.bias != null) {
         Ciphertext a = acc;
-        ev.addPlainInPlace(acc, cache.get(id + "/bias", a.level(), a.scale(), this::biasVector));
+        ev.addPlainInPlace(acc, cache.get(id + "/bias", a.level(), a.scale(), () -> layer.biasPeriod(mPad)));
       }
       Ciphertext r = acc;
       acc = null;
@@ -122,15 +110,9 @@ public final class ReplicatedLinearTransform {
     double[] v = new double[perCiphertext * mPad];
     for (int i = 0; i < perCiphertext; i++) {
       int f = c * perCiphertext + i;
-      if (f >= n) break;
-      for (int j = 0; j < m; j++) v[i * mPad + j] = w[j][f];
+      if (f >= layer.n) break;
+      for (int j = 0; j < layer.m; j++) v[i * mPad + j] = layer.w[j][f];
     }
-    return v;
-  }
-
-  private double[] biasVector() {
-    double[] v = new double[mPad];
-    System.arraycopy(bias, 0, v, 0, m);
     return v;
   }
 }

@@ -16,28 +16,20 @@ import java.util.Objects;
 public final class ScalarLinearTransform {
   private final CkksContext ctx;
   private final Evaluator ev;
-  private final double[][] w;
-  private final double[] bias;
+  private final DenseLayer layer;
 
   public ScalarLinearTransform(CkksContext ctx, double[][] w, double[] bias) {
     this.ctx = Objects.requireNonNull(ctx, "context");
     this.ev = ctx.evaluator();
-    if (w.length == 0) throw new IllegalArgumentException("matrix has no rows");
-    this.w = new double[w.length][];
-    for (int j = 0; j < w.length; j++) {
-      if (w[j].length != w[0].length) throw new IllegalArgumentException("matrix rows differ in length (row " + j + ")");
-      this.w[j] = w[j].clone();
-    }
-    if (bias != null && bias.length != w.length) throw new IllegalArgumentException("bias needs " + w.length + " values");
-    this.bias = bias == null ? null : bias.clone();
+    this.layer = new DenseLayer(w, bias);
   }
 
   public int outputs() {
-    return w.length;
+    return layer.m;
   }
 
   public int inputs() {
-    return w[0].length;
+    return layer.n;
   }
 
   /** Output j at level (input level - 1) and exactly {@code targetScale}; all inputs at one level and scale. */
@@ -50,7 +42,7 @@ public final class ScalarLinearTransform {
     Ciphertext acc = null;
     try {
       for (int i = 0; i < x.length; i++) {
-        double c = w[j][i];
+        double c = layer.w[j][i];
         if (c == 0 && acc != null) continue;
         Ciphertext term = ev.multiplyScalar(x[i], c, ptScale);
         if (acc == null) acc = term;
@@ -60,7 +52,7 @@ public final class ScalarLinearTransform {
         }
       }
       ev.rescaleInPlace(acc);
-      if (bias != null && bias[j] != 0) ev.addScalarInPlace(acc, bias[j]);
+      if (layer.bias != null && layer.bias[j] != 0) ev.addScalarInPlace(acc, layer.bias[j]);
       Ciphertext r = acc;
       acc = null;
       return r;
