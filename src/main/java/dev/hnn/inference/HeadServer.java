@@ -98,21 +98,19 @@ public final class HeadServer implements AutoCloseable {
     if (!request.keyId().equals(ctx.keyId()))
       throw new IncompatibleObjectsException("the request was encrypted under other keys than the evaluation keys "
           + "this server holds: send the public keys of the key set you encrypt with");
+    boolean single = request.layout() == EncryptedMessage.Layout.SINGLE;
+    int cts = request.ciphertexts().size();
+    if (single && (cts != spec.singleCiphertexts() || request.count() != 1))
+      throw new IllegalArgumentException("a single request holds " + spec.singleCiphertexts()
+          + " ciphertext(s) for one sentence");
+    if (!single && (cts != spec.inputDim() || request.count() > spec.batchCapacity()))
+      throw new IllegalArgumentException("a batch request holds " + spec.inputDim() + " ciphertexts (one per "
+          + "feature) for at most " + spec.batchCapacity() + " sentences");
     List<Ciphertext> in = new ArrayList<>();
     try {
       for (byte[] b : request.ciphertexts()) in.add(Ciphertext.load(ctx, b));
-      Ciphertext out;
-      if (request.layout() == EncryptedMessage.Layout.SINGLE) {
-        if (in.size() != spec.singleCiphertexts() || request.count() != 1)
-          throw new IllegalArgumentException("a single request holds " + spec.singleCiphertexts()
-              + " ciphertext(s) for one sentence");
-        out = evaluateSingle(in.toArray(new Ciphertext[0]));
-      } else {
-        if (in.size() != spec.inputDim() || request.count() > spec.batchCapacity())
-          throw new IllegalArgumentException("a batch request holds " + spec.inputDim() + " ciphertexts (one per "
-              + "feature) for at most " + spec.batchCapacity() + " sentences");
-        out = evaluateBatch(in.toArray(new Ciphertext[0]), progress);
-      }
+      Ciphertext[] x = in.toArray(new Ciphertext[0]);
+      Ciphertext out = single ? evaluateSingle(x) : evaluateBatch(x, progress);
       try (out) {
         return new EncryptedMessage(EncryptedMessage.Direction.RESPONSE, spec.id(), ctx.keyId(), request.layout(),
             request.count(), List.of(out.serialize()));
