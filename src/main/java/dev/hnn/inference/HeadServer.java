@@ -148,10 +148,12 @@ public final class HeadServer implements AutoCloseable {
     Ciphertext acc = null;
     try {
       for (int j = 0; j < circuit.hiddenDim(); j++) {
-        try (Ciphertext h = hiddenBatch.apply(features, j, scale);
-            Ciphertext g = poly.evaluate(h, circuit.activationSeries(), new double[] {f[j]}, "act", scale)) {
-          if (acc == null) acc = g.copy();
-          else ev.addInPlace(acc, g);
+        try (Ciphertext h = hiddenBatch.apply(features, j, scale)) {
+          Ciphertext g = poly.evaluate(h, circuit.activationSeries(), new double[] {f[j]}, "act", scale);
+          if (acc == null) acc = g; // the first unit's result becomes the accumulator, no copy
+          else try (g) {
+            ev.addInPlace(acc, g);
+          }
         }
         progress.update(j + 1, circuit.hiddenDim() + 1);
       }

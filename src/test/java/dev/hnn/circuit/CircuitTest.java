@@ -125,23 +125,22 @@ class CircuitTest {
     }
   }
 
-  @Test
-  void bsgsMatrixProductMatchesPlaintext() {
-    Random rnd = new Random(11);
-    double[][] w = new double[M][N_IN];
-    double[] b = new double[M];
-    double[] x = new double[N_IN];
-    for (int j = 0; j < M; j++) {
-      b[j] = rnd.nextGaussian();
-      for (int i = 0; i < N_IN; i++) w[j][i] = rnd.nextGaussian() / 4;
+  /** A random M x N_IN layer and input, and the check that an output has y_j in every slot t = j mod 8. */
+  private record Layer(double[][] w, double[] b, double[] x) {
+    static Layer random(long seed) {
+      Random rnd = new Random(seed);
+      double[][] w = new double[M][N_IN];
+      double[] b = new double[M];
+      double[] x = new double[N_IN];
+      for (int j = 0; j < M; j++) {
+        b[j] = rnd.nextGaussian();
+        for (int i = 0; i < N_IN; i++) w[j][i] = rnd.nextGaussian() / 4;
+      }
+      for (int i = 0; i < N_IN; i++) x[i] = 2 * rnd.nextDouble() - 1;
+      return new Layer(w, b, x);
     }
-    for (int i = 0; i < N_IN; i++) x[i] = 2 * rnd.nextDouble() - 1;
-    BsgsLinearTransform lt = new BsgsLinearTransform(ctx, cache, w, b, "w");
-    assertEquals(32, lt.inputPeriod());
-    assertEquals(8, lt.outputPeriod());
-    try (Ciphertext ct = encrypt(replicate(x, lt.inputPeriod()));
-        Ciphertext y = lt.apply(ct, ctx.scale())) {
-      assertEquals(ct.level() - 1, y.level());
+
+    void assertPeriodicOutput(Ciphertext y) {
       double[] got = ctx.decryptor().decryptValues(y);
       for (int t = 0; t < got.length; t++) {
         int j = t % 8;
@@ -156,35 +155,31 @@ class CircuitTest {
   }
 
   @Test
-  void replicatedLayoutMatrixProductMatchesPlaintext() {
-    Random rnd = new Random(12);
-    double[][] w = new double[M][N_IN];
-    double[] b = new double[M];
-    double[] x = new double[N_IN];
-    for (int j = 0; j < M; j++) {
-      b[j] = rnd.nextGaussian();
-      for (int i = 0; i < N_IN; i++) w[j][i] = rnd.nextGaussian() / 4;
+  void bsgsMatrixProductMatchesPlaintext() {
+    Layer l = Layer.random(11);
+    BsgsLinearTransform lt = new BsgsLinearTransform(ctx, cache, l.w(), l.b(), "w");
+    assertEquals(32, lt.inputPeriod());
+    assertEquals(8, lt.outputPeriod());
+    try (Ciphertext ct = encrypt(replicate(l.x(), lt.inputPeriod()));
+        Ciphertext y = lt.apply(ct, ctx.scale())) {
+      assertEquals(ct.level() - 1, y.level());
+      l.assertPeriodicOutput(y);
     }
-    for (int i = 0; i < N_IN; i++) x[i] = 2 * rnd.nextDouble() - 1;
-    ReplicatedLinearTransform lt = new ReplicatedLinearTransform(ctx, cache, w, b, 8, "r");
+  }
+
+  @Test
+  void replicatedLayoutMatrixProductMatchesPlaintext() {
+    Layer l = Layer.random(12);
+    ReplicatedLinearTransform lt = new ReplicatedLinearTransform(ctx, cache, l.w(), l.b(), 8, "r");
     int cts = ReplicatedLinearTransform.ciphertexts(N_IN, 8);
     assertEquals(3, cts);
     Ciphertext[] in = new Ciphertext[cts];
     try {
       for (int c = 0; c < cts; c++)
-        in[c] = encrypt(ReplicatedLinearTransform.inputSlots(x, c, 8, M, ctx.slotCount()));
+        in[c] = encrypt(ReplicatedLinearTransform.inputSlots(l.x(), c, 8, M, ctx.slotCount()));
       try (Ciphertext y = lt.apply(in, ctx.scale())) {
         assertEquals(in[0].level() - 1, y.level());
-        double[] got = ctx.decryptor().decryptValues(y);
-        for (int t = 0; t < got.length; t++) {
-          int j = t % 8;
-          double want = 0;
-          if (j < M) {
-            want = b[j];
-            for (int i = 0; i < N_IN; i++) want += w[j][i] * x[i];
-          }
-          assertEquals(want, got[t], 1e-4, "slot " + t + " (output " + j + ")");
-        }
+        l.assertPeriodicOutput(y);
       }
     } finally {
       for (Ciphertext c : in) if (c != null) c.close();
