@@ -2,6 +2,10 @@
 // (../shared/bench/README.md) so the two compare line by line, and prints serialized sizes.
 //
 //   hnn_bench [--n 8192,16384,32768] [--threads 1,2] [--ops op1,op2] [--min-seconds 0.5] [--cpu-time]
+//             [--bits 36,28,...,31 --special 3 --scale-bits 28]
+//
+// --bits replaces the reference chain with any other (the encrypted head's, say); its last --special primes
+// are the key-switching primes.
 //
 // --cpu-time times single-thread runs by the calling thread's CPU time (CLOCK_THREAD_CPUTIME_ID) instead of
 // wall time: on a shared machine it leaves out the time the thread was not scheduled, for A/B comparisons.
@@ -43,6 +47,9 @@ struct Options {
   double min_seconds = 0.5;
   bool sizes = true;
   bool cpu_time = false;
+  std::vector<int> bits;          // empty: the reference chain for each N
+  std::size_t special_primes = 1; // with --bits: how many of the last primes are special
+  int scale_bits = 40;
 };
 
 std::vector<std::string> split(const std::string& s) {
@@ -78,10 +85,16 @@ Options parse(int argc, char** argv) {
       o.sizes = false;
     } else if (a == "--cpu-time") {
       o.cpu_time = true;
+    } else if (a == "--bits") {
+      for (auto& v : split(next())) o.bits.push_back(std::stoi(v));
+    } else if (a == "--special") {
+      o.special_primes = std::stoul(next());
+    } else if (a == "--scale-bits") {
+      o.scale_bits = std::stoi(next());
     } else {
       std::fprintf(stderr,
                    "usage: hnn_bench [--n 8192,16384,32768] [--threads 1,all] [--ops a,b] [--min-seconds S] "
-                   "[--no-sizes] [--cpu-time]\n");
+                   "[--no-sizes] [--cpu-time] [--bits b0,b1,... --special K --scale-bits S]\n");
       std::exit(a == "--help" ? 0 : 2);
     }
   }
@@ -128,9 +141,10 @@ double median_us(const std::function<void()>& fn, double min_seconds, bool cpu_t
 
 void run_degree(std::size_t n, const Options& opt) {
   EncryptionParameters params(n);
-  params.set_coeff_modulus(coeff_modulus::create(n, chain_for(n)));
+  params.set_coeff_modulus(coeff_modulus::create(n, opt.bits.empty() ? chain_for(n) : opt.bits));
+  if (!opt.bits.empty()) params.set_special_prime_count(opt.special_primes);
   auto ctx = Context::create(params);
-  const double scale = std::ldexp(1.0, 40);
+  const double scale = std::ldexp(1.0, opt.scale_bits);
   const std::size_t top = ctx->max_level();
 
   std::mt19937_64 rng(1);

@@ -199,6 +199,12 @@ struct VectorPolyArith {
       r64 = S::make(L::set1(w64.operand), L::set1(w64.quotient));
       one = S::make(L::set1(w1.operand), L::set1(w1.quotient));
     }
+    // x mod q for any 64-bit x: one Shoup product by 1 (what reduce(x, 0) would compute, at half the cost).
+    V reduce64(V x) const {
+      V sum = S::mul_lazy(x, one, mc);  // [0, 4q)
+      sum = L::reduce_below(sum, two_q);
+      return L::reduce_below(sum, q);
+    }
     V reduce(V lo, V hi) const {
       V in[2] = {hi, lo}, r[2];
       S::template mul_lazy<2>(in, {&r64, &one}, mc, r);
@@ -292,8 +298,9 @@ struct VectorPolyArith {
 
   // K registers of coefficients starting at c over digits [j_begin, j_end): starting from zero (first) or from
   // `saved`, ending with the reduced sums stored to out0/out1 (last) or saved again. kPartial: the last
-  // `rest` < 8 coefficients, K = 1.
-  template <int K, bool kPartial>
+  // `rest` < 8 coefficients, K = 1. kSmall: every operand is below 2^32 and the whole sum of products fits
+  // 64 bits (dot_product_fits_u64), so one 32 x 32-bit multiply per product and a plain sum in PartialSums::a.
+  template <int K, bool kPartial, bool kSmall>
   static void dot_product_tile(const std::uint64_t* const* a, const std::uint64_t* const* b0,
                                const std::uint64_t* const* b1, std::size_t j_begin, std::size_t j_end,
                                std::size_t fold_every, PartialSums* saved, bool first, bool last,
@@ -322,11 +329,17 @@ struct VectorPolyArith {
       }
       for (int k = 0; k < K; ++k) {
         const std::size_t at = c + 8 * static_cast<std::size_t>(k);
-        const V x = load(a[j] + at), x_high = L::template shift_right<32>(x);
+        const V x = load(a[j] + at);
+        if (kSmall) {
+          s0[k].a = L::add(s0[k].a, L::mul_u32(x, load(b0[j] + at)));
+          s1[k].a = L::add(s1[k].a, L::mul_u32(x, load(b1[j] + at)));
+          continue;
+        }
+        const V x_high = L::template shift_right<32>(x);
         accumulate_product(x, x_high, load(b0[j] + at), low_mask, s0[k]);
         accumulate_product(x, x_high, load(b1[j] + at), low_mask, s1[k]);
       }
-      if (++since_fold == fold_every) {
+      if (!kSmall && ++since_fold == fold_every) {
         since_fold = 0;
         for (int k = 0; k < K; ++k) {
           fold(s0[k], low_mask);
@@ -336,14 +349,17 @@ struct VectorPolyArith {
     }
     for (int k = 0; k < K; ++k) {
       if (!last) {  // folded, so that the next group may again add fold_every terms
-        fold(s0[k], low_mask);
-        fold(s1[k], low_mask);
+        if (!kSmall) {
+          fold(s0[k], low_mask);
+          fold(s1[k], low_mask);
+        }
         saved[2 * k] = s0[k];
         saved[2 * k + 1] = s1[k];
         continue;
       }
       const std::size_t at = c + 8 * static_cast<std::size_t>(k);
-      const V r0 = finish(s0[k], low_mask, reducer), r1 = finish(s1[k], low_mask, reducer);
+      const V r0 = kSmall ? reducer.reduce64(s0[k].a) : finish(s0[k], low_mask, reducer);
+      const V r1 = kSmall ? reducer.reduce64(s1[k].a) : finish(s1[k], low_mask, reducer);
       if (kPartial) {
         L::store_partial(out0 + at, r0, rest);
         L::store_partial(out1 + at, r1, rest);
@@ -364,40 +380,71 @@ struct VectorPolyArith {
                            const std::uint64_t* m, bool centered, int term_bits, std::uint64_t* out, std::size_t n,
                            const Modulus& p) {
     const int product_bits = term_bits + p.bit_count(), k_bits = 64 - __builtin_clzll(k);
-    if (term_bits <= 32 && p.bit_count() <= 32 && product_bits + k_bits <= 64)
-      return base_convert_sums<true>(terms, k, q, m, centered, std::max(term_bits, p.bit_count()), out, n, p);
-    base_convert_sums<false>(terms, k, q, m, centered, std::max(term_bits, p.bit_count()), out, n, p);
+    const int bits = std::max(term_bits, p.bit_count());
+    if (term_bits <= 32 && p.bit_count() <= 32 && product_bits + k_bits <= 64) {
+      switch (k) {  // the digit sizes of hybrid key switching: constants in registers, the term loop unrolled
+        case 2: return base_convert_sums<true, 2>(terms, k, q, m, centered, bits, out, n, p);
+        case 3: return base_convert_sums<true, 3>(terms, k, q, m, centered, bits, out, n, p);
+        case 4: return base_convert_sums<true, 4>(terms, k, q, m, centered, bits, out, n, p);
+        default: return base_convert_sums<true, 0>(terms, k, q, m, centered, bits, out, n, p);
+      }
+    }
+    switch (k) {  // up to four terms of at most 60 bits need no fold (fold_every >= 4)
+      case 2: return base_convert_sums<false, 2>(terms, k, q, m, centered, bits, out, n, p);
+      case 3: return base_convert_sums<false, 3>(terms, k, q, m, centered, bits, out, n, p);
+      case 4: return base_convert_sums<false, 4>(terms, k, q, m, centered, bits, out, n, p);
+      default: return base_convert_sums<false, 0>(terms, k, q, m, centered, bits, out, n, p);
+    }
   }
 
-  template <bool kSmall>
+  // The per-term constants of base_convert: m_i, and for the centered form (q given, else null) q_i,
+  // floor(q_i / 2) and p - 2 m_i (added to m_i where the term is negative).
+  struct TermConstants {
+    V m, q, half, flip;
+    TermConstants() = default;
+    TermConstants(const std::uint64_t* qs, const std::uint64_t* ms, std::size_t i, const Modulus& p)
+        : m(L::set1(ms[i])),
+          q(L::set1(qs ? qs[i] : 0)),
+          half(L::set1(qs ? qs[i] >> 1 : 0)),
+          flip(L::set1(p.value() - ms[i] - ms[i])) {}
+  };
+
+  // kTerms > 0: exactly that many terms, their constants hoisted into registers; 0: any k.
+  template <bool kSmall, int kTerms>
   static void base_convert_sums(const std::uint64_t* terms, std::size_t k, const std::uint64_t* q,
                                 const std::uint64_t* m, bool centered, int bits, std::uint64_t* out, std::size_t n,
                                 const Modulus& p) {
     const WideReducer reducer(p);
     const V low_mask = L::set1(0xffffffffu);
     const std::size_t fold_every = std::size_t{1} << (bits > 54 ? 62 - bits : 8);
+    constexpr int kHoisted = kTerms > 0 ? kTerms : 1;
+    TermConstants hoisted[kHoisted];
+    if (kTerms > 0)
+      for (int i = 0; i < kTerms; ++i) hoisted[i] = TermConstants(centered ? q : nullptr, m, i, p);
+    const std::size_t count = kTerms > 0 ? static_cast<std::size_t>(kTerms) : k;
     const auto convert = [&](std::size_t c, int rest) {
       const auto load = [&](const std::uint64_t* at) { return rest == 8 ? L::load(at) : L::load_partial(at, rest); };
       PartialSums s = {L::zero(), L::zero(), L::zero(), L::zero()};
       std::size_t since_fold = 0;
-      for (std::size_t i = 0; i < k; ++i) {
-        const V y = load(terms + i * n + c), vm = L::set1(m[i]);
-        V t = y, w = vm;
+      for (std::size_t i = 0; i < count; ++i) {
+        const TermConstants tc = kTerms > 0 ? hoisted[i] : TermConstants(centered ? q : nullptr, m, i, p);
+        const V y = load(terms + i * n + c);
+        V t = y, w = tc.m;
         if (centered) {
-          t = L::min(y, L::sub(L::set1(q[i]), y));
-          w = L::add_where_greater(vm, y, L::set1(q[i] >> 1), L::set1(p.value() - m[i] - m[i]));  // p - m_i, mod 2^64
+          t = L::min(y, L::sub(tc.q, y));
+          w = L::add_where_greater(tc.m, y, tc.half, tc.flip);  // p - m_i, mod 2^64
         }
         if (kSmall) {
           s.a = L::add(s.a, L::mul_u32(t, w));
           continue;
         }
         accumulate_product(t, L::template shift_right<32>(t), w, low_mask, s);
-        if (++since_fold == fold_every) {
+        if (kTerms == 0 && ++since_fold == fold_every) {
           since_fold = 0;
           fold(s, low_mask);
         }
       }
-      const V r = kSmall ? reducer.reduce(s.a, L::zero()) : finish(s, low_mask, reducer);
+      const V r = kSmall ? reducer.reduce64(s.a) : finish(s, low_mask, reducer);
       if (rest == 8) L::store(out + c, r);
       else L::store_partial(out + c, r, rest);
     };
@@ -406,9 +453,24 @@ struct VectorPolyArith {
     if (c < n) convert(c, static_cast<int>(n - c));
   }
 
+  // Whether `count` products of residues modulo q sum below 2^64 with every residue below 2^32 (primes of up
+  // to 32 bits; with 31-bit primes, four digits).
+  static bool dot_product_fits_u64(std::size_t count, const Modulus& q) {
+    const u128 max_product = static_cast<u128>(q.value() - 1) * (q.value() - 1);
+    return q.bit_count() <= 32 && static_cast<u128>(count) * max_product < (static_cast<u128>(1) << 64);
+  }
+
   static void dot_product_pair(const std::uint64_t* const* a, const std::uint64_t* const* b0,
                                const std::uint64_t* const* b1, std::size_t count, std::uint64_t* out0,
                                std::uint64_t* out1, std::size_t n, const Modulus& q) {
+    if (dot_product_fits_u64(count, q)) return dot_product_pair_sums<true>(a, b0, b1, count, out0, out1, n, q);
+    dot_product_pair_sums<false>(a, b0, b1, count, out0, out1, n, q);
+  }
+
+  template <bool kSmall>
+  static void dot_product_pair_sums(const std::uint64_t* const* a, const std::uint64_t* const* b0,
+                                    const std::uint64_t* const* b1, std::size_t count, std::uint64_t* out0,
+                                    std::uint64_t* out1, std::size_t n, const Modulus& q) {
     const WideReducer reducer(q);
     const int k = q.bit_count();
     const std::size_t fold_every = std::size_t{1} << (k > 54 ? 62 - k : 8);
@@ -420,13 +482,13 @@ struct VectorPolyArith {
         const bool first = j0 == 0, last = j1 == count;
         std::size_t c = c0;
         for (; c + 16 <= c_end; c += 16)
-          dot_product_tile<2, false>(a, b0, b1, j0, j1, fold_every, saved + 2 * ((c - c0) / 8), first, last, out0,
+          dot_product_tile<2, false, kSmall>(a, b0, b1, j0, j1, fold_every, saved + 2 * ((c - c0) / 8), first, last, out0,
                                      out1, c, 8, reducer);
         for (; c + 8 <= c_end; c += 8)
-          dot_product_tile<1, false>(a, b0, b1, j0, j1, fold_every, saved + 2 * ((c - c0) / 8), first, last, out0,
+          dot_product_tile<1, false, kSmall>(a, b0, b1, j0, j1, fold_every, saved + 2 * ((c - c0) / 8), first, last, out0,
                                      out1, c, 8, reducer);
         if (c < c_end)
-          dot_product_tile<1, true>(a, b0, b1, j0, j1, fold_every, saved + 2 * ((c - c0) / 8), first, last, out0,
+          dot_product_tile<1, true, kSmall>(a, b0, b1, j0, j1, fold_every, saved + 2 * ((c - c0) / 8), first, last, out0,
                                     out1, c, static_cast<int>(c_end - c), reducer);
         if (last) break;
       }
