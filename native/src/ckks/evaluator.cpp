@@ -280,24 +280,50 @@ void CkksEvaluator::multiply_relin_rescale(const Ciphertext& a, const Ciphertext
   out = std::move(r);
 }
 
+namespace {
+
+// The level and scale of an accumulated sum of products: the lowest operand level, and the one scale that
+// every product scale (a_i.scale * factor_scales[i]) must agree on.
+struct AccumulatedShape {
+  std::size_t level;
+  double scale;
+};
+
+AccumulatedShape accumulated_shape(const std::vector<const Ciphertext*>& a, const std::vector<double>& factor_scales,
+                                   const char* op) {
+  AccumulatedShape shape{a[0]->level(), a[0]->scale() * factor_scales[0]};
+  for (std::size_t k = 0; k < a.size(); ++k) {
+    if (a[k]->size() != 2) throw InvalidArgumentError(std::string(op) + ": relinearize the ciphertexts first");
+    shape.level = std::min(shape.level, a[k]->level());
+    const double product_scale = a[k]->scale() * factor_scales[k];
+    if (std::fabs(product_scale / shape.scale - 1.0) > CkksEvaluator::kScaleTolerance)
+      throw IncompatibleObjectsError(std::string(op) + ": the products have different scales (2^" +
+                                     std::to_string(std::log2(shape.scale)) + " and 2^" +
+                                     std::to_string(std::log2(product_scale)) +
+                                     "): encode each factor at the scale that lands its product on the common one");
+  }
+  return shape;
+}
+
+}  // namespace
+
 void CkksEvaluator::multiply_plain_accumulate(const std::vector<const Ciphertext*>& a,
                                               const std::vector<const Plaintext*>& p, Ciphertext& out) const {
   if (a.empty() || a.size() != p.size())
     throw InvalidArgumentError("multiply_plain_accumulate: needs as many plaintexts as ciphertexts, at least one");
+  std::vector<double> plain_scales(a.size());
   for (std::size_t k = 0; k < a.size(); ++k) {
     if (!a[k] || !p[k]) throw InvalidArgumentError("multiply_plain_accumulate: null operand");
     check_ciphertext(*a[k], "ciphertext");
     check_plaintext(*p[k], "plaintext");
-    if (a[k]->size() != 2) throw InvalidArgumentError("multiply_plain_accumulate: relinearize the ciphertexts first");
-    check_same_level_and_scale(*a[k], a[0]->scale(), a[0]->level(), "multiply_plain_accumulate");
-    if (p[k]->level() < a[0]->level())
-      throw IncompatibleObjectsError("multiply_plain_accumulate: a plaintext is below the ciphertexts' level");
-    if (std::fabs(p[k]->scale() / p[0]->scale() - 1.0) > kScaleTolerance)
-      throw IncompatibleObjectsError("multiply_plain_accumulate: plaintexts must share one scale");
+    plain_scales[k] = p[k]->scale();
   }
-  const std::size_t level = a[0]->level(), n = ctx_->n();
-  const double scale = a[0]->scale() * p[0]->scale();
-  check_scale_fits(scale, level, "multiply_plain_accumulate");
+  const AccumulatedShape shape = accumulated_shape(a, plain_scales, "multiply_plain_accumulate");
+  for (std::size_t k = 0; k < a.size(); ++k)
+    if (p[k]->level() < shape.level)
+      throw IncompatibleObjectsError("multiply_plain_accumulate: a plaintext is below the ciphertexts' level");
+  const std::size_t level = shape.level, n = ctx_->n();
+  check_scale_fits(shape.scale, level, "multiply_plain_accumulate");
   Ciphertext r;
   r.resize(ctx_->params_hash(), n, level, 2);
   // 128-bit accumulators take 256 products of 60-bit residues before they must be reduced.
@@ -316,7 +342,43 @@ void CkksEvaluator::multiply_plain_accumulate(const std::vector<const Ciphertext
       add_mod(o, partial.data(), o, n, q);
     }
   });
-  r.set_scale(scale);
+  r.set_scale(shape.scale);
+  out = std::move(r);
+}
+
+void CkksEvaluator::multiply_scalar_accumulate(const std::vector<const Ciphertext*>& a,
+                                               const std::vector<double>& values, const std::vector<double>& scales,
+                                               Ciphertext& out) const {
+  if (a.empty() || a.size() != values.size() || a.size() != scales.size())
+    throw InvalidArgumentError("multiply_scalar_accumulate: needs one value and one scale per ciphertext, at least one");
+  for (std::size_t k = 0; k < a.size(); ++k) {
+    if (!a[k]) throw InvalidArgumentError("multiply_scalar_accumulate: null operand");
+    check_ciphertext(*a[k], "ciphertext");
+    if (!std::isfinite(values[k])) throw InvalidArgumentError("multiply_scalar_accumulate: value is NaN or infinite");
+    if (!(scales[k] >= 1) || !std::isfinite(scales[k]))
+      throw InvalidArgumentError("multiply_scalar_accumulate: scales must be >= 1");
+  }
+  const AccumulatedShape shape = accumulated_shape(a, scales, "multiply_scalar_accumulate");
+  const std::size_t level = shape.level, n = ctx_->n();
+  check_scale_fits(shape.scale, level, "multiply_scalar_accumulate");
+  Ciphertext r;
+  r.resize(ctx_->params_hash(), n, level, 2);
+  parallel_for(0, 2 * (level + 1), [&](std::size_t idx) {
+    const std::size_t poly = idx / (level + 1), i = idx % (level + 1);
+    const Modulus& q = ctx_->prime(i);
+    std::uint64_t* o = r.limb(poly, i);
+    RawU64Vector term(a.size() > 1 ? n : 0);
+    for (std::size_t k = 0; k < a.size(); ++k) {
+      const std::uint64_t c = detail::rounded_residue(values[k] * scales[k], q);
+      if (k == 0) {
+        mul_scalar_mod(a[k]->limb(poly, i), c, o, n, q);
+      } else {
+        mul_scalar_mod(a[k]->limb(poly, i), c, term.data(), n, q);
+        add_mod(o, term.data(), o, n, q);
+      }
+    }
+  });
+  r.set_scale(shape.scale);
   out = std::move(r);
 }
 

@@ -50,9 +50,16 @@ class CkksEvaluator {
   /// multiply, relinearize, rescale.
   void multiply_relin_rescale(const Ciphertext& a, const Ciphertext& b, const RelinKeys& rk, Ciphertext& out) const;
   /// Sum of products sum_i a_i * p_i with one reduction per coefficient and no rescale: the inner loop of
-  /// encrypted matrix-vector products. All operands at one level; all plaintexts at one scale.
+  /// encrypted matrix-vector products. The result is at the lowest ciphertext level (operands above it lose
+  /// their upper primes, as mod_switch_to would, without a copy); every product a_i.scale * p_i.scale must be
+  /// the same scale, and every plaintext at the result's level or above.
   void multiply_plain_accumulate(const std::vector<const Ciphertext*>& a, const std::vector<const Plaintext*>& p,
                                  Ciphertext& out) const;
+  /// sum_i values_i * a_i, value i encoded at scales_i, with the level rule of multiply_plain_accumulate and
+  /// every a_i.scale * scales_i the same: a polynomial's baby-step combination in one pass, without the
+  /// intermediate ciphertexts of separate multiply_scalar, mod_switch_to and add calls.
+  void multiply_scalar_accumulate(const std::vector<const Ciphertext*>& a, const std::vector<double>& values,
+                                  const std::vector<double>& scales, Ciphertext& out) const;
 
   // --- Levels and scales.
   /// Drops primes without dividing (scale unchanged) down to `level`.

@@ -311,6 +311,16 @@ inline void multiply_plain_accumulate(const ContextHandle& c, const std::int64_t
   c.evaluator().multiply_plain_accumulate(a, p, out);
 }
 
+/// sum_i values[i] * cts[i], value i encoded at scales[i]; cts holds object addresses.
+inline void multiply_scalar_accumulate(const ContextHandle& c, const std::int64_t* cts, const double* values,
+                                       const double* scales, std::size_t count, Ciphertext& out) {
+  require(cts != nullptr && values != nullptr && scales != nullptr, "operands are null");
+  std::vector<const Ciphertext*> a(count);
+  for (std::size_t i = 0; i < count; ++i) a[i] = reinterpret_cast<const Ciphertext*>(static_cast<std::intptr_t>(cts[i]));
+  c.evaluator().multiply_scalar_accumulate(a, std::vector<double>(values, values + count),
+                                           std::vector<double>(scales, scales + count), out);
+}
+
 /// Hoisted rotations: outs holds `count` addresses of ciphertexts that receive the results.
 inline void rotate_hoisted(const ContextHandle& c, const Ciphertext& a, const std::int64_t* steps, std::size_t count,
                            const GaloisKeys& gk, const std::int64_t* outs) {

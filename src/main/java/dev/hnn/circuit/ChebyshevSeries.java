@@ -46,6 +46,54 @@ public final class ChebyshevSeries {
     return new ChebyshevSeries(lo, hi, c, Math.max(grid, tail));
   }
 
+  /**
+   * Fits f on [-r, r] with T_1 and even terms only, for an f whose odd part is linear ({@link #oddPartIsLinear}:
+   * GELU, ReLU, SiLU, any quadratic). Such a series is c_1 T_1(u) + e(T_2(u)) with e of half the degree, which
+   * {@link PolynomialEvaluator} evaluates with fewer products than a full series of the same degree. The odd
+   * coefficients above the first, zero up to rounding for such f, are dropped and counted in the error bound.
+   */
+  public static ChebyshevSeries fitLinearPlusEven(DoubleUnaryOperator f, double r, int degree) {
+    Objects.requireNonNull(f, "f");
+    if (!(Double.isFinite(r) && r > 0)) throw new IllegalArgumentException("need a finite radius r > 0, got " + r);
+    if (degree < 2 || degree > 254 || degree % 2 != 0)
+      throw new IllegalArgumentException("degree must be even in 2..254, got " + degree);
+    double[] full = project(f, -r, r, 4 * degree + 64);
+    double[] c = Arrays.copyOf(full, degree + 1);
+    double dropped = 0;
+    for (int k = 3; k <= degree; k += 2) {
+      dropped += Math.abs(c[k]);
+      c[k] = 0;
+    }
+    for (int k = degree + 1; k < full.length; k++) dropped += Math.abs(full[k]);
+    ChebyshevSeries s = new ChebyshevSeries(-r, r, c, 0);
+    return new ChebyshevSeries(-r, r, c, Math.max(s.maxDeviation(f), dropped));
+  }
+
+  /**
+   * Whether f(x) - f(-x) = 2 a x on [-r, r] (r = max(|lo|, |hi|)) up to rounding, a = (f(r) - f(-r)) / 2r: f is
+   * linear plus even, and {@link #fitLinearPlusEven} applies on the symmetric interval.
+   */
+  public static boolean oddPartIsLinear(DoubleUnaryOperator f, double lo, double hi) {
+    double r = Math.max(Math.abs(lo), Math.abs(hi));
+    if (!(Double.isFinite(r) && r > 0)) return false;
+    double a = (f.applyAsDouble(r) - f.applyAsDouble(-r)) / (2 * r);
+    double size = 0;
+    for (int i = 0; i <= 1000; i++) size = Math.max(size, Math.abs(f.applyAsDouble(r * i / 1000.0)));
+    for (int i = 1; i <= 1000; i++) {
+      double x = r * i / 1000.0;
+      double odd = f.applyAsDouble(x) - f.applyAsDouble(-x) - 2 * a * x;
+      if (!(Math.abs(odd) <= 1e-12 * (1 + size))) return false;
+    }
+    return true;
+  }
+
+  /** Whether every odd coefficient above the first is zero: c_1 T_1 plus an even series (degree 4 or more). */
+  public boolean isLinearPlusEven() {
+    if (degree() < 4) return false;
+    for (int k = 3; k < coeffs.length; k += 2) if (coeffs[k] != 0) return false;
+    return true;
+  }
+
   /** A series from explicit coefficients (e.g. loaded from a file); its error bound is unknown (NaN). */
   public static ChebyshevSeries of(double lo, double hi, double... coeffs) {
     if (!(Double.isFinite(lo) && Double.isFinite(hi) && lo < hi))

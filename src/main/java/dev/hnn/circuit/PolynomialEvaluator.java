@@ -44,6 +44,21 @@ public final class PolynomialEvaluator {
     return Math.max(2, 1 << ((log + 1) / 2));
   }
 
+  /**
+   * Levels the evaluation of p consumes: {@link #depth(int)} of its degree, or for a linear-plus-even series
+   * ({@link ChebyshevSeries#isLinearPlusEven}) one level for T_2 and the depth of the even part in T_2, where
+   * that is not more.
+   */
+  public static int depth(ChebyshevSeries p) {
+    Objects.requireNonNull(p, "series");
+    return usesEvenPath(p) ? 1 + depth(p.degree() / 2) : depth(p.degree());
+  }
+
+  /** c_1 x + e(T_2(x)) instead of the full series: half the products for the same depth or less. */
+  private static boolean usesEvenPath(ChebyshevSeries p) {
+    return p.isLinearPlusEven() && 1 + depth(p.degree() / 2) <= depth(p.degree());
+  }
+
   /** Levels the evaluation of a degree-d series consumes. */
   public static int depth(int degree) {
     if (degree < 1) throw new IllegalArgumentException("degree must be at least 1");
@@ -75,18 +90,52 @@ public final class PolynomialEvaluator {
     Objects.requireNonNull(id, "id");
     int d = p.degree();
     if (d < 1) throw new IllegalArgumentException("a series of degree 0 is a constant: add it instead");
-    int need = depth(d);
+    int need = depth(p);
     int target = x.level() - need;
     if (target < 0)
       throw new DepthExhaustedException(
           "a degree-" + d + " polynomial needs " + need + " levels, the ciphertext has " + x.level()
               + ": choose parameters with more primes");
     if (factor != null && factor.length == 0) throw new IllegalArgumentException("empty factor");
+    if (usesEvenPath(p)) return linearPlusEven(x, p.coefficients(), factor, id, target, targetScale);
     Run run = new Run(x, babySteps(d), factor, id);
     try {
       return run.series(p.coefficients(), target, targetScale, "");
     } finally {
       run.close();
+    }
+  }
+
+  /**
+   * c_1 x + sum_k c_2k T_k(T_2(x)) (as T_2k = T_k o T_2): the even part is a series of half the degree in
+   * u = T_2(x) = 2 x^2 - 1, and the linear term one plaintext product of x landing on the same (level, scale).
+   */
+  private Ciphertext linearPlusEven(Ciphertext x, double[] c, double[] factor, String id, int target,
+      double targetScale) {
+    double[] even = new double[(c.length - 1) / 2 + 1];
+    for (int k = 0; k < even.length; k++) even[k] = c[2 * k];
+    Ciphertext result;
+    try (Ciphertext u = ev.multiplyRelinRescale(x, x)) {
+      ev.multiplyIntegerInPlace(u, 2);
+      ev.addScalarInPlace(u, -1.0);
+      Run run = new Run(u, babySteps(even.length - 1), factor, id);
+      try {
+        result = run.series(even, target, targetScale, "even");
+      } finally {
+        run.close();
+      }
+    }
+    try (Run run = new Run(x, 2, factor, id);
+        Ciphertext t = ScaleLanding.dropTo(ctx, x, target + 1)) {
+      double ptScale = targetScale * ctx.prime(target + 1) / t.scale();
+      try (Ciphertext linear = run.times(t, c[1], ptScale, target + 1, "linear")) {
+        ev.rescaleInPlace(linear);
+        ev.addInPlace(result, linear);
+      }
+      return result;
+    } catch (RuntimeException e) {
+      result.close();
+      throw e;
     }
   }
 
@@ -165,30 +214,22 @@ public final class PolynomialEvaluator {
       }
     }
 
-    /** sum_k c_k T_k (times the factor) at exactly (level, scale): products at a common level, one rescale. */
+    /**
+     * sum_k c_k T_k (times the factor) at exactly (level, scale): one fused multiply-accumulate at the lowest
+     * level among the T_k (higher ones take part without being copied down), each coefficient encoded at the
+     * scale that lands its product on a common one, then one rescale.
+     */
     Ciphertext baby(double[] c, int level, double scale, String node) {
       int d = Math.max(1, c.length - 1);
+      List<Integer> ks = new ArrayList<>();
+      for (int k = 1; k <= d; k++) if (k == 1 || (k < c.length && c[k] != 0)) ks.add(k);
       int common = Integer.MAX_VALUE;
-      for (int k = 1; k <= d; k++) common = Math.min(common, power(k).level());
+      for (int k : ks) common = Math.min(common, power(k).level());
       if (common <= level)
         throw new IllegalStateException("internal: baby step at level " + common + " cannot land on " + level);
       double productScale = scale * ctx.prime(common);
-      List<Ciphertext> temps = new ArrayList<>();
-      Ciphertext acc = null;
+      Ciphertext acc = combination(ks, c, productScale, common, node);
       try {
-        for (int k = 1; k <= d; k++) {
-          double ck = k < c.length ? c[k] : 0.0;
-          if (ck == 0 && k > 1) continue;
-          Ciphertext tk = ScaleLanding.dropTo(ctx, power(k), common);
-          temps.add(tk);
-          double ptScale = productScale / tk.scale();
-          Ciphertext term = times(tk, ck, ptScale, common, node + k);
-          if (acc == null) acc = term;
-          else {
-            ev.addInPlace(acc, term);
-            term.close();
-          }
-        }
         ev.rescaleInPlace(acc);
         if (acc.level() > level) ev.modSwitchToInPlace(acc, level);
         addConstant(acc, c[0], node);
@@ -197,8 +238,35 @@ public final class PolynomialEvaluator {
         return r;
       } finally {
         if (acc != null) acc.close();
-        temps.forEach(Ciphertext::close);
       }
+    }
+
+    /** sum_(k in ks) c_k T_k (times the factor) at level {@code common} and {@code productScale}. */
+    private Ciphertext combination(List<Integer> ks, double[] c, double productScale, int common, String node) {
+      int count = ks.size();
+      Ciphertext[] t = new Ciphertext[count];
+      double[] ck = new double[count];
+      for (int i = 0; i < count; i++) {
+        int k = ks.get(i);
+        t[i] = power(k);
+        ck[i] = k < c.length ? c[k] : 0.0;
+      }
+      if (factor == null || factor.length == 1) {
+        double f = factor == null ? 1.0 : factor[0];
+        double[] values = new double[count];
+        double[] scales = new double[count];
+        for (int i = 0; i < count; i++) {
+          values[i] = ck[i] * f;
+          scales[i] = productScale / t[i].scale();
+        }
+        return ev.multiplyScalarAccumulate(t, values, scales);
+      }
+      Plaintext[] p = new Plaintext[count];
+      for (int i = 0; i < count; i++) {
+        double coefficient = ck[i];
+        p[i] = cache.get(id + "/" + node + ks.get(i), common, productScale / t[i].scale(), () -> scaled(coefficient));
+      }
+      return ev.multiplyPlainAccumulate(t, p);
     }
 
     /** t * c * factor with the plaintext (or scalar) encoded at {@code ptScale}; no rescale. */

@@ -351,8 +351,9 @@ public final class Evaluator {
 
   /**
    * The fused multiply-accumulate sum_i a[i] * p[i] (one modular reduction per coefficient, no rescale): the
-   * inner loop of encrypted matrix-vector products. All ciphertexts at one level and scale and of size 2; all
-   * plaintexts at one scale, at that level or above.
+   * inner loop of encrypted matrix-vector products. Ciphertexts of size 2; the result is at the lowest of their
+   * levels (the others lose their upper primes as {@link #modSwitchTo} would, without a copy), every product
+   * scale a[i].scale() * p[i].scale() must be the same, and the plaintexts at the result's level or above.
    */
   public Ciphertext multiplyPlainAccumulate(Ciphertext[] a, Plaintext[] p) {
     Objects.requireNonNull(a, "ciphertexts");
@@ -379,6 +380,31 @@ public final class Evaluator {
           HnnNative.multiply_plain_accumulate(ctx.ctx.peer(), ca, pa, a.length, o);
         },
         operands);
+  }
+
+  /**
+   * sum_i values[i] * a[i], value i encoded at scales[i] (no rescale), with the level rule of
+   * {@link #multiplyPlainAccumulate(Ciphertext[], Plaintext[])} and every a[i].scale() * scales[i] the same: a
+   * linear combination in one pass, without intermediate ciphertexts.
+   */
+  public Ciphertext multiplyScalarAccumulate(Ciphertext[] a, double[] values, double[] scales) {
+    Objects.requireNonNull(a, "ciphertexts");
+    Objects.requireNonNull(values, "values");
+    Objects.requireNonNull(scales, "scales");
+    if (a.length == 0 || a.length != values.length || a.length != scales.length)
+      throw new IllegalArgumentException("need one value and one scale per ciphertext, at least one (got "
+          + a.length + " ciphertexts, " + values.length + " values, " + scales.length + " scales)");
+    for (int i = 0; i < a.length; i++) own(a[i], "ciphertexts[" + i + "]");
+    double[] v = values.clone();
+    double[] s = scales.clone();
+    return produce(
+        0,
+        o -> {
+          long[] ca = new long[a.length];
+          for (int i = 0; i < a.length; i++) ca[i] = a[i].handle.peer().address();
+          HnnNative.multiply_scalar_accumulate(ctx.ctx.peer(), ca, v, s, a.length, o);
+        },
+        (Object[]) a);
   }
 
   public Ciphertext multiplyPlainAccumulate(List<Ciphertext> a, List<Plaintext> p) {

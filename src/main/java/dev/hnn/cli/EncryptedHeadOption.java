@@ -13,7 +13,7 @@ final class EncryptedHeadOption {
     @Mixin
     HeadOption headOption;
 
-    @Option(names = "--activation-degree", paramLabel = "D", defaultValue = "15",
+    @Option(names = "--activation-degree", paramLabel = "D", defaultValue = "12",
             description = "Degree of the activation polynomial (default: ${DEFAULT-VALUE}).")
     int activationDegree;
 

@@ -97,6 +97,51 @@ class CircuitTest {
   }
 
   @Test
+  void linearPlusEvenFitKeepsOnlyTheLinearAndEvenTerms() {
+    assertTrue(ChebyshevSeries.oddPartIsLinear(Gelu::apply, -3, 4.5), "GELU = x/2 + even");
+    assertTrue(ChebyshevSeries.oddPartIsLinear(v -> Math.max(0, v), -2, 1), "ReLU = x/2 + |x|/2");
+    assertTrue(!ChebyshevSeries.oddPartIsLinear(Math::tanh, -2, 2), "tanh is odd but not linear");
+    assertTrue(!ChebyshevSeries.oddPartIsLinear(Math::exp, -1, 1), "exp has a non-linear odd part");
+    ChebyshevSeries even = ChebyshevSeries.fitLinearPlusEven(Gelu::apply, 4.5, 12);
+    assertTrue(even.isLinearPlusEven());
+    assertEquals(-4.5, even.lo(), 0.0);
+    double[] c = even.coefficients();
+    for (int k = 3; k < c.length; k += 2) assertEquals(0.0, c[k], 0.0, "odd coefficient " + k);
+    assertTrue(even.maxDeviation(Gelu::apply) <= even.errorBound());
+    // the same fit as the full series of the next odd degree on the symmetric interval
+    ChebyshevSeries full = ChebyshevSeries.fit(Gelu::apply, -4.5, 4.5, 13);
+    assertEquals(full.maxDeviation(Gelu::apply), even.maxDeviation(Gelu::apply), 1e-9);
+    assertThrows(IllegalArgumentException.class, () -> ChebyshevSeries.fitLinearPlusEven(Gelu::apply, 1, 7));
+  }
+
+  @Test
+  void linearPlusEvenSeriesIsEvaluatedInTSquaredWithFewerLevelsOrEqual() {
+    PolynomialEvaluator pe = new PolynomialEvaluator(ctx, cache);
+    double r = 4.5;
+    double[] x = new double[ctx.slotCount()];
+    for (int i = 0; i < x.length; i++) x[i] = Math.sin(0.37 * i); // unit inputs: the series' argument x / r
+    double[] factor = {0.75, -1.5, 2, 0};
+    for (int d : new int[] {4, 6, 12, 14}) {
+      ChebyshevSeries s = ChebyshevSeries.fitLinearPlusEven(Gelu::apply, r, d);
+      int depth = PolynomialEvaluator.depth(s);
+      assertTrue(depth <= PolynomialEvaluator.depth(d), "never deeper than the full series, degree " + d);
+      for (double[] f : new double[][] {null, {0.5}, factor}) {
+        try (Ciphertext ct = encrypt(x);
+            Ciphertext out = pe.evaluate(ct, s, f, "gelu" + d + (f == null ? "" : "f" + f.length), ctx.scale())) {
+          assertEquals(ct.level() - depth, out.level(), "level after degree " + d);
+          assertEquals(ctx.scale(), out.scale(), 0.0, "exact scale after degree " + d);
+          double[] got = ctx.decryptor().decryptValues(out);
+          for (int i = 0; i < x.length; i++) {
+            double fi = f == null ? 1 : f[i % f.length];
+            assertEquals(fi * s.value(r * x[i]), got[i], 1e-3, "degree " + d + ", slot " + i);
+          }
+        }
+      }
+    }
+    assertEquals(4, PolynomialEvaluator.depth(ChebyshevSeries.fitLinearPlusEven(Gelu::apply, r, 12)));
+  }
+
+  @Test
   void slotFactorScalesEachSlotWithoutExtraDepth() {
     PolynomialEvaluator pe = new PolynomialEvaluator(ctx, cache);
     ChebyshevSeries s = ChebyshevSeries.fit(Math::tanh, -1, 1, 7);

@@ -262,6 +262,38 @@ class EvaluatorTest {
     }
   }
 
+  /** Operands at two levels and scales: each factor's scale lands its product on one common scale. */
+  @Test
+  void accumulateAcrossLevelsAndScales() {
+    double[] xy = map2(x, y, (a, b) -> a * b);
+    double common = ctx.scale() * ctx.scale();
+    try (Ciphertext a = ct(x); Ciphertext b = ct(y); Ciphertext ab = ev.multiplyRelinRescale(a, b)) {
+      int low = ab.level();
+      assertTrue(low < a.level() && ab.scale() != a.scale());
+      try (Ciphertext r = ev.multiplyScalarAccumulate(new Ciphertext[] {a, ab}, new double[] {0.5, -2},
+          new double[] {common / a.scale(), common / ab.scale()})) {
+        assertEquals(low, r.level());
+        assertEquals(common, r.scale(), common * 1e-12);
+        ev.rescaleInPlace(r);
+        assertClose(map2(x, xy, (u, v) -> 0.5 * u - 2 * v), d(r), TOL_MUL);
+      }
+      try (Plaintext pa = enc.encode(y, common / a.scale(), low);
+          Plaintext pab = enc.encode(x, common / ab.scale(), low);
+          Ciphertext r = ev.multiplyPlainAccumulate(new Ciphertext[] {a, ab}, new Plaintext[] {pa, pab})) {
+        assertEquals(low, r.level());
+        ev.rescaleInPlace(r);
+        assertClose(map2(xy, map2(xy, x, (u, v) -> u * v), Double::sum), d(r), TOL_MUL);
+      }
+      IncompatibleObjectsException e = assertThrows(IncompatibleObjectsException.class,
+          () -> ev.multiplyScalarAccumulate(new Ciphertext[] {a, ab}, new double[] {1, 1}, new double[] {1 << 20, 1 << 20}));
+      assertTrue(e.getMessage().contains("different scales"), e.getMessage());
+      assertThrows(IllegalArgumentException.class,
+          () -> ev.multiplyScalarAccumulate(new Ciphertext[] {a}, new double[] {1, 2}, new double[] {1}));
+      assertThrows(InvalidArgumentException.class,
+          () -> ev.multiplyScalarAccumulate(new Ciphertext[] {a}, new double[] {Double.NaN}, new double[] {1 << 20}));
+    }
+  }
+
   // ------------------------------------------------------------------------------------------ levels and scales
 
   @Test

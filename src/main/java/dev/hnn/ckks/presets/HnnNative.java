@@ -461,6 +461,14 @@ public final class HnnNative {
       @Cast("std::size_t") long count,
       @ByRef NCiphertext out);
 
+  public static native void multiply_scalar_accumulate(
+      @Const @ByRef NContext c,
+      @Cast("const std::int64_t*") long[] ciphertexts,
+      double[] values,
+      double[] scales,
+      @Cast("std::size_t") long count,
+      @ByRef NCiphertext out);
+
   public static native void rotate_hoisted(
       @Const @ByRef NContext c,
       @Const @ByRef NCiphertext a,
