@@ -362,7 +362,7 @@ void CkksEvaluator::multiply_scalar_accumulate(const std::vector<const Ciphertex
   const std::size_t level = shape.level, n = ctx_->n();
   check_scale_fits(shape.scale, level, "multiply_scalar_accumulate");
   Ciphertext r;
-  r.resize(ctx_->params_hash(), n, level, 2);
+  r.allocate(ctx_->params_hash(), n, level, 2);  // every limb is written by its first term
   parallel_for(0, 2 * (level + 1), [&](std::size_t idx) {
     const std::size_t poly = idx / (level + 1), i = idx % (level + 1);
     const Modulus& q = ctx_->prime(i);

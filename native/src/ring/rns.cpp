@@ -153,46 +153,52 @@ void BaseConverter::centered_convert_terms_to(const std::uint64_t* y, std::size_
 }
 
 void BaseConverter::exact_convert(const std::uint64_t* in, std::uint64_t* out, std::size_t n) const {
+  RawU64Vector prepared(exact_prepared_limbs() * n);
+  exact_prepare(in, prepared.data(), n);
+  for (std::size_t j = 0; j < to_.size(); ++j) exact_convert_prepared_to(prepared.data(), j, out + j * n, n);
+}
+
+void BaseConverter::exact_prepare(const std::uint64_t* in, std::uint64_t* prepared, std::size_t n) const {
   const std::size_t k = from_.size();
-  if (k == 1) {  // a single prime: sum y_i / q_i < 1, no overflow to remove
-    fast_convert(in, out, n);
+  // y_i = x_i (Q/q_i)^-1 mod q_i; u = floor(sum_i y_i / q_i) < k is the multiple of Q the plain sum overshoots
+  // (0 for a single prime, whose y / q < 1).
+  conversion_terms(in, prepared, n);
+  std::uint64_t* u = prepared + k * n;
+  if (k == 1) {
+    std::fill(u, u + n, 0);
     return;
   }
-  // y_i = x_i (Q/q_i)^-1 mod q_i; u = floor(sum_i y_i / q_i) < k is the multiple of Q the plain sum overshoots.
-  // y has a (k+1)-th limb for u: the vector path converts it as one more term with multiplier -Q mod p.
-  RawU64Vector y((k + 1) * n);
-  conversion_terms(in, y.data(), n);
   std::vector<double> frac(n, 0.0);
   for (std::size_t i = 0; i < k; ++i) {
     const double inv = inv_from_[i];
-    for (std::size_t c = 0; c < n; ++c) frac[c] += static_cast<double>(y[i * n + c]) * inv;
+    const std::uint64_t* y = prepared + i * n;
+    for (std::size_t c = 0; c < n; ++c) frac[c] += static_cast<double>(y[c]) * inv;
   }
-  std::uint64_t* u = y.data() + k * n;
   for (std::size_t c = 0; c < n; ++c) u[c] = static_cast<std::uint8_t>(frac[c]);
+}
+
+void BaseConverter::exact_convert_prepared_to(const std::uint64_t* prepared, std::size_t target,
+                                              std::uint64_t* out, std::size_t n) const {
+  const std::size_t k = from_.size();
+  const std::uint64_t* u = prepared + k * n;
 #if defined(HNN_HAVE_AVX512_KERNELS)
-  if (active_simd_level() >= SimdLevel::kAvx512) {
-    for (std::size_t j = 0; j < to_.size(); ++j)
-      poly_kernels::base_convert_avx512(y.data(), k + 1, nullptr, exact_matrix_.data() + j * (k + 1), false,
-                                        std::max(from_bits_, 9), out + j * n, n, to_[j]);  // u < k <= 256
-    return;
-  }
+  // u is converted as one more term with multiplier -Q mod p (u < k <= 256, so 9 bits).
+  if (active_simd_level() >= SimdLevel::kAvx512)
+    return poly_kernels::base_convert_avx512(prepared, k + 1, nullptr, exact_matrix_.data() + target * (k + 1), false,
+                                             std::max(from_bits_, 9), out, n, to_[target]);
 #endif
-  U128Vector acc(n);
-  std::vector<std::uint64_t> multiples(k);
-  for (std::size_t j = 0; j < to_.size(); ++j) {
-    const Modulus& p = to_[j];
-    std::uint64_t* o = out + j * n;
-    std::fill(acc.begin(), acc.end(), 0);
-    for (std::size_t i = 0; i < k; ++i) {
-      const std::uint64_t m = matrix_[j * k + i];
-      const std::uint64_t* yi = y.data() + i * n;
-      for (std::size_t c = 0; c < n; ++c) acc[c] += static_cast<u128>(yi[c]) * m;
-    }
-    reduce_u128(acc.data(), o, n, p);
-    // Subtract u Q mod p from a table of the k possible multiples.
-    for (std::size_t t = 0; t < k; ++t) multiples[t] = mul_mod(t, q_mod_to_[j], p);
-    for (std::size_t c = 0; c < n; ++c) o[c] = sub_mod(o[c], multiples[u[c]], p);
+  const Modulus& p = to_[target];
+  U128Vector acc(n, 0);
+  for (std::size_t i = 0; i < k; ++i) {
+    const std::uint64_t m = matrix_[target * k + i];
+    const std::uint64_t* yi = prepared + i * n;
+    for (std::size_t c = 0; c < n; ++c) acc[c] += static_cast<u128>(yi[c]) * m;
   }
+  reduce_u128(acc.data(), out, n, p);
+  // Subtract u Q mod p from a table of the k possible multiples.
+  std::vector<std::uint64_t> multiples(k);
+  for (std::size_t t = 0; t < k; ++t) multiples[t] = mul_mod(t, q_mod_to_[target], p);
+  for (std::size_t c = 0; c < n; ++c) out[c] = sub_mod(out[c], multiples[u[c]], p);
 }
 
 void BaseConverter::fast_convert(const std::uint64_t* in, std::uint64_t* out, std::size_t n) const {

@@ -100,15 +100,17 @@ void KeySwitcher::inner_product_direct(const std::uint64_t* d, std::size_t level
   }
   // Coefficient form of every data limb: digit j's coefficients are limbs [begin_j, end_j). A digit of several
   // primes keeps its conversion terms instead (the same for every target limb).
+  // (The terms are limb-wise products, so each limb's is taken right after its transform, in one balanced loop.)
   RawU64Vector coeffs((level + 1) * n);
   parallel_for(0, level + 1, [&](std::size_t i) {
-    std::copy(d + i * n, d + (i + 1) * n, coeffs.data() + i * n);
-    ctx.ntt(i).inverse(coeffs.data() + i * n);
-  });
-  parallel_for(0, digits, [&](std::size_t j) {
-    const std::size_t begin = ctx.digit_begin(j), end = ctx.digit_end(j, level);
-    if (end - begin > 1)
-      ctx.mod_up_converter(level, j).conversion_terms(coeffs.data() + begin * n, coeffs.data() + begin * n, n);
+    std::uint64_t* limb = coeffs.data() + i * n;
+    std::copy(d + i * n, d + (i + 1) * n, limb);
+    ctx.ntt(i).inverse(limb);
+    const std::size_t j = ctx.digit_of(i), begin = ctx.digit_begin(j), end = ctx.digit_end(j, level);
+    if (end - begin > 1) {
+      const RnsBase& digit = ctx.mod_up_converter(level, j).from();
+      mul_scalar_mod(limb, digit.inv_punctured(i - begin).operand, limb, n, digit[i - begin]);
+    }
   });
   out.level = level;
   out.limbs = limbs;
@@ -176,39 +178,47 @@ void KeySwitcher::mod_down_add(const ExtendedPair& acc, std::uint64_t* out0, std
     // One special prime p: [acc]_p centered is exactly the centered lift of its coefficients (what the
     // general path computes with add_half / exact_convert / subtract_constant), one pass per limb.
     const std::size_t special_index = ctx.data_prime_count();
-    for (int p = 0; p < 2; ++p) {
+    RawU64Vector special(2 * n);
+    parallel_for(0, 2, [&](std::size_t p) {
+      std::copy(acc.limb(p, level + 1), acc.limb(p, level + 1) + n, special.data() + p * n);
+      ctx.ntt(special_index).inverse(special.data() + p * n);
+    });
+    parallel_for(0, 2 * (level + 1), [&](std::size_t idx) {
+      const std::size_t p = idx / (level + 1), i = idx % (level + 1);
       std::uint64_t* out = p == 0 ? out0 : out1;
-      RawU64Vector special(acc.limb(p, level + 1), acc.limb(p, level + 1) + n);
-      ctx.ntt(special_index).inverse(special.data());
-      parallel_for(0, level + 1, [&](std::size_t i) {
-        const Modulus& q = ctx.prime(i);
-        RawU64Vector t(n);
-        ctx.ntt(i).forward_lifted(special.data(), ctx.prime(special_index), t.data());
-        sub_mul_scalar_mod(acc.limb(p, i), t.data(), ctx.inv_special_product(i).operand, t.data(), n, q);
-        add_mod(out + i * n, t.data(), out + i * n, n, q);
-      });
-    }
+      const Modulus& q = ctx.prime(i);
+      RawU64Vector t(n);
+      ctx.ntt(i).forward_lifted(special.data() + p * n, ctx.prime(special_index), t.data());
+      sub_mul_scalar_mod(acc.limb(p, i), t.data(), ctx.inv_special_product(i).operand, t.data(), n, q);
+      add_mod(out + i * n, t.data(), out + i * n, n, q);
+    });
     return;
   }
-  for (int p = 0; p < 2; ++p) {
+  // Both polynomials in every phase, so that each parallel loop has twice the tasks (two cores were idle half
+  // of a phase of alpha or level + 1 tasks), and the exact conversion runs per (polynomial, target).
+  const std::size_t prepared_limbs = down.exact_prepared_limbs();
+  RawU64Vector special(2 * alpha * n), prepared(2 * prepared_limbs * n);
+  parallel_for(0, 2 * alpha, [&](std::size_t idx) {
+    const std::size_t p = idx / alpha, s = idx % alpha;
+    std::uint64_t* limb = special.data() + idx * n;
+    std::copy(acc.limb(p, level + 1 + s), acc.limb(p, level + 1 + s) + n, limb);
+    ctx.ntt(ctx.data_prime_count() + s).inverse(limb);
+    add_half(limb, ctx.prime(ctx.data_prime_count() + s), n);
+  });
+  parallel_for(0, 2, [&](std::size_t p) {
+    down.exact_prepare(special.data() + p * alpha * n, prepared.data() + p * prepared_limbs * n, n);
+  });
+  parallel_for(0, 2 * (level + 1), [&](std::size_t idx) {
+    const std::size_t p = idx / (level + 1), i = idx % (level + 1);
     std::uint64_t* out = p == 0 ? out0 : out1;
-    RawU64Vector special(alpha * n), converted((level + 1) * n);
-    std::copy(acc.limb(p, level + 1), acc.limb(p, level + 1) + alpha * n, special.data());
-    parallel_for(0, alpha, [&](std::size_t s) {
-      std::uint64_t* limb = special.data() + s * n;
-      ctx.ntt(ctx.data_prime_count() + s).inverse(limb);
-      add_half(limb, ctx.prime(ctx.data_prime_count() + s), n);
-    });
-    down.exact_convert(special.data(), converted.data(), n);
-    parallel_for(0, level + 1, [&](std::size_t i) {
-      const Modulus& q = ctx.prime(i);
-      std::uint64_t* c = converted.data() + i * n;
-      subtract_constant(c, half_mod(ctx.special_product_mod(i), q), q, n);
-      ctx.ntt(i).forward(c);
-      sub_mul_scalar_mod(acc.limb(p, i), c, ctx.inv_special_product(i).operand, c, n, q);
-      add_mod(out + i * n, c, out + i * n, n, q);
-    });
-  }
+    const Modulus& q = ctx.prime(i);
+    RawU64Vector c(n);
+    down.exact_convert_prepared_to(prepared.data() + p * prepared_limbs * n, i, c.data(), n);
+    subtract_constant(c.data(), half_mod(ctx.special_product_mod(i), q), q, n);
+    ctx.ntt(i).forward(c.data());
+    sub_mul_scalar_mod(acc.limb(p, i), c.data(), ctx.inv_special_product(i).operand, c.data(), n, q);
+    add_mod(out + i * n, c.data(), out + i * n, n, q);
+  });
 }
 
 void KeySwitcher::mod_down_rescale(const ExtendedPair& acc, const std::uint64_t* c0, const std::uint64_t* c1,
@@ -221,38 +231,46 @@ void KeySwitcher::mod_down_rescale(const ExtendedPair& acc, const std::uint64_t*
     return;
   }
   const BaseConverter& down = ctx.mod_down_rescale_converter(level);
-  for (int p = 0; p < 2; ++p) {
-    const std::uint64_t* c = p == 0 ? c0 : c1;
-    std::uint64_t* out = p == 0 ? out0 : out1;
-    // x = P c + acc on the data limbs; acc alone on the special limbs (P c = 0 there).
-    RawU64Vector x(level * n), dropped((1 + alpha) * n), converted(level * n);
-    parallel_for(0, level + 1, [&](std::size_t i) {
-      const Modulus& q = ctx.prime(i);
-      std::uint64_t* dst = i < level ? x.data() + i * n : dropped.data();
-      mul_scalar_mod(c + i * n, ctx.special_product_mod(i), dst, n, q);
-      add_mod(dst, acc.limb(p, i), dst, n, q);
-      if (i == level) {
-        ctx.ntt(i).inverse(dst);
-        add_half(dst, q, n);
-      }
-    });
-    std::copy(acc.limb(p, level + 1), acc.limb(p, level + 1) + alpha * n, dropped.data() + n);
-    parallel_for(0, alpha, [&](std::size_t s) {
-      std::uint64_t* limb = dropped.data() + (1 + s) * n;
+  // As in mod_down_add, both polynomials in every phase. x = P c + acc on the data limbs below the level;
+  // the limb at the level and the special limbs (where P c = 0) are divided out: dropped = [q_level, P].
+  const std::size_t prepared_limbs = down.exact_prepared_limbs();
+  RawU64Vector x(2 * level * n), dropped(2 * (1 + alpha) * n), prepared(2 * prepared_limbs * n);
+  parallel_for(0, 2 * (level + 1 + alpha), [&](std::size_t idx) {
+    const std::size_t p = idx / (level + 1 + alpha), i = idx % (level + 1 + alpha);
+    if (i > level) {  // special limb s = i - level - 1
+      const std::size_t s = i - level - 1;
+      std::uint64_t* limb = dropped.data() + (p * (1 + alpha) + 1 + s) * n;
+      std::copy(acc.limb(p, level + 1 + s), acc.limb(p, level + 1 + s) + n, limb);
       ctx.ntt(ctx.data_prime_count() + s).inverse(limb);
       add_half(limb, ctx.prime(ctx.data_prime_count() + s), n);
-    });
-    down.exact_convert(dropped.data(), converted.data(), n);
-    parallel_for(0, level, [&](std::size_t i) {
-      const Modulus& q = ctx.prime(i);
-      std::uint64_t* t = converted.data() + i * n;
-      // B = q_level P
-      subtract_constant(t, half_mod(mul_mod(q.reduce(ctx.prime(level).value()), ctx.special_product_mod(i), q), q), q, n);
-      ctx.ntt(i).forward(t);
-      sub_mul_scalar_mod(x.data() + i * n, t, ctx.inv_special_times_last(level, i).operand, out + i * n, n,
-                         ctx.prime(i));
-    });
-  }
+      return;
+    }
+    const std::uint64_t* c = p == 0 ? c0 : c1;
+    const Modulus& q = ctx.prime(i);
+    std::uint64_t* dst = i < level ? x.data() + (p * level + i) * n : dropped.data() + p * (1 + alpha) * n;
+    mul_scalar_mod(c + i * n, ctx.special_product_mod(i), dst, n, q);
+    add_mod(dst, acc.limb(p, i), dst, n, q);
+    if (i == level) {
+      ctx.ntt(i).inverse(dst);
+      add_half(dst, q, n);
+    }
+  });
+  parallel_for(0, 2, [&](std::size_t p) {
+    down.exact_prepare(dropped.data() + p * (1 + alpha) * n, prepared.data() + p * prepared_limbs * n, n);
+  });
+  parallel_for(0, 2 * level, [&](std::size_t idx) {
+    const std::size_t p = idx / level, i = idx % level;
+    std::uint64_t* out = p == 0 ? out0 : out1;
+    const Modulus& q = ctx.prime(i);
+    RawU64Vector t(n);
+    down.exact_convert_prepared_to(prepared.data() + p * prepared_limbs * n, i, t.data(), n);
+    // B = q_level P
+    subtract_constant(t.data(), half_mod(mul_mod(q.reduce(ctx.prime(level).value()), ctx.special_product_mod(i), q), q),
+                      q, n);
+    ctx.ntt(i).forward(t.data());
+    sub_mul_scalar_mod(x.data() + (p * level + i) * n, t.data(), ctx.inv_special_times_last(level, i).operand,
+                       out + i * n, n, q);
+  });
 }
 
 // One special prime p: the centered residue of X modulo p q_l is T = [X]_p + p [Y]_{q_l} with

@@ -66,6 +66,12 @@ class BaseConverter {
   /// u = floor(sum_i y_i / q_i) (Halevi-Polyakov-Shoup 2019), so out = x mod p_j for x in [0, Q_B) (exact but
   /// for inputs within ~2^-50 Q_B of 0 or Q_B). Division by Q_B after it is then exact floor division.
   void exact_convert(const std::uint64_t* in, std::uint64_t* out, std::size_t n) const;
+  /// exact_convert in two steps, so that callers can spread the targets over threads: the terms and the
+  /// overflow estimate (exact_prepared_limbs() limbs of n into `prepared`), then any target from them.
+  std::size_t exact_prepared_limbs() const { return from_.size() + 1; }
+  void exact_prepare(const std::uint64_t* in, std::uint64_t* prepared, std::size_t n) const;
+  void exact_convert_prepared_to(const std::uint64_t* prepared, std::size_t target, std::uint64_t* out,
+                                 std::size_t n) const;
 
  private:
   RnsBase from_, to_;

@@ -51,6 +51,8 @@ class Context {
   std::size_t digit_count() const { return digit_count_; }
   /// Number of digits in use at `level`.
   std::size_t digit_count_at(std::size_t level) const { return level / special_count_ + 1; }
+  /// The digit data prime i belongs to.
+  std::size_t digit_of(std::size_t i) const { return i / special_count_; }
   /// Primes [begin, end) of digit j at `level`.
   std::size_t digit_begin(std::size_t j) const { return j * special_count_; }
   std::size_t digit_end(std::size_t j, std::size_t level) const {
