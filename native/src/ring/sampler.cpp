@@ -1,6 +1,7 @@
 #include "hnn/ring/sampler.h"
 
 #include <array>
+#include <algorithm>
 #include <cmath>
 
 #include "hnn/util/bits.h"
@@ -40,12 +41,17 @@ const GaussianTable& gaussian_table() {
 void sample_uniform(SeededStream& stream, const Modulus& q, std::uint64_t* out, std::size_t n) {
   const std::uint64_t qv = q.value();
   const std::uint64_t mask = (q.bit_count() >= 64) ? ~0ULL : ((1ULL << q.bit_count()) - 1);
-  for (std::size_t i = 0; i < n; ++i) {
-    std::uint64_t v;
-    do {
-      v = stream.next_u64() & mask;
-    } while (v >= qv);
-    out[i] = v;
+  // Rejection sampling over the stream's 64-bit words in order, drawn in blocks (the same values as one
+  // next_u64() per draw): the words of a block that pass fill `out`, the next block continues where it ended.
+  std::uint64_t block[512];
+  std::size_t i = 0;
+  while (i < n) {
+    const std::size_t want = std::min<std::size_t>(n - i, 512);
+    stream.next_u64s(block, want);
+    for (std::size_t b = 0; b < want; ++b) {
+      const std::uint64_t v = block[b] & mask;
+      if (v < qv) out[i++] = v;
+    }
   }
 }
 

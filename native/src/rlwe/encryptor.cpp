@@ -10,11 +10,12 @@
 namespace hnn {
 
 void expand_symmetric_c1(const Context& ctx, const Seed& seed, std::size_t level, std::uint64_t* out) {
-  const std::size_t n = ctx.n();
-  parallel_for(0, level + 1, [&](std::size_t i) {
-    SeededStream stream(seed, i);
-    sample_uniform(stream, ctx.prime(i), out + i * n, n);
-  });
+  parallel_for(0, level + 1, [&](std::size_t i) { expand_symmetric_c1_limb(ctx, seed, i, out + i * ctx.n()); });
+}
+
+void expand_symmetric_c1_limb(const Context& ctx, const Seed& seed, std::size_t i, std::uint64_t* out) {
+  SeededStream stream(seed, i);
+  sample_uniform(stream, ctx.prime(i), out, ctx.n());
 }
 
 namespace {

@@ -83,12 +83,14 @@ Bytes save_ciphertext_like(ObjectType type, const Ciphertext& ct, const Context*
     if (ct.n() != ctx->n() || ct.level() > ctx->max_level())
       throw InvalidArgumentError(std::string("cannot serialize ") + what + ": shape does not match the context");
   }
-  // Seed compression: c_1 is replaced by its seed when the ciphertext still carries one. With a context
-  // the seed is verified (the expansion must reproduce c_1 exactly); a mismatch stores c_1 instead.
+  // Seed compression: c_1 is replaced by its seed when the ciphertext still carries one. Ciphertext drops the
+  // seed on any mutable access, so c_1 is its expansion by construction; with a context, limb 0 is compared
+  // anyway (every operation that changes c_1 changes that limb), a guard at 1/(level + 1) of the cost of a
+  // full expansion. A mismatch stores c_1 instead.
   bool seeded = ct.c1_seed().has_value() && ct.size() == 2;
   if (seeded && ctx) {
-    U64Vector expanded(limbs * ct.n());
-    expand_symmetric_c1(*ctx, *ct.c1_seed(), ct.level(), expanded.data());
+    U64Vector expanded(ct.n());
+    expand_symmetric_c1_limb(*ctx, *ct.c1_seed(), 0, expanded.data());
     seeded = std::memcmp(expanded.data(), ct.poly(1), expanded.size() * sizeof(std::uint64_t)) == 0;
   }
   Bytes desc, body;

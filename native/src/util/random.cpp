@@ -3,6 +3,7 @@
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
+#include <algorithm>
 #include <cstring>
 
 #include "hnn/util/errors.h"
@@ -74,6 +75,18 @@ std::uint64_t SeededStream::next_u64() {
   std::memcpy(&v, buffer_ + pos_, 8);
   pos_ += 8;
   return v;
+}
+
+void SeededStream::next_u64s(std::uint64_t* out, std::size_t count) {
+  while (count > 0) {
+    if (sizeof(buffer_) - pos_ < 8) pos_ = sizeof(buffer_);  // as next_u64: no value straddles a refill
+    if (pos_ == sizeof(buffer_)) refill();
+    const std::size_t take = std::min(count, (sizeof(buffer_) - pos_) / 8);
+    std::memcpy(out, buffer_ + pos_, take * 8);
+    pos_ += take * 8;
+    out += take;
+    count -= take;
+  }
 }
 
 std::uint8_t SeededStream::next_u8() {

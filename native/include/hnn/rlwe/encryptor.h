@@ -13,6 +13,8 @@ namespace hnn {
 /// c_1 of a symmetric ciphertext at `level` (level + 1 limbs, NTT form), expanded from its seed (stream i for
 /// limb i, so the expansion does not depend on the level).
 void expand_symmetric_c1(const Context& ctx, const Seed& seed, std::size_t level, std::uint64_t* out);
+/// Limb i alone of that expansion (each limb has its own stream).
+void expand_symmetric_c1_limb(const Context& ctx, const Seed& seed, std::size_t i, std::uint64_t* out);
 
 class Encryptor {
  public:

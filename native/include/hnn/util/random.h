@@ -28,6 +28,8 @@ class SeededStream {
 
   void fill(void* out, std::size_t bytes);
   std::uint64_t next_u64();
+  /// The next `count` values next_u64() would return, copied out of the buffer in bulk.
+  void next_u64s(std::uint64_t* out, std::size_t count);
   std::uint8_t next_u8();
 
  private:
