@@ -383,8 +383,8 @@ struct VectorPolyArith {
     const int bits = std::max(term_bits, p.bit_count());
     if (term_bits <= 32 && p.bit_count() <= 32 && product_bits + k_bits <= 64) {
       // The digit sizes of hybrid key switching (and the special primes plus the overflow term of an exact
-    // conversion): constants in registers, the term loop unrolled.
-    switch (k) {
+      // conversion): constants in registers, the term loop unrolled.
+      switch (k) {
         case 2: return base_convert_sums<true, 2>(terms, k, q, m, centered, bits, out, n, p);
         case 3: return base_convert_sums<true, 3>(terms, k, q, m, centered, bits, out, n, p);
         case 4: return base_convert_sums<true, 4>(terms, k, q, m, centered, bits, out, n, p);

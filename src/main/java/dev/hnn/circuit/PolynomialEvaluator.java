@@ -125,10 +125,10 @@ public final class PolynomialEvaluator {
         run.close();
       }
     }
-    try (Run run = new Run(x, 2, factor, id);
-        Ciphertext t = ScaleLanding.dropTo(ctx, x, target + 1)) {
+    if (c[1] == 0) return result;
+    try (Ciphertext t = ScaleLanding.dropTo(ctx, x, target + 1)) {
       double ptScale = targetScale * ctx.prime(target + 1) / t.scale();
-      try (Ciphertext linear = run.times(t, c[1], ptScale, target + 1, "linear")) {
+      try (Ciphertext linear = times(t, c[1], factor, id + "/linear", ptScale)) {
         ev.rescaleInPlace(linear);
         ev.addInPlace(result, linear);
       }
@@ -137,6 +137,23 @@ public final class PolynomialEvaluator {
       result.close();
       throw e;
     }
+  }
+
+  /** t * c * factor, the plaintext (or scalar) encoded at {@code ptScale} and cached as {@code key}; no rescale. */
+  private Ciphertext times(Ciphertext t, double c, double[] factor, String key, double ptScale) {
+    if (factor == null || factor.length == 1) {
+      double f = factor == null ? 1.0 : factor[0];
+      return ev.multiplyScalar(t, c * f, ptScale);
+    }
+    Plaintext p = cache.get(key, t.level(), ptScale, () -> scaled(c, factor));
+    return ev.multiplyPlain(t, p);
+  }
+
+  /** c times the factor slot vector. */
+  private static double[] scaled(double c, double[] factor) {
+    double[] v = new double[factor.length];
+    for (int i = 0; i < v.length; i++) v[i] = c * factor[i];
+    return v;
   }
 
   /** One evaluation: the power basis (owned, closed at the end) and the recursion. */
@@ -264,19 +281,9 @@ public final class PolynomialEvaluator {
       Plaintext[] p = new Plaintext[count];
       for (int i = 0; i < count; i++) {
         double coefficient = ck[i];
-        p[i] = cache.get(id + "/" + node + ks.get(i), common, productScale / t[i].scale(), () -> scaled(coefficient));
+        p[i] = cache.get(id + "/" + node + ks.get(i), common, productScale / t[i].scale(), () -> scaled(coefficient, factor));
       }
       return ev.multiplyPlainAccumulate(t, p);
-    }
-
-    /** t * c * factor with the plaintext (or scalar) encoded at {@code ptScale}; no rescale. */
-    private Ciphertext times(Ciphertext t, double c, double ptScale, int level, String key) {
-      if (factor == null || factor.length == 1) {
-        double f = factor == null ? 1.0 : factor[0];
-        return ev.multiplyScalar(t, c * f, ptScale);
-      }
-      Plaintext p = cache.get(id + "/" + key, level, ptScale, () -> scaled(c));
-      return ev.multiplyPlain(t, p);
     }
 
     private void addConstant(Ciphertext acc, double c0, String node) {
@@ -286,14 +293,8 @@ public final class PolynomialEvaluator {
         return;
       }
       if (c0 == 0) return;
-      Plaintext p = cache.get(id + "/" + node + "0", acc.level(), acc.scale(), () -> scaled(c0));
+      Plaintext p = cache.get(id + "/" + node + "0", acc.level(), acc.scale(), () -> scaled(c0, factor));
       ev.addPlainInPlace(acc, p);
-    }
-
-    private double[] scaled(double c) {
-      double[] v = new double[factor.length];
-      for (int i = 0; i < v.length; i++) v[i] = c * factor[i];
-      return v;
     }
 
     @Override
