@@ -283,6 +283,44 @@ TEST(fused_multiply_accumulate_matches_sum_of_products) {
   CHECK_LT(max_abs_error(s.decrypt(r), want), 1e-5);
 }
 
+// Operands at two levels and scales (a fresh ciphertext and a rescaled product): each factor is encoded at the
+// scale that lands its product on one common scale, the sum is at the lower level, nothing is copied down.
+TEST(accumulate_across_levels_and_scales) {
+  CkksSetup s(8192, {60, 40, 40, 60});
+  std::mt19937_64 rng(18);
+  auto x = random_vector(4096, rng), y = random_vector(4096, rng);
+  const Ciphertext cx = s.encrypt(x), cy = s.encrypt(y);
+  Ciphertext xy;
+  s.evaluator->multiply_relin_rescale(cx, cy, s.rk, xy);
+  const std::size_t low = xy.level();
+  const double common = s.scale * s.scale;
+  Ciphertext r;
+  s.evaluator->multiply_scalar_accumulate({&cx, &xy}, {0.5, -2.0}, {common / cx.scale(), common / xy.scale()}, r);
+  CHECK_EQ(r.level(), low);
+  CHECK_LT(std::fabs(r.scale() / common - 1), 1e-12);
+  s.evaluator->rescale_inplace(r);
+  std::vector<double> want(4096);
+  for (int i = 0; i < 4096; ++i) want[i] = 0.5 * x[i] - 2.0 * x[i] * y[i];
+  CHECK_LT(max_abs_error(s.decrypt(r), want), 1e-5);
+
+  Plaintext py, px;
+  s.encoder->encode(y, common / cx.scale(), low, py);
+  s.encoder->encode(x, common / xy.scale(), low, px);
+  s.evaluator->multiply_plain_accumulate({&cx, &xy}, {&py, &px}, r);
+  CHECK_EQ(r.level(), low);
+  s.evaluator->rescale_inplace(r);
+  for (int i = 0; i < 4096; ++i) want[i] = x[i] * y[i] + x[i] * y[i] * x[i];
+  CHECK_LT(max_abs_error(s.decrypt(r), want), 1e-5);
+
+  // products on different scales, a plaintext below the result's level, mismatched counts
+  CHECK_THROWS(s.evaluator->multiply_scalar_accumulate({&cx, &xy}, {1.0, 1.0}, {s.scale, s.scale}, r),
+               IncompatibleObjectsError);
+  Plaintext low_plain;
+  s.encoder->encode(y, common / cx.scale(), 0, low_plain);
+  CHECK_THROWS(s.evaluator->multiply_plain_accumulate({&cx, &xy}, {&low_plain, &px}, r), IncompatibleObjectsError);
+  CHECK_THROWS(s.evaluator->multiply_scalar_accumulate({&cx}, {1.0, 2.0}, {s.scale}, r), InvalidArgumentError);
+}
+
 TEST(special_prime_digits_of_two_primes) {
   // Two special primes: key switching decomposes into digits of two primes and uses real base conversion.
   CkksSetup s(16384, {50, 40, 40, 40, 50, 50}, SecurityLevel::kClassical128, 2);
