@@ -44,9 +44,24 @@ bool equal(const Ciphertext& a, const Ciphertext& b) {
 bool equal(const SecretKey& a, const SecretKey& b) {
   return a.params_hash() == b.params_hash() && a.n() == b.n() && a.limb_count() == b.limb_count() && same_words(a, b);
 }
+// Every limb of every (b_j, a_j), in its stored width.
+bool same_limbs(const KeySwitchKey& a, const KeySwitchKey& b) {
+  if (a.n() != b.n() || a.digit_count() != b.digit_count() || a.limb_count() != b.limb_count() ||
+      a.byte_count() != b.byte_count())
+    return false;
+  std::vector<std::uint64_t> x(a.n()), y(a.n());
+  for (std::size_t j = 0; j < a.digit_count(); ++j)
+    for (std::size_t p = 0; p < 2; ++p)
+      for (std::size_t i = 0; i < a.limb_count(); ++i) {
+        if (a.narrow(i) != b.narrow(i)) return false;
+        a.get_limb(j, p, i, x.data());
+        b.get_limb(j, p, i, y.data());
+        if (x != y) return false;
+      }
+  return true;
+}
 bool equal(const KeySwitchKey& a, const KeySwitchKey& b) {
-  return a.params_hash() == b.params_hash() && a.n() == b.n() && a.digit_count() == b.digit_count() &&
-         a.limb_count() == b.limb_count() && a.seed() == b.seed() && same_words(a, b);
+  return a.params_hash() == b.params_hash() && a.seed() == b.seed() && same_limbs(a, b);
 }
 bool equal(const GaloisKeys& a, const GaloisKeys& b) {
   if (a.size() != b.size()) return false;
@@ -228,6 +243,41 @@ TEST(serial_loaded_objects_work) {
   CHECK_LT(hnn_test::max_abs_error(decrypt(rot), want), 1e-4);
 }
 
+// Primes below 2^32 (28 to 31 bits, as CKKS at scale 2^28 uses) next to a wider one: the key stores those limbs
+// as 32-bit words, which must survive bytes exactly and switch keys as the 64-bit layout does.
+TEST(serial_narrow_key_limbs_round_trip_and_switch) {
+  CkksSetup s(4096, {36, 28, 28, 28, 31, 31}, SecurityLevel::kNone, 2, 28);
+  const Context& ctx = *s.ctx;
+  const std::vector<bool> narrow = ctx.narrow_key_limbs();
+  CHECK(!narrow[0]);
+  for (std::size_t i = 1; i < narrow.size(); ++i) CHECK(narrow[i]);
+  CHECK(!s.rk.key().narrow(0));
+  CHECK(s.rk.key().narrow(1));
+  // 1 limb of 64-bit words and 5 of 32-bit words per polynomial
+  CHECK_EQ(s.rk.key().byte_count(), ctx.digit_count() * 2 * ctx.n() * (8 + 5 * 4));
+  GaloisKeys gk;
+  s.keygen->create_galois_keys({1}, false, gk);
+  RelinKeys rk;
+  GaloisKeys gk2;
+  auto b = save(ctx, s.rk);
+  load(ctx, b.data(), b.size(), rk);
+  CHECK(equal(rk.key(), s.rk.key()));
+  b = save(ctx, gk, Compression::kZlib);
+  load(ctx, b.data(), b.size(), gk2);
+  CHECK(equal(gk, gk2));
+  const auto v = test_values(ctx.slot_count());
+  Ciphertext x = s.encrypt(v), sq, rot;
+  s.evaluator->multiply_relin_rescale(x, x, rk, sq);
+  s.evaluator->rotate(x, 1, gk2, rot);
+  std::vector<double> want_sq(v.size()), want_rot(v.size());
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    want_sq[i] = v[i] * v[i];
+    want_rot[i] = v[(i + 1) % v.size()];
+  }
+  CHECK_LT(hnn_test::max_abs_error(s.decrypt(sq), want_sq), 1e-3);
+  CHECK_LT(hnn_test::max_abs_error(s.decrypt(rot), want_rot), 1e-3);
+}
+
 TEST(serial_streams_hold_several_objects) {
   CkksSetup& s = setup();
   const Context& ctx = *s.ctx;
@@ -341,7 +391,7 @@ TEST(serial_seeds_are_verified_with_a_context) {
   CHECK(kb.size() > save(ctx, s.rk).size());
   RelinKeys rk2;
   load(ctx, kb.data(), kb.size(), rk2);
-  CHECK(same_words(rk2.key(), s.rk.key()));
+  CHECK(same_limbs(rk2.key(), s.rk.key()));
 }
 
 TEST(serial_save_refuses_malformed_objects) {

@@ -294,7 +294,7 @@ TEST(dot_product_pair_simd_levels_match_portable) {
   std::mt19937_64 rng(13);
   const SimdLevel saved = active_simd_level();
   std::vector<std::uint64_t> moduli = {(1ULL << 60) - 1, (1ULL << 59) + 1, (1ULL << 55) - 1, (1ULL << 54) + 1, 3};
-  for (int bits : {30, 40, 50, 60}) moduli.push_back(generate_ntt_primes(bits, 1, 1024)[0].value());
+  for (int bits : {28, 30, 32, 40, 50, 60}) moduli.push_back(generate_ntt_primes(bits, 1, 1024)[0].value());
   for (std::uint64_t qv : moduli) {
     const Modulus q(qv);
     for (std::size_t count : {std::size_t{1}, std::size_t{3}, std::size_t{4}, std::size_t{5}, std::size_t{8},
@@ -322,14 +322,32 @@ TEST(dot_product_pair_simd_levels_match_portable) {
           for (std::size_t j = 0; j < count; ++j) s += static_cast<u128>(a[j][i]) * b0[j][i];
           CHECK_EQ(ref0[i], static_cast<std::uint64_t>(s % qv));
         }
-        for (int level = 1; level <= static_cast<int>(detected_simd_level()); ++level) {
+        // The key halves as 32-bit words (a key limb modulo a prime below 2^32), at every level.
+        std::vector<std::vector<std::uint32_t>> nb0(count), nb1(count);
+        std::vector<const std::uint32_t*> pnb0, pnb1;
+        if (qv < (std::uint64_t{1} << 32)) {
+          for (std::size_t j = 0; j < count; ++j) {
+            nb0[j].assign(b0[j].begin(), b0[j].end());
+            nb1[j].assign(b1[j].begin(), b1[j].end());
+            pnb0.push_back(nb0[j].data());
+            pnb1.push_back(nb1[j].data());
+          }
+        }
+        for (int level = 0; level <= static_cast<int>(detected_simd_level()); ++level) {
           set_simd_level(static_cast<SimdLevel>(level));
           Limb out0(n), out1(n);
-          dot_product_pair(pa.data(), pb0.data(), pb1.data(), count, out0.data(), out1.data(), n, q);
-          if (out0 != ref0 || out1 != ref1)
-            throw hnn_test::Failure{"dot_product_pair differs at " + to_string(static_cast<SimdLevel>(level)) +
-                                    " q=" + std::to_string(qv) + " count=" + std::to_string(count) +
-                                    " n=" + std::to_string(n)};
+          const std::string at = to_string(static_cast<SimdLevel>(level)) + " q=" + std::to_string(qv) +
+                                 " count=" + std::to_string(count) + " n=" + std::to_string(n);
+          if (level > 0) {
+            dot_product_pair(pa.data(), pb0.data(), pb1.data(), count, out0.data(), out1.data(), n, q);
+            if (out0 != ref0 || out1 != ref1) throw hnn_test::Failure{"dot_product_pair differs at " + at};
+          }
+          if (!pnb0.empty()) {
+            Limb narrow0(n), narrow1(n);
+            dot_product_pair(pa.data(), pnb0.data(), pnb1.data(), count, narrow0.data(), narrow1.data(), n, q);
+            if (narrow0 != ref0 || narrow1 != ref1)
+              throw hnn_test::Failure{"dot_product_pair with a 32-bit key differs at " + at};
+          }
         }
       }
     }

@@ -126,11 +126,12 @@ void reduce_u128(const u128* acc, std::uint64_t* out, std::size_t n, const Modul
   for (std::size_t i = 0; i < n; ++i) out[i] = q.reduce128(acc[i]);
 }
 
-void dot_product_pair(const std::uint64_t* const* a, const std::uint64_t* const* b0, const std::uint64_t* const* b1,
-                      std::size_t count, std::uint64_t* out0, std::uint64_t* out1, std::size_t n, const Modulus& q) {
-  if (count > kMaxDotProductTerms)
-    throw InvalidArgumentError("dot_product_pair: at most " + std::to_string(kMaxDotProductTerms) + " terms");
-  HNN_TRY_AVX512(poly_kernels::dot_product_pair_avx512(a, b0, b1, count, out0, out1, n, q));
+namespace {
+
+template <class KeyWord>
+void dot_product_pair_portable(const std::uint64_t* const* a, const KeyWord* const* b0, const KeyWord* const* b1,
+                               std::size_t count, std::uint64_t* out0, std::uint64_t* out1, std::size_t n,
+                               const Modulus& q) {
   for (std::size_t c = 0; c < n; ++c) {
     u128 s0 = 0, s1 = 0;
     for (std::size_t j = 0; j < count; ++j) {
@@ -140,6 +141,27 @@ void dot_product_pair(const std::uint64_t* const* a, const std::uint64_t* const*
     out0[c] = q.reduce128(s0);
     out1[c] = q.reduce128(s1);
   }
+}
+
+void check_dot_product_terms(std::size_t count) {
+  if (count > kMaxDotProductTerms)
+    throw InvalidArgumentError("dot_product_pair: at most " + std::to_string(kMaxDotProductTerms) + " terms");
+}
+
+}  // namespace
+
+void dot_product_pair(const std::uint64_t* const* a, const std::uint64_t* const* b0, const std::uint64_t* const* b1,
+                      std::size_t count, std::uint64_t* out0, std::uint64_t* out1, std::size_t n, const Modulus& q) {
+  check_dot_product_terms(count);
+  HNN_TRY_AVX512(poly_kernels::dot_product_pair_avx512(a, b0, b1, count, out0, out1, n, q));
+  dot_product_pair_portable(a, b0, b1, count, out0, out1, n, q);
+}
+
+void dot_product_pair(const std::uint64_t* const* a, const std::uint32_t* const* b0, const std::uint32_t* const* b1,
+                      std::size_t count, std::uint64_t* out0, std::uint64_t* out1, std::size_t n, const Modulus& q) {
+  check_dot_product_terms(count);
+  HNN_TRY_AVX512(poly_kernels::dot_product_pair_narrow_avx512(a, b0, b1, count, out0, out1, n, q));
+  dot_product_pair_portable(a, b0, b1, count, out0, out1, n, q);
 }
 
 }  // namespace hnn

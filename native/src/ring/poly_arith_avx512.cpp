@@ -52,6 +52,11 @@ void dot_product_pair_avx512(const std::uint64_t* const* a, const std::uint64_t*
                              std::uint64_t* out1, std::size_t n, const Modulus& q) {
   Kernels::dot_product_pair(a, b0, b1, count, out0, out1, n, q);
 }
+void dot_product_pair_narrow_avx512(const std::uint64_t* const* a, const std::uint32_t* const* b0,
+                                    const std::uint32_t* const* b1, std::size_t count, std::uint64_t* out0,
+                                    std::uint64_t* out1, std::size_t n, const Modulus& q) {
+  Kernels::dot_product_pair(a, b0, b1, count, out0, out1, n, q);
+}
 void base_convert_avx512(const std::uint64_t* terms, std::size_t k, const std::uint64_t* q, const std::uint64_t* m,
                          bool centered, int term_bits, std::uint64_t* out, std::size_t n, const Modulus& p) {
   Kernels::base_convert(terms, k, q, m, centered, term_bits, out, n, p);

@@ -28,6 +28,9 @@ void reduce_u128_avx512(const std::uint64_t* acc_words, std::uint64_t* out, std:
 void dot_product_pair_avx512(const std::uint64_t* const* a, const std::uint64_t* const* b0,
                              const std::uint64_t* const* b1, std::size_t count, std::uint64_t* out0,
                              std::uint64_t* out1, std::size_t n, const Modulus& q);
+void dot_product_pair_narrow_avx512(const std::uint64_t* const* a, const std::uint32_t* const* b0,
+                                    const std::uint32_t* const* b1, std::size_t count, std::uint64_t* out0,
+                                    std::uint64_t* out1, std::size_t n, const Modulus& q);
 /// The products in double-precision FMA arithmetic (poly_arith_fp64_avx512.cpp), for moduli of at most 50
 /// bits: fp64_products_apply(q). Same contracts as mul_avx512 / mul_add_avx512.
 void mul_fp64_avx512(const std::uint64_t* a, const std::uint64_t* b, std::uint64_t* out, std::size_t n,

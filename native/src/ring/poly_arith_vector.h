@@ -300,14 +300,14 @@ struct VectorPolyArith {
   // `saved`, ending with the reduced sums stored to out0/out1 (last) or saved again. kPartial: the last
   // `rest` < 8 coefficients, K = 1. kSmall: every operand is below 2^32 and the whole sum of products fits
   // 64 bits (dot_product_fits_u64), so one 32 x 32-bit multiply per product and a plain sum in PartialSums::a.
-  template <int K, bool kPartial, bool kSmall>
-  static void dot_product_tile(const std::uint64_t* const* a, const std::uint64_t* const* b0,
-                               const std::uint64_t* const* b1, std::size_t j_begin, std::size_t j_end,
+  template <int K, bool kPartial, bool kSmall, class KeyWord>
+  static void dot_product_tile(const std::uint64_t* const* a, const KeyWord* const* b0,
+                               const KeyWord* const* b1, std::size_t j_begin, std::size_t j_end,
                                std::size_t fold_every, PartialSums* saved, bool first, bool last,
                                std::uint64_t* out0, std::uint64_t* out1, std::size_t c, int rest,
                                const WideReducer& reducer) {
     const V low_mask = L::set1(0xffffffffu);
-    const auto load = [&](const std::uint64_t* p) { return kPartial ? L::load_partial(p, rest) : L::load(p); };
+    const auto load = [&](const auto* p) { return kPartial ? L::load_partial(p, rest) : L::load(p); };
     PartialSums s0[K], s1[K];
     for (int k = 0; k < K; ++k) {
       if (first) {
@@ -463,16 +463,18 @@ struct VectorPolyArith {
     return q.bit_count() <= 32 && static_cast<u128>(count) * max_product < (static_cast<u128>(1) << 64);
   }
 
-  static void dot_product_pair(const std::uint64_t* const* a, const std::uint64_t* const* b0,
-                               const std::uint64_t* const* b1, std::size_t count, std::uint64_t* out0,
-                               std::uint64_t* out1, std::size_t n, const Modulus& q) {
+  // KeyWord: std::uint64_t, or std::uint32_t for a key limb stored as 32-bit words (loads widen it).
+  template <class KeyWord>
+  static void dot_product_pair(const std::uint64_t* const* a, const KeyWord* const* b0, const KeyWord* const* b1,
+                               std::size_t count, std::uint64_t* out0, std::uint64_t* out1, std::size_t n,
+                               const Modulus& q) {
     if (dot_product_fits_u64(count, q)) return dot_product_pair_sums<true>(a, b0, b1, count, out0, out1, n, q);
     dot_product_pair_sums<false>(a, b0, b1, count, out0, out1, n, q);
   }
 
-  template <bool kSmall>
-  static void dot_product_pair_sums(const std::uint64_t* const* a, const std::uint64_t* const* b0,
-                                    const std::uint64_t* const* b1, std::size_t count, std::uint64_t* out0,
+  template <bool kSmall, class KeyWord>
+  static void dot_product_pair_sums(const std::uint64_t* const* a, const KeyWord* const* b0,
+                                    const KeyWord* const* b1, std::size_t count, std::uint64_t* out0,
                                     std::uint64_t* out1, std::size_t n, const Modulus& q) {
     const WideReducer reducer(q);
     const int k = q.bit_count();

@@ -38,6 +38,14 @@ struct Avx512Lanes {
   static void store(std::uint64_t* p, V x) { _mm512_storeu_si512(p, x); }
   /// A hint to bring the cache line of p into L1 (no fault for any address).
   static void prefetch(const std::uint64_t* p) { _mm_prefetch(reinterpret_cast<const char*>(p), _MM_HINT_T0); }
+  static void prefetch(const std::uint32_t* p) { _mm_prefetch(reinterpret_cast<const char*>(p), _MM_HINT_T0); }
+  /// Eight 32-bit words widened into the lanes (vpmovzxdq from memory).
+  static V load(const std::uint32_t* p) {
+    return _mm512_cvtepu32_epi64(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)));
+  }
+  static V load_partial(const std::uint32_t* p, int count) {
+    return _mm512_cvtepu32_epi64(_mm256_maskz_loadu_epi32(static_cast<__mmask8>((1u << count) - 1), p));
+  }
   /// The first `count` (< 8) lanes only: loop tails of the element-wise kernels.
   static V load_partial(const std::uint64_t* p, int count) {
     return _mm512_maskz_loadu_epi64(static_cast<__mmask8>((1u << count) - 1), p);

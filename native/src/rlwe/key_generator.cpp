@@ -71,11 +71,13 @@ void KeyGenerator::create_switch_key(const std::uint64_t* new_key, KeySwitchKey&
   const Context& ctx = *ctx_;
   const std::size_t n = ctx.n(), primes = ctx.prime_count(), digits = ctx.digit_count();
   KeySwitchKey key;
-  key.resize(ctx.params_hash(), n, digits, primes);
+  key.resize(ctx.params_hash(), n, digits, primes, ctx.narrow_key_limbs());
   key.set_seed(random_seed());
+  // b_j and a_j are computed in 64-bit words, then stored in the key's layout.
+  U64Vector b_words(primes * n), a_words(primes * n);
   for (std::size_t j = 0; j < digits; ++j) {
-    std::uint64_t* b = key.poly(j, 0);
-    std::uint64_t* a = key.poly(j, 1);
+    std::uint64_t* b = b_words.data();
+    std::uint64_t* a = a_words.data();
     expand_switch_key_a(ctx, key.seed(), j, a);
     detail::SmallPoly e(n);
     {
@@ -96,6 +98,8 @@ void KeyGenerator::create_switch_key(const std::uint64_t* new_key, KeySwitchKey&
         mul_scalar_mod(new_key + i * n, ctx.special_product_mod(i), t.data(), n, q);
         add_mod(bi, t.data(), bi, n, q);
       }
+      key.set_limb(j, 0, i, bi);
+      key.set_limb(j, 1, i, a + i * n);
     });
   }
   out = std::move(key);

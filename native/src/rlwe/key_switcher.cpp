@@ -72,10 +72,19 @@ void check_key(const Context& ctx, const KeySwitchKey& key) {
 void accumulate_products(const std::uint64_t* const* src, const KeySwitchKey& key, std::size_t pi,
                          std::size_t digits, std::uint64_t* out0, std::uint64_t* out1, const Modulus& q,
                          std::size_t n) {
+  if (key.narrow(pi)) {  // a limb modulo a prime below 2^32, stored as 32-bit words
+    std::vector<const std::uint32_t*> b(digits), a(digits);
+    for (std::size_t j = 0; j < digits; ++j) {
+      b[j] = key.narrow_limb(j, 0, pi);
+      a[j] = key.narrow_limb(j, 1, pi);
+    }
+    dot_product_pair(src, b.data(), a.data(), digits, out0, out1, n, q);
+    return;
+  }
   std::vector<const std::uint64_t*> b(digits), a(digits);
   for (std::size_t j = 0; j < digits; ++j) {
-    b[j] = key.poly(j, 0) + pi * n;
-    a[j] = key.poly(j, 1) + pi * n;
+    b[j] = key.wide_limb(j, 0, pi);
+    a[j] = key.wide_limb(j, 1, pi);
   }
   dot_product_pair(src, b.data(), a.data(), digits, out0, out1, n, q);
 }

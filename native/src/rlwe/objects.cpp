@@ -1,9 +1,11 @@
 // Storage management of the plain data objects (plaintext, ciphertext, keys).
+#include <algorithm>
 #include <string>
 
 #include "hnn/rlwe/ciphertext.h"
 #include "hnn/rlwe/keys.h"
 #include "hnn/rlwe/plaintext.h"
+#include "hnn/util/errors.h"
 
 namespace hnn {
 
@@ -54,14 +56,47 @@ void SecretKey::wipe() {
   limbs_ = 0;
 }
 
-void KeySwitchKey::resize(const ParamsHash& params, std::size_t n, std::size_t digits, std::size_t limbs) {
+void KeySwitchKey::resize(const ParamsHash& params, std::size_t n, std::size_t digits, std::size_t limbs,
+                          const std::vector<bool>& narrow) {
+  if (!narrow.empty() && narrow.size() != limbs) throw InvalidArgumentError("key layout: one flag per limb");
+  if (n % 2 != 0) throw InvalidArgumentError("key layout: the ring degree must be even");
   params_ = params;
   n_ = n;
   digits_ = digits;
   limbs_ = limbs;
-  data_.assign(digits * 2 * limbs * n, 0);
+  narrow_ = narrow.empty() ? std::vector<bool>(limbs, false) : narrow;
+  limb_offset_.assign(limbs, 0);
+  poly_words_ = 0;
+  for (std::size_t i = 0; i < limbs; ++i) {
+    limb_offset_[i] = poly_words_;
+    poly_words_ += narrow_[i] ? n / 2 : n;
+  }
+  data_.assign(digits * 2 * poly_words_, 0);
   seed_ = Seed{};
   has_seed_ = false;
+}
+
+void KeySwitchKey::set_limb(std::size_t digit, std::size_t p, std::size_t i, const std::uint64_t* values) {
+  std::uint64_t* at = data_.data() + word_offset(digit, p, i);
+  if (!narrow_[i]) {
+    std::copy(values, values + n_, at);
+    return;
+  }
+  auto* out = reinterpret_cast<std::uint32_t*>(at);
+  for (std::size_t c = 0; c < n_; ++c) {
+    if (values[c] >> 32) throw InvalidArgumentError("key layout: a residue of a 32-bit limb exceeds 32 bits");
+    out[c] = static_cast<std::uint32_t>(values[c]);
+  }
+}
+
+void KeySwitchKey::get_limb(std::size_t digit, std::size_t p, std::size_t i, std::uint64_t* out) const {
+  if (!narrow_[i]) {
+    const std::uint64_t* at = wide_limb(digit, p, i);
+    std::copy(at, at + n_, out);
+    return;
+  }
+  const std::uint32_t* at = narrow_limb(digit, p, i);
+  for (std::size_t c = 0; c < n_; ++c) out[c] = at[c];
 }
 
 const KeySwitchKey& GaloisKeys::key(std::uint64_t galois_elt) const {

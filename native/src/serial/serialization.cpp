@@ -133,28 +133,34 @@ Bytes save_plaintext(const Plaintext& pt, const Context* ctx, Compression c) {
 // body. With a context, every a_j is compared against its expansion from the seed.
 void put_switch_key(const KeySwitchKey& k, const Context* ctx, ByteWriter& d, Bytes& body, const char* what) {
   const std::size_t n = k.n(), limbs = k.limb_count(), digits = k.digit_count();
-  if (k.word_count() != digits * 2 * limbs * n || digits == 0 || limbs == 0)
-    throw InvalidArgumentError(std::string("cannot serialize ") + what + ": key storage does not match its shape");
+  if (digits == 0 || limbs == 0 || n == 0)
+    throw InvalidArgumentError(std::string("cannot serialize ") + what + ": the key is empty");
   bool seeded = k.has_seed();
   if (ctx) {
     if (k.params_hash() != ctx->params_hash())
       throw IncompatibleObjectsError(std::string("cannot serialize ") + what + " with another context's parameters");
     if (n != ctx->n() || limbs != ctx->prime_count() || digits != ctx->digit_count())
       throw InvalidArgumentError(std::string("cannot serialize ") + what + ": key shape does not match the context");
-    U64Vector expanded(limbs * n);
+    U64Vector expanded(limbs * n), stored(n);
     for (std::size_t j = 0; j < digits && seeded; ++j) {
       expand_switch_key_a(*ctx, k.seed(), j, expanded.data());
-      seeded = std::memcmp(expanded.data(), k.poly(j, 1), expanded.size() * sizeof(std::uint64_t)) == 0;
+      for (std::size_t i = 0; i < limbs && seeded; ++i) {
+        k.get_limb(j, 1, i, stored.data());
+        seeded = std::memcmp(expanded.data() + i * n, stored.data(), n * sizeof(std::uint64_t)) == 0;
+      }
     }
   }
   d.u32(static_cast<std::uint32_t>(digits));
   d.u32(static_cast<std::uint32_t>(limbs));
   d.u8(seeded ? 1 : 0);
   if (seeded) d.bytes(k.seed().data(), k.seed().size());
+  U64Vector limb(n);
   for (std::size_t j = 0; j < digits; ++j)
     for (std::size_t p = 0; p < (seeded ? 1u : 2u); ++p)
-      for (std::size_t i = 0; i < limbs; ++i)
-        put_limb(k.poly(j, p) + i * n, n, ctx ? &ctx->prime(i) : nullptr, d, body, what);
+      for (std::size_t i = 0; i < limbs; ++i) {
+        k.get_limb(j, p, i, limb.data());
+        put_limb(limb.data(), n, ctx ? &ctx->prime(i) : nullptr, d, body, what);
+      }
 }
 
 Bytes save_relin(const RelinKeys& rk, const Context* ctx, Compression c) {
@@ -420,13 +426,19 @@ void check_key_inflation(const serial::OpenedBlob& b, const char* what) {
 void load_key_body(const Context& ctx, const KeyBlock& kb, BodyReader& body, std::vector<std::uint8_t>& scratch,
                    KeySwitchKey& key, const char* what) {
   const std::size_t n = ctx.n(), limbs = ctx.prime_count(), digits = ctx.digit_count();
-  key.resize(ctx.params_hash(), n, digits, limbs);
+  key.resize(ctx.params_hash(), n, digits, limbs, ctx.narrow_key_limbs());
+  U64Vector words(limbs * n);
   std::size_t k = 0;
   for (std::size_t j = 0; j < digits; ++j) {
     for (std::size_t p = 0; p < (kb.seeded ? 1u : 2u); ++p)
-      for (std::size_t i = 0; i < limbs; ++i)
-        get_limb(body, scratch, n, kb.widths[k++], ctx.prime(i), key.poly(j, p) + i * n, what);
-    if (kb.seeded) expand_switch_key_a(ctx, kb.seed, j, key.poly(j, 1));
+      for (std::size_t i = 0; i < limbs; ++i) {
+        get_limb(body, scratch, n, kb.widths[k++], ctx.prime(i), words.data(), what);  // checked below q_i
+        key.set_limb(j, p, i, words.data());
+      }
+    if (kb.seeded) {
+      expand_switch_key_a(ctx, kb.seed, j, words.data());
+      for (std::size_t i = 0; i < limbs; ++i) key.set_limb(j, 1, i, words.data() + i * n);
+    }
   }
   if (kb.seeded) key.set_seed(kb.seed);
 }

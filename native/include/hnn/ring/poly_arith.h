@@ -41,5 +41,9 @@ constexpr std::size_t kMaxDotProductTerms = 256;
 /// halves), each sum reduced once.
 void dot_product_pair(const std::uint64_t* const* a, const std::uint64_t* const* b0, const std::uint64_t* const* b1,
                       std::size_t count, std::uint64_t* out0, std::uint64_t* out1, std::size_t n, const Modulus& q);
+/// The same with the key halves stored as 32-bit words (the limbs of a key modulo a prime below 2^32,
+/// KeySwitchKey::narrow): half the key bytes to read.
+void dot_product_pair(const std::uint64_t* const* a, const std::uint32_t* const* b0, const std::uint32_t* const* b1,
+                      std::size_t count, std::uint64_t* out0, std::uint64_t* out1, std::size_t n, const Modulus& q);
 
 }  // namespace hnn

@@ -34,6 +34,13 @@ class Context {
   std::size_t data_prime_count() const { return data_count_; }
   std::size_t special_prime_count() const { return special_count_; }
   std::size_t prime_count() const { return primes_.size(); }
+  /// Per prime (data, then special): whether it is below 2^32, so that key-switching keys store its limbs as
+  /// 32-bit words (KeySwitchKey::resize).
+  std::vector<bool> narrow_key_limbs() const {
+    std::vector<bool> narrow(primes_.size());
+    for (std::size_t i = 0; i < primes_.size(); ++i) narrow[i] = primes_[i].value() < (std::uint64_t{1} << 32);
+    return narrow;
+  }
   /// All primes: data primes, then special primes.
   const std::vector<Modulus>& primes() const { return primes_; }
   const Modulus& prime(std::size_t i) const { return primes_[i]; }

@@ -54,7 +54,11 @@ class PublicKey {
 class KeySwitchKey {
  public:
   KeySwitchKey() = default;
-  void resize(const ParamsHash& params, std::size_t n, std::size_t digits, std::size_t limbs);
+  /// Zeroed storage for `digits` pairs (b_j, a_j) of `limbs` limbs of n. Limb i with narrow[i] (its prime is
+  /// below 2^32; empty: none) is stored as 32-bit words: half the memory, and half the bytes key switching
+  /// streams from memory for that limb.
+  void resize(const ParamsHash& params, std::size_t n, std::size_t digits, std::size_t limbs,
+              const std::vector<bool>& narrow = {});
 
   std::size_t n() const { return n_; }
   std::size_t digit_count() const { return digits_; }
@@ -62,14 +66,20 @@ class KeySwitchKey {
   const ParamsHash& params_hash() const { return params_; }
   bool empty() const { return n_ == 0; }
 
-  /// Polynomial p (0 = b, 1 = a) of digit j: limb_count() limbs of n.
-  std::uint64_t* poly(std::size_t digit, std::size_t p) { return data_.data() + (digit * 2 + p) * limbs_ * n_; }
-  const std::uint64_t* poly(std::size_t digit, std::size_t p) const {
-    return data_.data() + (digit * 2 + p) * limbs_ * n_;
+  /// Whether limb i is stored as 32-bit words.
+  bool narrow(std::size_t i) const { return narrow_[i]; }
+  /// Limb i of polynomial p (0 = b, 1 = a) of digit j: wide_limb for a 64-bit limb, narrow_limb for a 32-bit one.
+  const std::uint64_t* wide_limb(std::size_t digit, std::size_t p, std::size_t i) const {
+    return data_.data() + word_offset(digit, p, i);
   }
-  std::uint64_t* data() { return data_.data(); }
-  const std::uint64_t* data() const { return data_.data(); }
-  std::size_t word_count() const { return data_.size(); }
+  const std::uint32_t* narrow_limb(std::size_t digit, std::size_t p, std::size_t i) const {
+    return reinterpret_cast<const std::uint32_t*>(data_.data() + word_offset(digit, p, i));
+  }
+  /// Copies n residues into limb i of polynomial p of digit j (below 2^32 for a narrow limb) / out of it.
+  void set_limb(std::size_t digit, std::size_t p, std::size_t i, const std::uint64_t* values);
+  void get_limb(std::size_t digit, std::size_t p, std::size_t i, std::uint64_t* out) const;
+  /// Bytes of key material held.
+  std::size_t byte_count() const { return data_.size() * sizeof(std::uint64_t); }
 
   /// Whether every a_j is the expansion of seed() (keys from the generator; loaded seed-compressed keys).
   bool has_seed() const { return has_seed_; }
@@ -80,8 +90,14 @@ class KeySwitchKey {
   }
 
  private:
+  std::size_t word_offset(std::size_t digit, std::size_t p, std::size_t i) const {
+    return (digit * 2 + p) * poly_words_ + limb_offset_[i];
+  }
   ParamsHash params_{};
   std::size_t n_ = 0, digits_ = 0, limbs_ = 0;
+  std::vector<bool> narrow_;
+  std::vector<std::size_t> limb_offset_;  // in 64-bit words from the start of a polynomial
+  std::size_t poly_words_ = 0;
   U64Vector data_;
   Seed seed_{};
   bool has_seed_ = false;
