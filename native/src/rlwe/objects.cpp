@@ -83,10 +83,12 @@ void KeySwitchKey::set_limb(std::size_t digit, std::size_t p, std::size_t i, con
     return;
   }
   auto* out = reinterpret_cast<std::uint32_t*>(at);
+  std::uint64_t high = 0;  // checked after the (vectorizable) loop; the key is being built, nothing is lost
   for (std::size_t c = 0; c < n_; ++c) {
-    if (values[c] >> 32) throw InvalidArgumentError("key layout: a residue of a 32-bit limb exceeds 32 bits");
+    high |= values[c] >> 32;
     out[c] = static_cast<std::uint32_t>(values[c]);
   }
+  if (high != 0) throw InvalidArgumentError("key layout: a residue of a 32-bit limb exceeds 32 bits");
 }
 
 void KeySwitchKey::get_limb(std::size_t digit, std::size_t p, std::size_t i, std::uint64_t* out) const {
