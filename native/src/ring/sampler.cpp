@@ -1,7 +1,7 @@
 #include "hnn/ring/sampler.h"
 
-#include <array>
 #include <algorithm>
+#include <array>
 #include <cmath>
 
 #include "hnn/util/bits.h"
