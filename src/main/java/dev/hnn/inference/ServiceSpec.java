@@ -30,8 +30,14 @@ import java.util.TreeSet;
  * ({@link dev.hnn.circuit.ReplicatedLinearTransform}: for few hidden units, far fewer rotations).
  */
 public final class ServiceSpec {
-  /** Bits of the first prime: the final P(positive) at scale 2^28 leaves 2^8 of headroom. */
-  static final int FIRST_PRIME_BITS = 36;
+  /**
+   * Bits of the first prime: the final P(positive) in [0, 1] at scale 2^28 keeps 2^2 of headroom below q_0 / 2,
+   * and every prime stays below 2^32 (the engine's 32-bit key and product paths). A larger q_0 would make the
+   * first key-switching digit as large as the special primes' product and double the key-switching noise.
+   */
+  static final int FIRST_PRIME_BITS = 32;
+  /** Bits by which the special primes' product exceeds the largest key-switching digit. */
+  static final int SPECIAL_MARGIN_BITS = 4;
   /** Bits per level (= the scale): ~5e-6 of fresh noise at N = 16384, and 11 levels fit the 128-bit bound. */
   static final int LEVEL_BITS = 28;
   /**
@@ -120,10 +126,11 @@ public final class ServiceSpec {
   }
 
   /**
-   * The smallest ring degree whose 128-bit bound holds 36 + 28 x depth bits of data primes plus special primes,
+   * The smallest ring degree whose 128-bit bound holds 32 + 28 x depth bits of data primes plus special primes,
    * with as many special primes as fit: key-switching digits are groups of that many data primes, and the
-   * special primes' product must exceed the largest digit (36 + 28 (k - 1) bits) for the key-switching noise to
-   * stay below the rescaling noise, so each special prime gets ceil(28 + 8 / k) bits.
+   * special primes' product P must exceed the largest digit D (32 + 28 (k - 1) bits) by a margin, because the
+   * key-switching noise grows with D / P (measured on the head: P = D doubled the error of P(positive) against
+   * P = 2^4 D). So each special prime gets 28 + ceil((4 + 4) / k) bits.
    */
   static CkksParameters parametersFor(int depth, int period, boolean insecureForTesting) {
     int data = FIRST_PRIME_BITS + LEVEL_BITS * depth;
@@ -131,7 +138,7 @@ public final class ServiceSpec {
       if (n / 2 < period) continue;
       int bound = insecureForTesting ? Integer.MAX_VALUE : CkksParameters.maxSecureModulusBits(n);
       for (int k = Math.min(MAX_SPECIAL_PRIMES, depth + 1); k >= 1; k--) {
-        int special = LEVEL_BITS + (FIRST_PRIME_BITS - LEVEL_BITS + k - 1) / k;
+        int special = LEVEL_BITS + (FIRST_PRIME_BITS - LEVEL_BITS + SPECIAL_MARGIN_BITS + k - 1) / k;
         if (data + k * special > bound) continue;
         int[] bits = new int[1 + depth + k];
         Arrays.fill(bits, LEVEL_BITS);
