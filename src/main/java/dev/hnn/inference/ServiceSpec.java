@@ -33,7 +33,7 @@ public final class ServiceSpec {
   /**
    * Bits of the first prime: the final P(positive) in [0, 1] at scale 2^28 keeps 2^2 of headroom below q_0 / 2,
    * and every prime stays below 2^32 (the engine's 32-bit key and product paths). A larger q_0 would make the
-   * first key-switching digit as large as the special primes' product and double the key-switching noise.
+   * first key-switching digit as large as the special primes' product, and the key-switching noise with it.
    */
   static final int FIRST_PRIME_BITS = 32;
   /** Bits by which the special primes' product exceeds the largest key-switching digit. */
@@ -129,8 +129,8 @@ public final class ServiceSpec {
    * The smallest ring degree whose 128-bit bound holds 32 + 28 x depth bits of data primes plus special primes,
    * with as many special primes as fit: key-switching digits are groups of that many data primes, and the
    * special primes' product P must exceed the largest digit D (32 + 28 (k - 1) bits) by a margin, because the
-   * key-switching noise grows with D / P (measured on the head: P = D doubled the error of P(positive) against
-   * P = 2^4 D). So each special prime gets 28 + ceil((4 + 4) / k) bits.
+   * key-switching noise grows with D / P (measured on the head: with P = D the single-sentence error of
+   * P(positive) was about five times that with P = 2^4 D). So each special prime gets 28 + ceil((4 + 4) / k) bits.
    */
   static CkksParameters parametersFor(int depth, int period, boolean insecureForTesting) {
     int data = FIRST_PRIME_BITS + LEVEL_BITS * depth;
