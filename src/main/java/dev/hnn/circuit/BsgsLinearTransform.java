@@ -132,10 +132,7 @@ public final class BsgsLinearTransform {
       }
       if (acc == null) throw new IllegalArgumentException("the matrix is all zeros");
       SlotSum.sumInPlace(ev, acc, mPad, period / mPad);
-      if (layer.bias != null) {
-        Ciphertext a = acc;
-        ev.addPlainInPlace(acc, cache.get(id + "/bias", a.level(), a.scale(), () -> layer.biasPeriod(mPad)));
-      }
+      layer.addBiasInPlace(ev, cache, id, acc, mPad);
       Ciphertext r = acc;
       acc = null;
       return r;

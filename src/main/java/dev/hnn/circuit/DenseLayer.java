@@ -1,5 +1,8 @@
 package dev.hnn.circuit;
 
+import dev.hnn.ckks.Ciphertext;
+import dev.hnn.ckks.Evaluator;
+
 import java.util.Objects;
 
 /**
@@ -25,6 +28,15 @@ final class DenseLayer {
     }
     if (bias != null && bias.length != m) throw new IllegalArgumentException("bias needs " + m + " values");
     this.bias = bias == null ? null : bias.clone();
+  }
+
+  /**
+   * acc += the bias in an output layout of period {@code period}, its plaintext cached as {@code id}/bias at
+   * acc's level and scale; nothing without a bias.
+   */
+  void addBiasInPlace(Evaluator ev, PlaintextCache cache, String id, Ciphertext acc, int period) {
+    if (bias == null) return;
+    ev.addPlainInPlace(acc, cache.get(id + "/bias", acc.level(), acc.scale(), () -> biasPeriod(period)));
   }
 
   /** The bias zero-padded to {@code period} values (an output layout of that period), or null without bias. */

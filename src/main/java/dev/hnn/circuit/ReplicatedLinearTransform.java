@@ -93,10 +93,7 @@ public final class ReplicatedLinearTransform {
     try {
       ev.rescaleInPlace(acc);
       SlotSum.sumInPlace(ev, acc, mPad, perCiphertext);
-      if (layer.bias != null) {
-        Ciphertext a = acc;
-        ev.addPlainInPlace(acc, cache.get(id + "/bias", a.level(), a.scale(), () -> layer.biasPeriod(mPad)));
-      }
+      layer.addBiasInPlace(ev, cache, id, acc, mPad);
       Ciphertext r = acc;
       acc = null;
       return r;
