@@ -194,30 +194,34 @@ TEST(fast_base_conversion_is_exact_up_to_multiple_of_source_modulus) {
 TEST(centered_base_conversion_lifts_to_the_centered_value) {
   std::mt19937_64 rng(8);
   const std::size_t n = 256;
-  for (std::size_t k : {1u, 2u, 3u}) {
-    RnsBase from(generate_ntt_primes(40, k, 1024)), to(generate_ntt_primes(50, 2, 1024));
-    BaseConverter conv(from, to);
-    std::vector<std::uint64_t> in(k * n), out(2 * n);
-    std::vector<std::int64_t> xs(n);
-    for (std::size_t c = 0; c < n; ++c) {
-      // Small signed values, whose centered lift must come out exactly (|u| Q multiples aside for k > 1).
-      xs[c] = static_cast<std::int64_t>(rng() % 2000001) - 1000000;
-      for (std::size_t i = 0; i < k; ++i) in[i * n + c] = from_signed(xs[c], from[i]);
-    }
-    conv.fast_convert_centered(in.data(), out.data(), n);
-    for (std::size_t c = 0; c < n; ++c)
-      for (std::size_t j = 0; j < 2; ++j) {
-        bool found = false;
-        for (long long u = -static_cast<long long>(k); u <= static_cast<long long>(k); ++u) {
-          const std::uint64_t qm = from.product_mod(to[j]);
-          std::uint64_t want = add_mod(from_signed(xs[c], to[j]), mul_mod(from_signed(u, to[j]), qm, to[j]), to[j]);
-          found = found || want == out[j * n + c];
-        }
-        CHECK(found);
+  // 40-bit sources into 50-bit targets (unsigned terms); 28-bit ones into 30-bit targets (signed terms for k > 1).
+  for (const auto& [from_bits, to_bits] : {std::pair{40, 50}, std::pair{28, 30}}) {
+    for (std::size_t k : {1u, 2u, 3u}) {
+      RnsBase from(generate_ntt_primes(from_bits, k, 1024)), to(generate_ntt_primes(to_bits, 2, 1024));
+      BaseConverter conv(from, to);
+      CHECK_EQ(conv.signed_terms(), from_bits == 28 && k > 1);
+      std::vector<std::uint64_t> in(k * n), out(2 * n);
+      std::vector<std::int64_t> xs(n);
+      for (std::size_t c = 0; c < n; ++c) {
+        // Small signed values, whose centered lift must come out exactly (|u| Q multiples aside for k > 1).
+        xs[c] = static_cast<std::int64_t>(rng() % 2000001) - 1000000;
+        for (std::size_t i = 0; i < k; ++i) in[i * n + c] = from_signed(xs[c], from[i]);
       }
-    if (k == 1) {
-      // One prime: no overflow at all, the signed value itself.
-      for (std::size_t c = 0; c < n; ++c) CHECK_EQ(out[c], from_signed(xs[c], to[0]));
+      conv.fast_convert_centered(in.data(), out.data(), n);
+      for (std::size_t c = 0; c < n; ++c)
+        for (std::size_t j = 0; j < 2; ++j) {
+          bool found = false;
+          for (long long u = -static_cast<long long>(k); u <= static_cast<long long>(k); ++u) {
+            const std::uint64_t qm = from.product_mod(to[j]);
+            std::uint64_t want = add_mod(from_signed(xs[c], to[j]), mul_mod(from_signed(u, to[j]), qm, to[j]), to[j]);
+            found = found || want == out[j * n + c];
+          }
+          CHECK(found);
+        }
+      if (k == 1) {
+        // One prime: no overflow at all, the signed value itself.
+        for (std::size_t c = 0; c < n; ++c) CHECK_EQ(out[c], from_signed(xs[c], to[0]));
+      }
     }
   }
 }

@@ -2,7 +2,9 @@
 // sizes, primes of 30..60 bits, random and edge inputs) and the element-wise limb kernels (odd lengths too).
 // The IFMA kernel is checked through its emulated-lane instantiation on every CPU, and for real where the
 // CPU has IFMA.
+#include <algorithm>
 #include <functional>
+#include <map>
 #include <random>
 #include <string>
 #include <vector>
@@ -148,6 +150,30 @@ TEST(ntt_dispatch_all_levels_round_trip) {
       CHECK(v == ref);
       t.inverse(v.data());
       CHECK(v == in);
+    }
+  }
+  set_simd_level(saved);
+}
+
+// The out-of-place inverse (key switching transforms limbs it must keep) equals the in-place one at every
+// level and leaves its input alone; 28- to 60-bit primes cover the FP64 kernel's two ranges and the integer one.
+TEST(ntt_inverse_out_of_place_matches_in_place) {
+  std::mt19937_64 rng(9);
+  const SimdLevel saved = active_simd_level();
+  for (int bits : {28, 32, 48, 60}) {
+    for (std::size_t n : {std::size_t{64}, std::size_t{4096}, std::size_t{16384}}) {
+      const Modulus q = generate_ntt_primes(bits, 1, n)[0];
+      const NttTables t(n, q);
+      const Limb in = test_input(n, q.value(), rng);
+      for (int level = 0; level <= static_cast<int>(detected_simd_level()); ++level) {
+        set_simd_level(static_cast<SimdLevel>(level));
+        Limb in_place = in, input = in, out(n, 0);
+        t.inverse(in_place.data());
+        t.inverse(input.data(), out.data());
+        if (out != in_place || input != in)
+          throw hnn_test::Failure{"out-of-place inverse differs at " + to_string(static_cast<SimdLevel>(level)) +
+                                  ", " + std::to_string(bits) + "-bit prime, n = " + std::to_string(n)};
+      }
     }
   }
   set_simd_level(saved);
@@ -426,24 +452,32 @@ TEST(ntt_forward_lifted_matches_lift_then_forward) {
 
 // Base conversions (key switching's digits of several primes and its mod-down by several special primes) at
 // every level against the portable sums: centered into each target, from precomputed terms, and exact; bases
-// of 31- to 60-bit primes, inputs with the values around each prime's half.
+// of 28- to 60-bit primes (those of at most 32 bits take the signed-term path where the sums allow: the
+// head's digit of a 32-bit and three 28-bit primes does, four 32-bit primes into a 32-bit target do not),
+// inputs with the values around each prime's half.
 TEST(base_conversion_simd_levels_match_portable) {
   std::mt19937_64 rng(17);
   const SimdLevel saved = active_simd_level();
   const std::size_t n = 1031;
-  const std::vector<std::vector<int>> shapes = {{31, 31, 31}, {40, 40}, {60, 40, 40, 40, 40}, {60, 60}, {31, 60, 31}};
+  const std::vector<std::vector<int>> shapes = {{31, 31, 31}, {40, 40},         {60, 40, 40, 40, 40}, {60, 60},
+                                                {31, 60, 31}, {32, 28, 28, 28}, {32, 32, 32, 32},     {30, 30}};
   for (const auto& from_bits : shapes) {
     for (const auto& to_bits : shapes) {
-      std::vector<Modulus> all = generate_ntt_primes(31, 8, 1024), p40 = generate_ntt_primes(40, 8, 1024),
-                           p60 = generate_ntt_primes(60, 8, 1024);
-      std::size_t used31 = 0, used40 = 0, used60 = 0;
+      std::map<int, std::vector<Modulus>> primes;
+      std::map<int, std::size_t> used;
       const auto take = [&](int bits) {
-        return bits == 31 ? all[used31++] : bits == 40 ? p40[used40++] : p60[used60++];
+        if (!primes.count(bits)) primes[bits] = generate_ntt_primes(bits, 8, 1024);
+        return primes[bits][used[bits]++];
       };
       std::vector<Modulus> from, to;
       for (int b : from_bits) from.push_back(take(b));
       for (int b : to_bits) to.push_back(take(b));
       const BaseConverter conv{RnsBase(from), RnsBase(to)};
+      const bool small = std::max(*std::max_element(from_bits.begin(), from_bits.end()),
+                                  *std::max_element(to_bits.begin(), to_bits.end())) <= 32;
+      const bool four_32_bit_into_32_bit = from_bits == std::vector<int>{32, 32, 32, 32} &&
+                                           std::count(to_bits.begin(), to_bits.end(), 32) > 0;
+      CHECK_EQ(conv.signed_terms(), small && !four_32_bit_into_32_bit);
       Limb in(from.size() * n);
       for (std::size_t i = 0; i < from.size(); ++i) {
         const std::uint64_t q = from[i].value();
@@ -457,7 +491,7 @@ TEST(base_conversion_simd_levels_match_portable) {
         from_terms.assign(to.size() * n, 0);
         exact.assign(to.size() * n, 0);
         Limb terms(from.size() * n);
-        conv.conversion_terms(in.data(), terms.data(), n);
+        conv.centered_terms(in.data(), terms.data(), n);
         for (std::size_t j = 0; j < to.size(); ++j) {
           conv.fast_convert_centered_to(in.data(), j, centered.data() + j * n, n);
           conv.centered_convert_terms_to(terms.data(), j, from_terms.data() + j * n, n);

@@ -221,10 +221,7 @@ void CkksEvaluator::relinearize(const Ciphertext& a, const RelinKeys& rk, Cipher
   if (rk.empty()) throw MissingKeyError("relinearize: the relinearization key is empty: generate it first");
   Ciphertext r;
   r.allocate(ctx_->params_hash(), ctx_->n(), a.level(), 2);
-  const std::size_t n = ctx_->n(), limbs = a.level() + 1;
-  std::copy(a.poly(0), a.poly(0) + limbs * n, r.poly(0));
-  std::copy(a.poly(1), a.poly(1) + limbs * n, r.poly(1));
-  switcher_.switch_key(a.poly(2), a.level(), rk.key(), r.poly(0), r.poly(1));
+  switcher_.switch_key(a.poly(2), a.level(), rk.key(), a.poly(0), a.poly(1), r.poly(0), r.poly(1));
   r.set_scale(a.scale());
   out = std::move(r);
 }
@@ -445,8 +442,7 @@ void CkksEvaluator::galois_with_lifted(const Ciphertext& a, const LiftedDigits& 
   Ciphertext r;
   r.allocate(ctx_->params_hash(), n, a.level(), 2);
   parallel_for(0, limbs, [&](std::size_t i) { apply_ntt_automorphism(a.limb(0, i), perm.data(), r.limb(0, i), n); });
-  std::fill(r.poly(1), r.poly(1) + limbs * n, 0);  // the key switch adds into (c_0, c_1)
-  switcher_.apply(lifted, key, perm.data(), r.poly(0), r.poly(1));
+  switcher_.apply(lifted, key, perm.data(), r.poly(0), nullptr, r.poly(0), r.poly(1));  // (sigma(c_0), 0) + ...
   r.set_scale(a.scale());
   out = std::move(r);
 }
@@ -463,8 +459,7 @@ void CkksEvaluator::apply_galois(const Ciphertext& a, std::uint64_t galois_elt, 
   Ciphertext r;
   r.allocate(ctx_->params_hash(), n, a.level(), 2);
   parallel_for(0, limbs, [&](std::size_t i) { apply_ntt_automorphism(a.limb(0, i), perm.data(), r.limb(0, i), n); });
-  std::fill(r.poly(1), r.poly(1) + limbs * n, 0);  // the key switch adds into (c_0, c_1)
-  switcher_.mod_down_add(acc, r.poly(0), r.poly(1));
+  switcher_.mod_down(acc, r.poly(0), nullptr, r.poly(0), r.poly(1));  // (sigma(c_0), 0) + the switched sigma(c_1)
   r.set_scale(a.scale());
   out = std::move(r);
 }

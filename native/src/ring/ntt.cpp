@@ -54,6 +54,8 @@ void NttTables::forward(std::uint64_t* a) const { ntt_kernels::forward(*this, a)
 
 void NttTables::inverse(std::uint64_t* a) const { ntt_kernels::inverse(*this, a); }
 
+void NttTables::inverse(const std::uint64_t* in, std::uint64_t* out) const { ntt_kernels::inverse(*this, in, out); }
+
 void NttTables::forward_lifted(const std::uint64_t* in, const Modulus& from, std::uint64_t* out) const {
   ntt_kernels::forward_lifted(*this, in, from, out);
 }

@@ -1,3 +1,5 @@
+#include <algorithm>
+
 #include "hnn/ring/rns.h"
 #include "hnn/ring/simd.h"
 #include "ntt_kernels.h"
@@ -28,6 +30,14 @@ void inverse(const NttTables& t, std::uint64_t* a) {
 #endif
     default: return inverse_portable(t, a);
   }
+}
+
+void inverse(const NttTables& t, const std::uint64_t* in, std::uint64_t* out) {
+#if defined(HNN_HAVE_AVX512_KERNELS)
+  if (active_simd_level() == SimdLevel::kAvx512 && fp64_supports(t)) return inverse_fp64_avx512(t, in, out);
+#endif
+  if (in != out) std::copy(in, in + t.n(), out);
+  inverse(t, out);
 }
 
 void forward_lifted(const NttTables& t, const std::uint64_t* in, const Modulus& from, std::uint64_t* out) {

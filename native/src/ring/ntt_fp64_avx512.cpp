@@ -39,6 +39,7 @@
 //  The inverse's final stage multiplies by n^-1 (and w*n^-1): |r| < q.
 #include <immintrin.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "ntt_kernels.h"
@@ -382,10 +383,11 @@ struct Fp64Ntt {
   // ---------------------------------------------------------------------------------------------------
   // Inverse.
 
+  // Reads its 16 K integers from `in` (a itself, or the input of an out-of-place transform: each group of 16
+  // is read and written at the same positions, so the later passes find everything in a).
   template <int K>
-  HNN_FP64_INLINE static void inverse_first_three(double* a, std::size_t g, const double* w, const double* wq,
-                                                  std::size_t n,
-                                  const Consts& c) {
+  HNN_FP64_INLINE static void inverse_first_three(const double* in, double* a, std::size_t g, const double* w,
+                                                  const double* wq, std::size_t n, const Consts& c) {
     V x[K], y[K], x2[K], y2[K];
     Tw t[K];
     V* px[K];
@@ -395,7 +397,7 @@ struct Fp64Ntt {
     const Tw* pt[K];
     for (int k = 0; k < K; ++k) {
       px[k] = &x[k], py[k] = &y[k], px2[k] = &x2[k], py2[k] = &y2[k], pt[k] = &t[k];
-      const V lo = load<true>(a + 16 * (g + k)), hi = load<true>(a + 16 * (g + k) + 8);
+      const V lo = load<true>(in + 16 * (g + k)), hi = load<true>(in + 16 * (g + k) + 8);
       x[k] = deinterleave_even(lo, hi);
       y[k] = deinterleave_odd(lo, hi);
       t[k] = {_mm512_loadu_pd(w + n / 2 + 8 * (g + k)), _mm512_loadu_pd(wq + n / 2 + 8 * (g + k))};
@@ -485,7 +487,7 @@ struct Fp64Ntt {
     else inverse_radix4<false>(a, m, gap, begin, end, w, wq, c);
   }
 
-  static void inverse(const NttTables& t, double* a) {
+  static void inverse(const NttTables& t, const double* in, double* a) {
     const std::size_t n = t.n();
     const Modulus& q = t.modulus();
     const Consts c(q.value());
@@ -503,9 +505,9 @@ struct Fp64Ntt {
     for (std::size_t b = 0; b < n; b += block) {
       std::size_t g = b / 16;
       const std::size_t g_end = (b + block) / 16;
-      for (; g + 4 <= g_end; g += 4) inverse_first_three<4>(a, g, w, wq, n, c);
-      for (; g + 2 <= g_end; g += 2) inverse_first_three<2>(a, g, w, wq, n, c);
-      if (g < g_end) inverse_first_three<1>(a, g, w, wq, n, c);
+      for (; g + 4 <= g_end; g += 4) inverse_first_three<4>(in, a, g, w, wq, n, c);
+      for (; g + 2 <= g_end; g += 2) inverse_first_three<2>(in, a, g, w, wq, n, c);
+      if (g < g_end) inverse_first_three<1>(in, a, g, w, wq, n, c);
       std::size_t mb = n / 16, gb = 8;
       if (odd_span8) {
         inverse_span8(a, mb, b / 16, (b + block) / 16, w, wq, c);
@@ -565,11 +567,17 @@ void forward_lifted_fp64_avx512(const NttTables& t, const std::uint64_t* in, std
   else Fp64Ntt<true>::forward(t, d, lifted);
 }
 
-void inverse_fp64_avx512(const NttTables& t, std::uint64_t* a) {
-  if (!fp64_supports(t)) return inverse_avx512(t, a);
-  double* d = reinterpret_cast<double*>(a);
-  if (t.modulus().value() < (std::uint64_t{1} << 46)) Fp64Ntt<false>::inverse(t, d);
-  else Fp64Ntt<true>::inverse(t, d);
+void inverse_fp64_avx512(const NttTables& t, std::uint64_t* a) { inverse_fp64_avx512(t, a, a); }
+
+void inverse_fp64_avx512(const NttTables& t, const std::uint64_t* in, std::uint64_t* out) {
+  if (!fp64_supports(t)) {
+    if (in != out) std::copy(in, in + t.n(), out);
+    return inverse_avx512(t, out);
+  }
+  const double* src = reinterpret_cast<const double*>(in);
+  double* d = reinterpret_cast<double*>(out);
+  if (t.modulus().value() < (std::uint64_t{1} << 46)) Fp64Ntt<false>::inverse(t, src, d);
+  else Fp64Ntt<true>::inverse(t, src, d);
 }
 
 }  // namespace hnn::ntt_kernels

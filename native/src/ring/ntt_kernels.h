@@ -22,6 +22,8 @@ void inverse_avx512(const NttTables& t, std::uint64_t* a);
 bool fp64_supports(const NttTables& t);
 void forward_fp64_avx512(const NttTables& t, std::uint64_t* a);
 void inverse_fp64_avx512(const NttTables& t, std::uint64_t* a);
+/// Out of place (in may equal out); for q < 2^50 the first pass reads `in`.
+void inverse_fp64_avx512(const NttTables& t, const std::uint64_t* in, std::uint64_t* out);
 /// Whether forward_lifted_fp64_avx512 applies: fp64_supports(t) and from <= 2q (the centered inputs must be
 /// within [-q, q]).
 bool fp64_supports_lifted(const NttTables& t, std::uint64_t from);
@@ -42,6 +44,7 @@ void inverse_ifma_emulated(const NttTables& t, std::uint64_t* a);
 // Dispatch on active_simd_level().
 void forward(const NttTables& t, std::uint64_t* a);
 void inverse(const NttTables& t, std::uint64_t* a);
+void inverse(const NttTables& t, const std::uint64_t* in, std::uint64_t* out);
 void forward_lifted(const NttTables& t, const std::uint64_t* in, const Modulus& from, std::uint64_t* out);
 
 }  // namespace hnn::ntt_kernels

@@ -61,6 +61,13 @@ void base_convert_avx512(const std::uint64_t* terms, std::size_t k, const std::u
                          bool centered, int term_bits, std::uint64_t* out, std::size_t n, const Modulus& p) {
   Kernels::base_convert(terms, k, q, m, centered, term_bits, out, n, p);
 }
+void to_signed_avx512(const std::uint64_t* a, std::uint64_t* out, std::size_t n, std::uint64_t q) {
+  Kernels::to_signed(a, out, n, q);
+}
+void base_convert_signed_avx512(const std::uint64_t* terms, std::size_t k, const std::uint64_t* m,
+                                std::uint64_t offset, std::uint64_t* out, std::size_t n, const Modulus& p) {
+  Kernels::base_convert_signed(terms, k, m, offset, out, n, p);
+}
 void centered_lift_avx512(const std::uint64_t* in, std::uint64_t from, const Modulus& p, std::uint64_t* out,
                           std::size_t n) {
   Kernels::centered_lift(in, from, p, out, n);

@@ -45,6 +45,11 @@ void sub_mul_scalar_fp64_avx512(const std::uint64_t* a, const std::uint64_t* b, 
 /// q[i], multipliers m[i] = (Q/q_i) mod p, centered or not; every term below 2^term_bits.
 void base_convert_avx512(const std::uint64_t* terms, std::size_t k, const std::uint64_t* q, const std::uint64_t* m,
                          bool centered, int term_bits, std::uint64_t* out, std::size_t n, const Modulus& p);
+/// Residues modulo q as signed representatives in (-q/2, q/2] (two's complement words).
+void to_signed_avx512(const std::uint64_t* a, std::uint64_t* out, std::size_t n, std::uint64_t q);
+/// Centered base conversion from signed terms and signed multipliers m[i] (VectorPolyArith::base_convert_signed).
+void base_convert_signed_avx512(const std::uint64_t* terms, std::size_t k, const std::uint64_t* m,
+                                std::uint64_t offset, std::uint64_t* out, std::size_t n, const Modulus& p);
 /// rns.h's centered_lift of residues modulo `from` into p.
 void centered_lift_avx512(const std::uint64_t* in, std::uint64_t from, const Modulus& p, std::uint64_t* out,
                           std::size_t n);

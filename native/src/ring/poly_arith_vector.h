@@ -456,6 +456,54 @@ struct VectorPolyArith {
     if (c < n) convert(c, static_cast<int>(n - c));
   }
 
+  // Residues in [0, q) as their representatives in (-q/2, q/2], two's complement (x - q where x > q/2).
+  static void to_signed(const std::uint64_t* a, std::uint64_t* out, std::size_t n, std::uint64_t q) {
+    const V half = L::set1(q >> 1), minus_q = L::set1(0 - q);
+    for_each(a, nullptr, nullptr, out, n, [&](V x, V, V) { return L::add_where_greater(x, x, half, minus_q); });
+  }
+
+  // Centered base conversion from signed terms (BaseConverter::signed_terms_apply): out = sum_i t_i m_i mod p
+  // with t_i and m_i signed below 2^31 in magnitude, so one vpmuldq per term, and a sum whose magnitude the
+  // converter has bounded below 2^63 - p: started at `offset`, a multiple of p in (2^63 - p, 2^63], it is a
+  // non-negative 64-bit value congruent to the sum, reduced once. (The unsigned centered form spends four
+  // more operations per term and target on taking |t_i| and choosing m_i or p - m_i.)
+  static void base_convert_signed(const std::uint64_t* terms, std::size_t k, const std::uint64_t* m,
+                                  std::uint64_t offset, std::uint64_t* out, std::size_t n, const Modulus& p) {
+    switch (k) {
+      case 2: return base_convert_signed_sums<2>(terms, k, m, offset, out, n, p);
+      case 3: return base_convert_signed_sums<3>(terms, k, m, offset, out, n, p);
+      case 4: return base_convert_signed_sums<4>(terms, k, m, offset, out, n, p);
+      case 5: return base_convert_signed_sums<5>(terms, k, m, offset, out, n, p);
+      default: return base_convert_signed_sums<0>(terms, k, m, offset, out, n, p);
+    }
+  }
+
+  template <int kTerms>
+  static void base_convert_signed_sums(const std::uint64_t* terms, std::size_t k, const std::uint64_t* m,
+                                       std::uint64_t offset, std::uint64_t* out, std::size_t n, const Modulus& p) {
+    const WideReducer reducer(p);
+    constexpr int kHoisted = kTerms > 0 ? kTerms : 1;
+    V hoisted[kHoisted];
+    if (kTerms > 0)
+      for (int i = 0; i < kTerms; ++i) hoisted[i] = L::set1(m[i]);
+    const std::size_t count = kTerms > 0 ? static_cast<std::size_t>(kTerms) : k;
+    const V start = L::set1(offset);
+    const auto convert = [&](std::size_t c, int rest) {
+      V s = start;
+      for (std::size_t i = 0; i < count; ++i) {
+        const std::uint64_t* at = terms + i * n + c;
+        const V t = rest == 8 ? L::load(at) : L::load_partial(at, rest);
+        s = L::add(s, L::mul_i32(t, kTerms > 0 ? hoisted[i] : L::set1(m[i])));
+      }
+      const V r = reducer.reduce64(s);
+      if (rest == 8) L::store(out + c, r);
+      else L::store_partial(out + c, r, rest);
+    };
+    std::size_t c = 0;
+    for (; c + 8 <= n; c += 8) convert(c, 8);
+    if (c < n) convert(c, static_cast<int>(n - c));
+  }
+
   // Whether `count` products of residues modulo q sum below 2^64 with every residue below 2^32 (primes of up
   // to 32 bits; with 31-bit primes, four digits).
   static bool dot_product_fits_u64(std::size_t count, const Modulus& q) {

@@ -47,6 +47,30 @@ BaseConverter::BaseConverter(const RnsBase& from, const RnsBase& to) : from_(fro
     exact_matrix_.push_back(q_mod_to_[j] == 0 ? 0 : to[j].value() - q_mod_to_[j]);
   }
   for (const Modulus& q : from.primes()) from_bits_ = std::max(from_bits_, q.bit_count());
+  init_signed_terms();
+}
+
+void BaseConverter::init_signed_terms() {
+  const auto below_2_32 = [](const RnsBase& b) {
+    return std::all_of(b.primes().begin(), b.primes().end(), [](const Modulus& q) { return q.bit_count() <= 32; });
+  };
+  if (from_.size() < 2 || !below_2_32(from_) || !below_2_32(to_)) return;
+  u128 term_bound = 0;  // sum_i max |t_i|
+  for (const Modulus& q : from_.primes()) term_bound += q.value() / 2;
+  for (std::size_t j = 0; j < to_.size(); ++j) {
+    const std::uint64_t p = to_[j].value();
+    if (term_bound * (p / 2) >= (static_cast<u128>(1) << 63) - p) return;
+  }
+  signed_matrix_.resize(matrix_.size());
+  for (std::size_t j = 0; j < to_.size(); ++j) {
+    const std::uint64_t p = to_[j].value();
+    for (std::size_t i = 0; i < from_.size(); ++i) {
+      const std::uint64_t m = matrix_[j * from_.size() + i];
+      signed_matrix_[j * from_.size() + i] = m > p / 2 ? m - p : m;  // wraps to the two's complement of p - m
+    }
+    signed_offset_.push_back(((std::uint64_t{1} << 63) / p) * p);
+  }
+  signed_terms_ = true;
 }
 
 void BaseConverter::fast_convert_centered(const std::uint64_t* in, std::uint64_t* out, std::size_t n) const {
@@ -107,7 +131,7 @@ void BaseConverter::fast_convert_centered(const std::uint64_t* in, std::uint64_t
     return;
   }
   RawU64Vector terms(from_.size() * n);
-  conversion_terms(in, terms.data(), n);
+  centered_terms(in, terms.data(), n);
   for (std::size_t j = 0; j < to_.size(); ++j) centered_convert_terms_to(terms.data(), j, out_limbs[j], n);
 }
 
@@ -115,7 +139,7 @@ void BaseConverter::fast_convert_centered_to(const std::uint64_t* in, std::size_
                                              std::size_t n) const {
   if (from_.size() == 1) return centered_convert_terms_to(in, target, out, n);  // the terms are x itself
   RawU64Vector terms(from_.size() * n);
-  conversion_terms(in, terms.data(), n);
+  centered_terms(in, terms.data(), n);
   centered_convert_terms_to(terms.data(), target, out, n);
 }
 
@@ -124,10 +148,40 @@ void BaseConverter::conversion_terms(const std::uint64_t* in, std::uint64_t* ter
     mul_scalar_mod(in + i * n, from_.inv_punctured(i).operand, terms + i * n, n, from_[i]);
 }
 
+void BaseConverter::centered_terms(const std::uint64_t* in, std::uint64_t* terms, std::size_t n) const {
+  for (std::size_t i = 0; i < from_.size(); ++i) centered_term(i, in + i * n, terms + i * n, n);
+}
+
+void BaseConverter::centered_term(std::size_t i, const std::uint64_t* in, std::uint64_t* term, std::size_t n) const {
+  mul_scalar_mod(in, from_.inv_punctured(i).operand, term, n, from_[i]);
+  if (!signed_terms_) return;
+  const std::uint64_t q = from_[i].value();
+#if defined(HNN_HAVE_AVX512_KERNELS)
+  if (active_simd_level() >= SimdLevel::kAvx512) return poly_kernels::to_signed_avx512(term, term, n, q);
+#endif
+  for (std::size_t c = 0; c < n; ++c) term[c] -= q & (0 - static_cast<std::uint64_t>(term[c] > q / 2));
+}
+
 void BaseConverter::centered_convert_terms_to(const std::uint64_t* y, std::size_t target, std::uint64_t* out,
                                               std::size_t n) const {
   const std::size_t k = from_.size();
   const Modulus& p = to_[target];
+  if (signed_terms_) {
+    const std::uint64_t* m = signed_matrix_.data() + target * k;
+#if defined(HNN_HAVE_AVX512_KERNELS)
+    if (active_simd_level() >= SimdLevel::kAvx512)
+      return poly_kernels::base_convert_signed_avx512(y, k, m, signed_offset_[target], out, n, p);
+#endif
+    // The same sums in wrapping 64-bit arithmetic: the true sum is bounded (init_signed_terms), so offset + sum
+    // is its exact non-negative representative.
+    for (std::size_t c = 0; c < n; ++c) {
+      std::uint64_t s = signed_offset_[target];
+      for (std::size_t i = 0; i < k; ++i)
+        s += static_cast<std::uint64_t>(static_cast<std::int64_t>(y[i * n + c]) * static_cast<std::int64_t>(m[i]));
+      out[c] = p.reduce(s);
+    }
+    return;
+  }
   if (k == 1) {
     // (Q/q)^-1 = 1 for a single prime: the lift is x itself, centered.
     lift_single_prime_centered(y, from_[0].value(), p, out, n);

@@ -84,6 +84,8 @@ struct Avx512Lanes {
 
   /// Low 32 bits of each lane times low 32 bits of each lane, full 64-bit products (vpmuludq).
   static V mul_u32(V a, V b) { return _mm512_mul_epu32(a, b); }
+  /// Low 32 bits of each lane as signed integers times the same of the other, full 64-bit products (vpmuldq).
+  static V mul_i32(V a, V b) { return _mm512_mul_epi32(a, b); }
   /// Low 64 bits of the lane-wise 64x64 product (vpmullq, AVX-512DQ).
   static V mul_lo64(V a, V b) { return _mm512_mullo_epi64(a, b); }
 

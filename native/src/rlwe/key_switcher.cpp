@@ -47,8 +47,7 @@ void KeySwitcher::lift(const std::uint64_t* d, std::size_t level, LiftedDigits& 
       if (ext < begin || ext >= end) targets.push_back(out.limb(j, ext));
     for (std::size_t i = begin; i < end; ++i) {
       std::copy(d + i * n, d + (i + 1) * n, out.limb(j, i));
-      std::copy(d + i * n, d + (i + 1) * n, coeffs.data() + (i - begin) * n);
-      ctx.ntt(i).inverse(coeffs.data() + (i - begin) * n);
+      ctx.ntt(i).inverse(d + i * n, coeffs.data() + (i - begin) * n);
     }
     ctx.mod_up_converter(level, j).fast_convert_centered(coeffs.data(), targets.data(), n);
   });
@@ -113,13 +112,9 @@ void KeySwitcher::inner_product_direct(const std::uint64_t* d, std::size_t level
   RawU64Vector coeffs((level + 1) * n);
   parallel_for(0, level + 1, [&](std::size_t i) {
     std::uint64_t* limb = coeffs.data() + i * n;
-    std::copy(d + i * n, d + (i + 1) * n, limb);
-    ctx.ntt(i).inverse(limb);
+    ctx.ntt(i).inverse(d + i * n, limb);
     const std::size_t j = ctx.digit_of(i), begin = ctx.digit_begin(j), end = ctx.digit_end(j, level);
-    if (end - begin > 1) {
-      const RnsBase& digit = ctx.mod_up_converter(level, j).from();
-      mul_scalar_mod(limb, digit.inv_punctured(i - begin).operand, limb, n, digit[i - begin]);
-    }
+    if (end - begin > 1) ctx.mod_up_converter(level, j).centered_term(i - begin, limb, limb, n);
   });
   out.level = level;
   out.limbs = limbs;
@@ -178,28 +173,32 @@ void KeySwitcher::inner_product(const LiftedDigits& lifted, const KeySwitchKey& 
   });
 }
 
-void KeySwitcher::mod_down_add(const ExtendedPair& acc, std::uint64_t* out0, std::uint64_t* out1) const {
+void KeySwitcher::mod_down(const ExtendedPair& acc, const std::uint64_t* base0, const std::uint64_t* base1,
+                           std::uint64_t* out0, std::uint64_t* out1) const {
   const Context& ctx = *ctx_;
   const std::size_t n = ctx.n(), level = acc.level, alpha = ctx.special_prime_count();
   const BaseConverter& down = ctx.mod_down_converter(level);
-  // out += (acc - Conv_{P->Q}([acc]_P)) * P^-1 on every data limb.
+  // out = base + (acc - Conv_{P->Q}([acc]_P)) * P^-1 on every data limb; t holds Conv_{P->Q}([acc]_P) on limb
+  // i of polynomial p.
+  const auto finish_limb = [&](std::size_t p, std::size_t i, std::uint64_t* t) {
+    const std::uint64_t* base = p == 0 ? base0 : base1;
+    std::uint64_t* out = (p == 0 ? out0 : out1) + i * n;
+    const Modulus& q = ctx.prime(i);
+    if (!base) return sub_mul_scalar_mod(acc.limb(p, i), t, ctx.inv_special_product(i).operand, out, n, q);
+    sub_mul_scalar_mod(acc.limb(p, i), t, ctx.inv_special_product(i).operand, t, n, q);
+    add_mod(base + i * n, t, out, n, q);
+  };
   if (alpha == 1) {
     // One special prime p: [acc]_p centered is exactly the centered lift of its coefficients (what the
     // general path computes with add_half / exact_convert / subtract_constant), one pass per limb.
     const std::size_t special_index = ctx.data_prime_count();
     RawU64Vector special(2 * n);
-    parallel_for(0, 2, [&](std::size_t p) {
-      std::copy(acc.limb(p, level + 1), acc.limb(p, level + 1) + n, special.data() + p * n);
-      ctx.ntt(special_index).inverse(special.data() + p * n);
-    });
+    parallel_for(0, 2, [&](std::size_t p) { ctx.ntt(special_index).inverse(acc.limb(p, level + 1), special.data() + p * n); });
     parallel_for(0, 2 * (level + 1), [&](std::size_t idx) {
       const std::size_t p = idx / (level + 1), i = idx % (level + 1);
-      std::uint64_t* out = p == 0 ? out0 : out1;
-      const Modulus& q = ctx.prime(i);
       RawU64Vector t(n);
       ctx.ntt(i).forward_lifted(special.data() + p * n, ctx.prime(special_index), t.data());
-      sub_mul_scalar_mod(acc.limb(p, i), t.data(), ctx.inv_special_product(i).operand, t.data(), n, q);
-      add_mod(out + i * n, t.data(), out + i * n, n, q);
+      finish_limb(p, i, t.data());
     });
     return;
   }
@@ -210,8 +209,7 @@ void KeySwitcher::mod_down_add(const ExtendedPair& acc, std::uint64_t* out0, std
   parallel_for(0, 2 * alpha, [&](std::size_t idx) {
     const std::size_t p = idx / alpha, s = idx % alpha;
     std::uint64_t* limb = special.data() + idx * n;
-    std::copy(acc.limb(p, level + 1 + s), acc.limb(p, level + 1 + s) + n, limb);
-    ctx.ntt(ctx.data_prime_count() + s).inverse(limb);
+    ctx.ntt(ctx.data_prime_count() + s).inverse(acc.limb(p, level + 1 + s), limb);
     add_half(limb, ctx.prime(ctx.data_prime_count() + s), n);
   });
   parallel_for(0, 2, [&](std::size_t p) {
@@ -219,14 +217,12 @@ void KeySwitcher::mod_down_add(const ExtendedPair& acc, std::uint64_t* out0, std
   });
   parallel_for(0, 2 * (level + 1), [&](std::size_t idx) {
     const std::size_t p = idx / (level + 1), i = idx % (level + 1);
-    std::uint64_t* out = p == 0 ? out0 : out1;
     const Modulus& q = ctx.prime(i);
     RawU64Vector c(n);
     down.exact_convert_prepared_to(prepared.data() + p * prepared_limbs * n, i, c.data(), n);
     subtract_constant(c.data(), half_mod(ctx.special_product_mod(i), q), q, n);
     ctx.ntt(i).forward(c.data());
-    sub_mul_scalar_mod(acc.limb(p, i), c.data(), ctx.inv_special_product(i).operand, c.data(), n, q);
-    add_mod(out + i * n, c.data(), out + i * n, n, q);
+    finish_limb(p, i, c.data());
   });
 }
 
@@ -249,8 +245,7 @@ void KeySwitcher::mod_down_rescale(const ExtendedPair& acc, const std::uint64_t*
     if (i > level) {  // special limb s = i - level - 1
       const std::size_t s = i - level - 1;
       std::uint64_t* limb = dropped.data() + (p * (1 + alpha) + 1 + s) * n;
-      std::copy(acc.limb(p, level + 1 + s), acc.limb(p, level + 1 + s) + n, limb);
-      ctx.ntt(ctx.data_prime_count() + s).inverse(limb);
+      ctx.ntt(ctx.data_prime_count() + s).inverse(acc.limb(p, level + 1 + s), limb);
       add_half(limb, ctx.prime(ctx.data_prime_count() + s), n);
       return;
     }
@@ -298,11 +293,7 @@ void KeySwitcher::mod_down_rescale_one_special(const ExtendedPair& acc, const st
     // X = P c + acc on the data limbs, acc alone on the special limb.
     RawU64Vector x((level + 1) * n), xp(n), y(n);
     parallel_for(0, level + 2, [&](std::size_t i) {
-      if (i == level + 1) {
-        std::copy(acc.limb(p, level + 1), acc.limb(p, level + 1) + n, xp.data());
-        ctx.ntt(special_index).inverse(xp.data());
-        return;
-      }
+      if (i == level + 1) return ctx.ntt(special_index).inverse(acc.limb(p, level + 1), xp.data());
       std::uint64_t* dst = x.data() + i * n;
       mul_scalar_mod(c + i * n, ctx.special_product_mod(i), dst, n, ctx.prime(i));
       add_mod(dst, acc.limb(p, i), dst, n, ctx.prime(i));
@@ -325,17 +316,19 @@ void KeySwitcher::mod_down_rescale_one_special(const ExtendedPair& acc, const st
 }
 
 void KeySwitcher::apply(const LiftedDigits& lifted, const KeySwitchKey& key, const std::uint32_t* perm,
-                        std::uint64_t* out0, std::uint64_t* out1) const {
+                        const std::uint64_t* base0, const std::uint64_t* base1, std::uint64_t* out0,
+                        std::uint64_t* out1) const {
   ExtendedPair acc;
   inner_product(lifted, key, perm, acc);
-  mod_down_add(acc, out0, out1);
+  mod_down(acc, base0, base1, out0, out1);
 }
 
 void KeySwitcher::switch_key(const std::uint64_t* d, std::size_t level, const KeySwitchKey& key,
-                             std::uint64_t* out0, std::uint64_t* out1) const {
+                             const std::uint64_t* base0, const std::uint64_t* base1, std::uint64_t* out0,
+                             std::uint64_t* out1) const {
   ExtendedPair acc;
   inner_product_direct(d, level, key, nullptr, acc);
-  mod_down_add(acc, out0, out1);
+  mod_down(acc, base0, base1, out0, out1);
 }
 
 }  // namespace hnn

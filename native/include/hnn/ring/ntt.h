@@ -29,6 +29,9 @@ class NttTables {
   void forward(std::uint64_t* a) const;
   /// In place; input and output in [0, q). Includes the factor 1/n.
   void inverse(std::uint64_t* a) const;
+  /// out = inverse(in), leaving `in` as it is (in == out allowed, partial overlap not): the kernels that can
+  /// read `in` in their first pass save the copy a transform of a kept input would otherwise need.
+  void inverse(const std::uint64_t* in, std::uint64_t* out) const;
   /// out = forward(centered_lift(in)) for residues `in` modulo another prime `from` (rns.h centered_lift):
   /// the digit conversion of key switching, read by the transform's first pass where the kernel can (saves a
   /// pass over memory). `out` must not overlap `in`.

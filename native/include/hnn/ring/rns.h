@@ -56,11 +56,22 @@ class BaseConverter {
   /// The centered conversion into target prime `target` only.
   void fast_convert_centered_to(const std::uint64_t* in, std::size_t target, std::uint64_t* out, std::size_t n) const;
   /// The terms y_i = x_i (Q/q_i)^-1 mod q_i of a conversion of `in` (|from| limbs of n) into `terms` (same
-  /// shape; may be `in`). They do not depend on the target, so converting one input into several targets
-  /// computes them once: fast_convert_centered_to(in, j, ...) equals centered_convert_terms_to(terms, j, ...).
+  /// shape; may be `in`), residues in [0, q_i).
   void conversion_terms(const std::uint64_t* in, std::uint64_t* terms, std::size_t n) const;
+  /// The terms of a centered conversion, in the form centered_convert_terms_to() reads: signed
+  /// representatives of y_i in (-q_i/2, q_i/2] (two's complement words) where signed_terms(), else
+  /// conversion_terms(). They do not depend on the target, so converting one input into several targets
+  /// computes them once: fast_convert_centered_to(in, j, ...) equals centered_convert_terms_to(terms, j, ...).
+  void centered_terms(const std::uint64_t* in, std::uint64_t* terms, std::size_t n) const;
+  /// The centered term of source limb i alone (`in` and `term`: n coefficients; may be the same).
+  void centered_term(std::size_t i, const std::uint64_t* in, std::uint64_t* term, std::size_t n) const;
   void centered_convert_terms_to(const std::uint64_t* terms, std::size_t target, std::uint64_t* out,
                                  std::size_t n) const;
+  /// Whether the centered terms are signed: several source primes, every prime of both bases below 2^32,
+  /// and every target's sum of products bounded below 2^63 - p_j in magnitude. The sums are then plain
+  /// signed 64-bit sums of one 32 x 32-bit product per term (key switching's digits with primes of up to
+  /// 32 bits).
+  bool signed_terms() const { return signed_terms_; }
 
   /// Like fast_convert, but removes the overflow u Q_B with a floating-point estimate of
   /// u = floor(sum_i y_i / q_i) (Halevi-Polyakov-Shoup 2019), so out = x mod p_j for x in [0, Q_B) (exact but
@@ -74,6 +85,7 @@ class BaseConverter {
                                  std::size_t n) const;
 
  private:
+  void init_signed_terms();
   RnsBase from_, to_;
   // matrix_[j * |from| + i] = (Q_from / q_i) mod p_j
   std::vector<std::uint64_t> matrix_;
@@ -83,6 +95,11 @@ class BaseConverter {
   // Per target p_j: (Q/q_i) mod p_j for every i, then -Q mod p_j (the vector exact_convert's extra term u).
   std::vector<std::uint64_t> exact_matrix_;
   int from_bits_ = 0;                       // bit count of the largest source prime
+  bool signed_terms_ = false;
+  // With signed terms, per target: (Q/q_i) mod p_j centered into (-p_j/2, p_j/2] for every i (two's
+  // complement words), and the multiple of p_j that makes each sum non-negative.
+  std::vector<std::uint64_t> signed_matrix_;
+  std::vector<std::uint64_t> signed_offset_;
 };
 
 }  // namespace hnn

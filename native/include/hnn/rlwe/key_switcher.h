@@ -54,8 +54,11 @@ class KeySwitcher {
   void inner_product(const LiftedDigits& digits, const KeySwitchKey& key, const std::uint32_t* perm,
                      ExtendedPair& out) const;
 
-  /// (out0, out1) += acc / P (rounded), level + 1 limbs, NTT form.
-  void mod_down_add(const ExtendedPair& acc, std::uint64_t* out0, std::uint64_t* out1) const;
+  /// (out0, out1) = (base0, base1) + acc / P (rounded), level + 1 limbs, NTT form. A base may be its output
+  /// (the key switch accumulates into it) or nullptr (nothing is read: out = acc / P), so callers need neither
+  /// copy their input polynomials into the result first nor clear it.
+  void mod_down(const ExtendedPair& acc, const std::uint64_t* base0, const std::uint64_t* base1,
+                std::uint64_t* out0, std::uint64_t* out1) const;
 
   /// Relinearize-and-rescale in one division: out_k = (P c_k + acc_k) / (P q_level), for the size-2 part
   /// (c0, c1) of a product at `acc.level` >= 1. out0/out1: level limbs (one level down), NTT form. Saves the
@@ -63,13 +66,13 @@ class KeySwitcher {
   void mod_down_rescale(const ExtendedPair& acc, const std::uint64_t* c0, const std::uint64_t* c1,
                         std::uint64_t* out0, std::uint64_t* out1) const;
 
-  /// inner_product then mod_down_add.
-  void apply(const LiftedDigits& digits, const KeySwitchKey& key, const std::uint32_t* perm, std::uint64_t* out0,
-             std::uint64_t* out1) const;
+  /// inner_product then mod_down (bases as there).
+  void apply(const LiftedDigits& digits, const KeySwitchKey& key, const std::uint32_t* perm,
+             const std::uint64_t* base0, const std::uint64_t* base1, std::uint64_t* out0, std::uint64_t* out1) const;
 
-  /// Both steps: (out0, out1) += key-switch of d.
-  void switch_key(const std::uint64_t* d, std::size_t level, const KeySwitchKey& key, std::uint64_t* out0,
-                  std::uint64_t* out1) const;
+  /// Both steps: (out0, out1) = (base0, base1) + key-switch of d (bases as in mod_down).
+  void switch_key(const std::uint64_t* d, std::size_t level, const KeySwitchKey& key, const std::uint64_t* base0,
+                  const std::uint64_t* base1, std::uint64_t* out0, std::uint64_t* out1) const;
 
  private:
   void mod_down_rescale_one_special(const ExtendedPair& acc, const std::uint64_t* c0, const std::uint64_t* c1,
