@@ -202,6 +202,13 @@ void run_degree(std::size_t n, const Options& opt) {
     bench("rescale", [&] { evaluator.rescale(relinearized, out); });
     bench("mul_relin_rescale", [&] { evaluator.multiply_relin_rescale(ct, ct2, rk, out); });
     bench("rotate_1", [&] { evaluator.rotate(ct, 1, gk, out); });
+    // Not in SEAL's table: the wire cost of a request (a seed-compressed fresh ciphertext, saved with its
+    // context's checks, then loaded with full validation and the expansion of c_1 from its seed).
+    Ciphertext seeded;
+    encryptor.encrypt_symmetric(pt, seeded);
+    const std::vector<std::uint8_t> seeded_bytes = save(*ctx, seeded);
+    bench("save_symmetric_ct", [&] { save(*ctx, seeded); });
+    bench("load_symmetric_ct", [&] { load(*ctx, seeded_bytes.data(), seeded_bytes.size(), out); });
     // One RNS component: the 60-bit prime q_0.
     U64Vector limb(ct.limb(0, 0), ct.limb(0, 0) + n);
     bench("ntt_forward_1limb", [&] { ctx->ntt(0).forward(limb.data()); });

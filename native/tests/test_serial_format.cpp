@@ -100,14 +100,25 @@ TEST(serial_packing_round_trip_all_widths) {
     CHECK_EQ(limb_width(v.data(), n), w);
     std::vector<std::uint8_t> packed(packed_limb_bytes(n, w));
     pack_limb(v.data(), n, w, packed.data());
+    // The documented bit order, bit by bit: bit b of value i is bit i * w + b of the little-endian stream.
+    std::vector<std::uint8_t> reference(packed.size(), 0);
+    for (std::size_t i = 0; i < n; ++i)
+      for (int b = 0; b < w; ++b) {
+        const std::size_t bit = i * static_cast<std::size_t>(w) + static_cast<std::size_t>(b);
+        reference[bit / 8] = static_cast<std::uint8_t>(reference[bit / 8] | (((v[i] >> b) & 1u) << (bit % 8)));
+      }
+    CHECK(packed == reference);
     unpack_limb(packed.data(), n, w, q, back.data(), "limb");
     CHECK(back == v);
     if (w > 1) {
-      // A value >= q is rejected; so is a width that is not minimal.
-      std::vector<std::uint64_t> bad = v;
-      bad[7] = q;
-      pack_limb(bad.data(), n, w, packed.data());
-      CHECK_THROWS(unpack_limb(packed.data(), n, w, q, back.data(), "limb"), CorruptDataError);
+      // A value >= q is rejected, at the start or at the very end of the limb; so is a width that is not
+      // minimal.
+      for (std::size_t at : {std::size_t{7}, n - 1}) {
+        std::vector<std::uint64_t> bad = v;
+        bad[at] = q;
+        pack_limb(bad.data(), n, w, packed.data());
+        CHECK_THROWS(unpack_limb(packed.data(), n, w, q, back.data(), "limb"), CorruptDataError);
+      }
       std::vector<std::uint64_t> small(n, 1);
       pack_limb(small.data(), n, w, packed.data());
       CHECK_THROWS(unpack_limb(packed.data(), n, w, q, back.data(), "limb"), CorruptDataError);

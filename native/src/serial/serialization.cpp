@@ -54,12 +54,18 @@ void check_saveable_n(std::size_t n, const char* what) {
 // residues are first checked against their prime (a value >= q would not survive the loader).
 void put_limb(const std::uint64_t* limb, std::size_t n, const Modulus* q, ByteWriter& desc, Bytes& body,
               const char* what) {
-  if (q) {
-    std::uint64_t bad = 0;
-    for (std::size_t i = 0; i < n; ++i) bad |= static_cast<std::uint64_t>(limb[i] >= q->value());
+  int w = 0;
+  if (q) {  // the range check and the width in one pass
+    std::uint64_t bad = 0, all = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      bad |= static_cast<std::uint64_t>(limb[i] >= q->value());
+      all |= limb[i];
+    }
     if (bad) throw InvalidArgumentError(std::string("cannot serialize ") + what + ": a coefficient is not reduced");
+    w = bit_length(all);
+  } else {
+    w = serial::limb_width(limb, n);
   }
-  const int w = serial::limb_width(limb, n);
   if (w > kMaxModulusBits)
     throw InvalidArgumentError(std::string("cannot serialize ") + what + ": a coefficient exceeds 60 bits");
   desc.u8(static_cast<std::uint8_t>(w));
@@ -102,6 +108,12 @@ Bytes save_ciphertext_like(ObjectType type, const Ciphertext& ct, const Context*
   d.u8(seeded ? 1 : 0);
   if (seeded) d.bytes(ct.c1_seed()->data(), ct.c1_seed()->size());
   const std::size_t stored = seeded ? 1 : ct.size();
+  // Room for the widest packing up front (a limb's width is at most its prime's): one allocation, not a
+  // reallocation and copy per limb.
+  std::size_t bound = 0;
+  for (std::size_t i = 0; i < limbs; ++i)
+    bound += serial::packed_limb_bytes(ct.n(), ctx ? ctx->prime(i).bit_count() : kMaxModulusBits);
+  body.reserve(stored * bound);
   for (std::size_t p = 0; p < stored; ++p)
     for (std::size_t i = 0; i < limbs; ++i)
       put_limb(ct.limb(p, i), ct.n(), ctx ? &ctx->prime(i) : nullptr, d, body, what);
@@ -336,7 +348,7 @@ Ciphertext load_ciphertext_like(const Context& ctx, const std::uint8_t* data, st
   check_body_size(b, body_bytes, what);
 
   Ciphertext ct;
-  ct.resize(ctx.params_hash(), n, level, ct_size);
+  ct.allocate(ctx.params_hash(), n, level, ct_size);  // every word is written below: unpacked or expanded
   BodyReader body(b.body, b.body_size, b.header.body_raw_size, b.header.compression, false);
   std::vector<std::uint8_t> scratch;
   for (std::size_t p = 0; p < stored; ++p)

@@ -107,6 +107,23 @@ class EncryptedProtocolTest {
   }
 
   @Test
+  void arrayAndStreamEncodingsAreTheSameBytes() throws Exception {
+    EncryptedMessage m = local.client().encrypt(feature(new Random(4)));
+    java.io.ByteArrayOutputStream stream = new java.io.ByteArrayOutputStream();
+    m.writeTo(stream);
+    byte[] array = m.toBytes();
+    assertArrayEquals(stream.toByteArray(), array);
+    assertEquals(m.byteSize(), array.length);
+    EncryptedMessage back =
+        EncryptedMessage.fromBytes(array, EncryptedMessage.Direction.REQUEST, spec.inputDim(), Long.MAX_VALUE);
+    assertEquals(m.specId(), back.specId());
+    assertEquals(m.keyId(), back.keyId());
+    assertEquals(m.count(), back.count());
+    assertEquals(m.ciphertexts().size(), back.ciphertexts().size());
+    for (int i = 0; i < m.ciphertexts().size(); i++) assertArrayEquals(m.ciphertexts().get(i), back.ciphertexts().get(i));
+  }
+
+  @Test
   void tamperedRequestsAreRejectedWithClearErrors() {
     byte[] request = local.client().encrypt(feature(new Random(2))).toBytes();
     HeadServer server = local.server();
