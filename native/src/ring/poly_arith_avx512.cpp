@@ -58,8 +58,31 @@ void dot_product_pair_narrow_avx512(const std::uint64_t* const* a, const std::ui
   Kernels::dot_product_pair(a, b0, b1, count, out0, out1, n, q);
 }
 void base_convert_avx512(const std::uint64_t* terms, std::size_t k, const std::uint64_t* q, const std::uint64_t* m,
-                         bool centered, int term_bits, std::uint64_t* out, std::size_t n, const Modulus& p) {
-  Kernels::base_convert(terms, k, q, m, centered, term_bits, out, n, p);
+                         bool centered, int term_bits, bool sums_fit_u64, std::uint64_t* out, std::size_t n,
+                         const Modulus& p) {
+  Kernels::base_convert(terms, k, q, m, centered, term_bits, sums_fit_u64, out, n, p);
+}
+// Summed in the order i = 0, 1, ... with one rounding per product and per sum, as the portable loop in rns.cpp
+// (the explicit-rounding intrinsics are never contracted into fused multiply-adds), so the counts agree bit for
+// bit; the truncation is the floor of a non-negative sum.
+void overflow_count_avx512(const std::uint64_t* terms, std::size_t k, const double* inv, std::uint64_t* u,
+                           std::size_t n) {
+  constexpr int kRN = _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC;
+  const auto count = [&](std::size_t at, int rest) {
+    const auto mask = static_cast<__mmask8>((1u << rest) - 1);
+    __m512d sum = _mm512_setzero_pd();
+    for (std::size_t i = 0; i < k; ++i) {
+      const std::uint64_t* y = terms + i * n + at;
+      const __m512i v = rest == 8 ? _mm512_loadu_si512(y) : _mm512_maskz_loadu_epi64(mask, y);
+      sum = _mm512_add_round_pd(sum, _mm512_mul_round_pd(_mm512_cvtepu64_pd(v), _mm512_set1_pd(inv[i]), kRN), kRN);
+    }
+    const __m512i r = _mm512_cvtt_roundpd_epu64(sum, _MM_FROUND_NO_EXC);
+    if (rest == 8) _mm512_storeu_si512(u + at, r);
+    else _mm512_mask_storeu_epi64(u + at, mask, r);
+  };
+  std::size_t c = 0;
+  for (; c + 8 <= n; c += 8) count(c, 8);
+  if (c < n) count(c, static_cast<int>(n - c));
 }
 void to_signed_avx512(const std::uint64_t* a, std::uint64_t* out, std::size_t n, std::uint64_t q) {
   Kernels::to_signed(a, out, n, q);

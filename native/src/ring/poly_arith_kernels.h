@@ -42,9 +42,15 @@ void mul_scalar_fp64_avx512(const std::uint64_t* a, std::uint64_t s, std::uint64
 void sub_mul_scalar_fp64_avx512(const std::uint64_t* a, const std::uint64_t* b, std::uint64_t s,
                                 std::uint64_t* out, std::size_t n, const Modulus& q);
 /// Fast base conversion into p from the terms y_i (VectorPolyArith::base_convert): k limbs of n, source primes
-/// q[i], multipliers m[i] = (Q/q_i) mod p, centered or not; every term below 2^term_bits.
+/// q[i], multipliers m[i] = (Q/q_i) mod p, centered or not; every term below 2^term_bits; sums_fit_u64: the
+/// caller's bound that every sum of products fits 64 bits (with terms and multipliers below 2^32).
 void base_convert_avx512(const std::uint64_t* terms, std::size_t k, const std::uint64_t* q, const std::uint64_t* m,
-                         bool centered, int term_bits, std::uint64_t* out, std::size_t n, const Modulus& p);
+                         bool centered, int term_bits, bool sums_fit_u64, std::uint64_t* out, std::size_t n,
+                         const Modulus& p);
+/// u[c] = floor(sum_i terms[i][c] * inv[i]) in doubles (terms below 2^50), bit-identical to the portable loop of
+/// BaseConverter::exact_prepare.
+void overflow_count_avx512(const std::uint64_t* terms, std::size_t k, const double* inv, std::uint64_t* u,
+                           std::size_t n);
 /// Residues modulo q as signed representatives in (-q/2, q/2] (two's complement words).
 void to_signed_avx512(const std::uint64_t* a, std::uint64_t* out, std::size_t n, std::uint64_t q);
 /// Centered base conversion from signed terms and signed multipliers m[i] (VectorPolyArith::base_convert_signed).

@@ -375,13 +375,15 @@ struct VectorPolyArith {
   // t_i = min(y_i, q_i - y_i) and w_i = p - m_i where y_i > q_i/2 (y_i stands for y_i - q_i < 0, and
   // (y_i - q_i) m_i = (q_i - y_i)(p - m_i) mod p). Every t_i is below 2^term_bits. The sums are
   // dot_product_pair's partial sums, or, when every product fits 64 bits with room for k of them (primes of
-  // about 31 bits), plain 64-bit sums of single 32 x 32-bit products.
+  // about 31 bits), plain 64-bit sums of single 32 x 32-bit products. `sums_fit_u64`: the caller knows the
+  // latter holds from the actual terms' and multipliers' bounds where the bit counts cannot tell (an exact
+  // conversion from 30-bit primes into a 32-bit one: four products of 62 bits and a small one).
   static void base_convert(const std::uint64_t* terms, std::size_t k, const std::uint64_t* q,
-                           const std::uint64_t* m, bool centered, int term_bits, std::uint64_t* out, std::size_t n,
-                           const Modulus& p) {
+                           const std::uint64_t* m, bool centered, int term_bits, bool sums_fit_u64,
+                           std::uint64_t* out, std::size_t n, const Modulus& p) {
     const int product_bits = term_bits + p.bit_count(), k_bits = 64 - __builtin_clzll(k);
     const int bits = std::max(term_bits, p.bit_count());
-    if (term_bits <= 32 && p.bit_count() <= 32 && product_bits + k_bits <= 64) {
+    if (sums_fit_u64 || (term_bits <= 32 && p.bit_count() <= 32 && product_bits + k_bits <= 64)) {
       // The digit sizes of hybrid key switching (and the special primes plus the overflow term of an exact
       // conversion): constants in registers, the term loop unrolled.
       switch (k) {

@@ -48,6 +48,18 @@ BaseConverter::BaseConverter(const RnsBase& from, const RnsBase& to) : from_(fro
   }
   for (const Modulus& q : from.primes()) from_bits_ = std::max(from_bits_, q.bit_count());
   init_signed_terms();
+  // Whether an exact conversion's sums fit 64 bits, from the actual bounds: terms below q_i, the overflow count
+  // below |from|, each times its multiplier.
+  for (std::size_t j = 0; j < to.size(); ++j) {
+    bool fits = to[j].bit_count() <= 32;
+    u128 sum = 0;
+    for (std::size_t i = 0; i <= from.size(); ++i) {
+      const std::uint64_t term_max = i < from.size() ? from[i].value() - 1 : from.size() - 1;
+      fits = fits && term_max < (std::uint64_t{1} << 32);
+      sum += static_cast<u128>(term_max) * exact_matrix_[j * (from.size() + 1) + i];
+    }
+    exact_sums_fit_.push_back(fits && sum < (static_cast<u128>(1) << 64) ? 1 : 0);
+  }
 }
 
 void BaseConverter::init_signed_terms() {
@@ -190,7 +202,7 @@ void BaseConverter::centered_convert_terms_to(const std::uint64_t* y, std::size_
 #if defined(HNN_HAVE_AVX512_KERNELS)
   if (active_simd_level() >= SimdLevel::kAvx512)
     return poly_kernels::base_convert_avx512(y, k, from_values_.data(), matrix_.data() + target * k, true,
-                                             from_bits_, out, n, p);
+                                             from_bits_, false, out, n, p);
 #endif
   U128Vector acc(n, 0);
   for (std::size_t i = 0; i < k; ++i) {
@@ -222,6 +234,10 @@ void BaseConverter::exact_prepare(const std::uint64_t* in, std::uint64_t* prepar
     std::fill(u, u + n, 0);
     return;
   }
+#if defined(HNN_HAVE_AVX512_KERNELS)
+  if (active_simd_level() >= SimdLevel::kAvx512 && from_bits_ <= 50)
+    return poly_kernels::overflow_count_avx512(prepared, k, inv_from_.data(), u, n);
+#endif
   std::vector<double> frac(n, 0.0);
   for (std::size_t i = 0; i < k; ++i) {
     const double inv = inv_from_[i];
@@ -239,7 +255,8 @@ void BaseConverter::exact_convert_prepared_to(const std::uint64_t* prepared, std
   // u is converted as one more term with multiplier -Q mod p (u < k <= 256, so 9 bits).
   if (active_simd_level() >= SimdLevel::kAvx512)
     return poly_kernels::base_convert_avx512(prepared, k + 1, nullptr, exact_matrix_.data() + target * (k + 1), false,
-                                             std::max(from_bits_, 9), out, n, to_[target]);
+                                             std::max(from_bits_, 9), exact_sums_fit_[target] != 0, out, n,
+                                             to_[target]);
 #endif
   const Modulus& p = to_[target];
   U128Vector acc(n, 0);

@@ -95,6 +95,7 @@ class BaseConverter {
   // Per target p_j: (Q/q_i) mod p_j for every i, then -Q mod p_j (the vector exact_convert's extra term u).
   std::vector<std::uint64_t> exact_matrix_;
   int from_bits_ = 0;                       // bit count of the largest source prime
+  std::vector<std::uint8_t> exact_sums_fit_;  // per target: an exact conversion's sums fit 64 bits
   bool signed_terms_ = false;
   // With signed terms, per target: (Q/q_i) mod p_j centered into (-p_j/2, p_j/2] for every i (two's
   // complement words), and the multiple of p_j that makes each sum non-negative.
