@@ -453,14 +453,16 @@ TEST(ntt_forward_lifted_matches_lift_then_forward) {
 // Base conversions (key switching's digits of several primes and its mod-down by several special primes) at
 // every level against the portable sums: centered into each target, from precomputed terms, and exact; bases
 // of 28- to 60-bit primes (those of at most 32 bits take the signed-term path where the sums allow: the
-// head's digit of a 32-bit and three 28-bit primes does, four 32-bit primes into a 32-bit target do not),
+// head's digit of a 32-bit and three 28-bit primes does, four 32-bit primes into a 32-bit target do not;
+// the exact conversion from four 30-bit primes into a 32-bit one has 64-bit sums by its actual bounds only),
 // inputs with the values around each prime's half.
 TEST(base_conversion_simd_levels_match_portable) {
   std::mt19937_64 rng(17);
   const SimdLevel saved = active_simd_level();
   const std::size_t n = 1031;
   const std::vector<std::vector<int>> shapes = {{31, 31, 31}, {40, 40},         {60, 40, 40, 40, 40}, {60, 60},
-                                                {31, 60, 31}, {32, 28, 28, 28}, {32, 32, 32, 32},     {30, 30}};
+                                                {31, 60, 31}, {32, 28, 28, 28}, {32, 32, 32, 32},     {30, 30},
+                                                {30, 30, 30, 30}};
   for (const auto& from_bits : shapes) {
     for (const auto& to_bits : shapes) {
       std::map<int, std::vector<Modulus>> primes;
