@@ -160,6 +160,14 @@ TEST(poly_arith_matches_scalar) {
     for (std::size_t i = 0; i < n; ++i) CHECK_EQ(out[i], add_mod(a[i], s, q));
     sub_mul_scalar_mod(a.data(), b.data(), s, out.data(), n, q);
     for (std::size_t i = 0; i < n; ++i) CHECK_EQ(out[i], mul_mod(sub_mod(a[i], b[i], q), s, q));
+    for (bool in_place : {false, true}) {
+      out = c;
+      sub_mul_scalar_add_mod(a.data(), b.data(), s, in_place ? out.data() : c.data(), out.data(), n, q);
+      for (std::size_t i = 0; i < n; ++i) CHECK_EQ(out[i], add_mod(c[i], mul_mod(sub_mod(a[i], b[i], q), s, q), q));
+      out = c;
+      mul_scalar_add_mod(a.data(), s, in_place ? out.data() : c.data(), out.data(), n, q);
+      for (std::size_t i = 0; i < n; ++i) CHECK_EQ(out[i], add_mod(mul_mod(a[i], s, q), c[i], q));
+    }
   }
 }
 

@@ -203,6 +203,10 @@ TEST(poly_arith_simd_levels_match_portable) {
           {"add_scalar", [&](Limb& o) { add_scalar_mod(a.data(), s, o.data(), n, q); }},
           {"add_scalar_edge", [&](Limb& o) { add_scalar_mod(a.data(), qv - 1, o.data(), n, q); }},
           {"sub_mul_scalar", [&](Limb& o) { sub_mul_scalar_mod(a.data(), b.data(), s, o.data(), n, q); }},
+          {"sub_mul_scalar_add", [&](Limb& o) { sub_mul_scalar_add_mod(a.data(), b.data(), s, acc.data(), o.data(), n, q); }},
+          {"sub_mul_scalar_add_in_place", [&](Limb& o) { sub_mul_scalar_add_mod(a.data(), b.data(), s, o.data(), o.data(), n, q); }},
+          {"mul_scalar_add", [&](Limb& o) { mul_scalar_add_mod(a.data(), s, b.data(), o.data(), n, q); }},
+          {"mul_scalar_add_in_place", [&](Limb& o) { mul_scalar_add_mod(a.data(), qv - 1, o.data(), o.data(), n, q); }},
           {"in_place_add", [&](Limb& o) { add_mod(o.data(), a.data(), o.data(), n, q); }},
       };
       for (const auto& [name, op] : ops) {

@@ -98,4 +98,23 @@ void sub_mul_scalar_fp64_avx512(const std::uint64_t* a, const std::uint64_t* b, 
   });
 }
 
+void sub_mul_scalar_add_fp64_avx512(const std::uint64_t* a, const std::uint64_t* b, std::uint64_t s,
+                                    const std::uint64_t* c, std::uint64_t* out, std::size_t n, const Modulus& q) {
+  const Fp64Modulus m(q);
+  const V vs = _mm512_set1_pd(static_cast<double>(s));
+  for_each_group(out, n, m, [&](std::size_t i, __mmask8 k) {
+    const V product_value = product(_mm512_sub_round_pd(load(a + i, k), load(b + i, k), kRN), vs, m);
+    return _mm512_add_round_pd(product_value, load(c + i, k), kRN);
+  });
+}
+
+void mul_scalar_add_fp64_avx512(const std::uint64_t* a, std::uint64_t s, const std::uint64_t* c, std::uint64_t* out,
+                                std::size_t n, const Modulus& q) {
+  const Fp64Modulus m(q);
+  const V vs = _mm512_set1_pd(static_cast<double>(s));
+  for_each_group(out, n, m, [&](std::size_t i, __mmask8 k) {
+    return _mm512_add_round_pd(product(load(a + i, k), vs, m), load(c + i, k), kRN);
+  });
+}
+
 }  // namespace hnn::poly_kernels

@@ -41,6 +41,11 @@ void mul_scalar_fp64_avx512(const std::uint64_t* a, std::uint64_t s, std::uint64
                             const Modulus& q);
 void sub_mul_scalar_fp64_avx512(const std::uint64_t* a, const std::uint64_t* b, std::uint64_t s,
                                 std::uint64_t* out, std::size_t n, const Modulus& q);
+/// out = c + (a - b) * s and out = a * s + c (c may be out).
+void sub_mul_scalar_add_fp64_avx512(const std::uint64_t* a, const std::uint64_t* b, std::uint64_t s,
+                                    const std::uint64_t* c, std::uint64_t* out, std::size_t n, const Modulus& q);
+void mul_scalar_add_fp64_avx512(const std::uint64_t* a, std::uint64_t s, const std::uint64_t* c, std::uint64_t* out,
+                                std::size_t n, const Modulus& q);
 /// Fast base conversion into p from the terms y_i (VectorPolyArith::base_convert): k limbs of n, source primes
 /// q[i], multipliers m[i] = (Q/q_i) mod p, centered or not; every term below 2^term_bits; sums_fit_u64: the
 /// caller's bound that every sum of products fits 64 bits (with terms and multipliers below 2^32).

@@ -185,8 +185,7 @@ void KeySwitcher::mod_down(const ExtendedPair& acc, const std::uint64_t* base0, 
     std::uint64_t* out = (p == 0 ? out0 : out1) + i * n;
     const Modulus& q = ctx.prime(i);
     if (!base) return sub_mul_scalar_mod(acc.limb(p, i), t, ctx.inv_special_product(i).operand, out, n, q);
-    sub_mul_scalar_mod(acc.limb(p, i), t, ctx.inv_special_product(i).operand, t, n, q);
-    add_mod(base + i * n, t, out, n, q);
+    sub_mul_scalar_add_mod(acc.limb(p, i), t, ctx.inv_special_product(i).operand, base + i * n, out, n, q);
   };
   if (alpha == 1) {
     // One special prime p: [acc]_p centered is exactly the centered lift of its coefficients (what the
@@ -252,8 +251,7 @@ void KeySwitcher::mod_down_rescale(const ExtendedPair& acc, const std::uint64_t*
     const std::uint64_t* c = p == 0 ? c0 : c1;
     const Modulus& q = ctx.prime(i);
     std::uint64_t* dst = i < level ? x.data() + (p * level + i) * n : dropped.data() + p * (1 + alpha) * n;
-    mul_scalar_mod(c + i * n, ctx.special_product_mod(i), dst, n, q);
-    add_mod(dst, acc.limb(p, i), dst, n, q);
+    mul_scalar_add_mod(c + i * n, ctx.special_product_mod(i), acc.limb(p, i), dst, n, q);
     if (i == level) {
       ctx.ntt(i).inverse(dst);
       add_half(dst, q, n);
@@ -295,8 +293,7 @@ void KeySwitcher::mod_down_rescale_one_special(const ExtendedPair& acc, const st
     parallel_for(0, level + 2, [&](std::size_t i) {
       if (i == level + 1) return ctx.ntt(special_index).inverse(acc.limb(p, level + 1), xp.data());
       std::uint64_t* dst = x.data() + i * n;
-      mul_scalar_mod(c + i * n, ctx.special_product_mod(i), dst, n, ctx.prime(i));
-      add_mod(dst, acc.limb(p, i), dst, n, ctx.prime(i));
+      mul_scalar_add_mod(c + i * n, ctx.special_product_mod(i), acc.limb(p, i), dst, n, ctx.prime(i));
       if (i == level) ctx.ntt(i).inverse(dst);
     });
     // Y = (X - [X]_p) p^-1 mod q_l, coefficient-wise.

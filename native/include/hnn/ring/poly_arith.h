@@ -28,6 +28,13 @@ void add_scalar_mod(const std::uint64_t* a, std::uint64_t s, std::uint64_t* out,
 /// out = (a - b) * s, the step of rescaling and of key-switching's mod-down.
 void sub_mul_scalar_mod(const std::uint64_t* a, const std::uint64_t* b, std::uint64_t s, std::uint64_t* out,
                         std::size_t n, const Modulus& q);
+/// out = c + (a - b) * s in one pass where the kernel has it (c may be out): the mod-down adding its result to
+/// a ciphertext.
+void sub_mul_scalar_add_mod(const std::uint64_t* a, const std::uint64_t* b, std::uint64_t s, const std::uint64_t* c,
+                            std::uint64_t* out, std::size_t n, const Modulus& q);
+/// out = a * s + c in one pass where the kernel has it (c may be out).
+void mul_scalar_add_mod(const std::uint64_t* a, std::uint64_t s, const std::uint64_t* c, std::uint64_t* out,
+                        std::size_t n, const Modulus& q);
 
 /// Accumulator of sums of products without intermediate reduction: holds 128-bit sums; up to 256 products
 /// of residues (< 2^120 each) fit before reduce_into() must be called.
