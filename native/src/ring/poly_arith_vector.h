@@ -464,7 +464,7 @@ struct VectorPolyArith {
     for_each(a, nullptr, nullptr, out, n, [&](V x, V, V) { return L::add_where_greater(x, x, half, minus_q); });
   }
 
-  // Centered base conversion from signed terms (BaseConverter::signed_terms_apply): out = sum_i t_i m_i mod p
+  // Centered base conversion from signed terms (BaseConverter::signed_terms): out = sum_i t_i m_i mod p
   // with t_i and m_i signed below 2^31 in magnitude, so one vpmuldq per term, and a sum whose magnitude the
   // converter has bounded below 2^63 - p: started at `offset`, a multiple of p in (2^63 - p, 2^63], it is a
   // non-negative 64-bit value congruent to the sum, reduced once. (The unsigned centered form spends four

@@ -61,13 +61,6 @@ struct EmulatedLanes {
   static V mul_u32(V a, V b) {
     return map([&](int i) { return (a.lane[i] & 0xffffffffu) * (b.lane[i] & 0xffffffffu); });
   }
-  static V mul_i32(V a, V b) {
-    return map([&](int i) {
-      const auto x = static_cast<std::int64_t>(static_cast<std::int32_t>(a.lane[i] & 0xffffffffu));
-      const auto y = static_cast<std::int64_t>(static_cast<std::int32_t>(b.lane[i] & 0xffffffffu));
-      return static_cast<std::uint64_t>(x * y);
-    });
-  }
   static V mul_lo64(V a, V b) { return map([&](int i) { return a.lane[i] * b.lane[i]; }); }
 
   static V interleave_low(V a, V b) { return map([&](int i) { return i % 2 ? b.lane[i / 2] : a.lane[i / 2]; }); }

@@ -192,7 +192,9 @@ void KeySwitcher::mod_down(const ExtendedPair& acc, const std::uint64_t* base0, 
     // general path computes with add_half / exact_convert / subtract_constant), one pass per limb.
     const std::size_t special_index = ctx.data_prime_count();
     RawU64Vector special(2 * n);
-    parallel_for(0, 2, [&](std::size_t p) { ctx.ntt(special_index).inverse(acc.limb(p, level + 1), special.data() + p * n); });
+    parallel_for(0, 2, [&](std::size_t p) {
+      ctx.ntt(special_index).inverse(acc.limb(p, level + 1), special.data() + p * n);
+    });
     parallel_for(0, 2 * (level + 1), [&](std::size_t idx) {
       const std::size_t p = idx / (level + 1), i = idx % (level + 1);
       RawU64Vector t(n);

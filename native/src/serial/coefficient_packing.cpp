@@ -19,7 +19,7 @@ int limb_width(const std::uint64_t* values, std::size_t n) {
 namespace {
 
 // Whole little-endian 64-bit words: one move on little-endian hosts (the packers' inner loops are otherwise
-// bound by eight byte stores or loads per word, measured 4-5 times slower).
+// bound by eight byte stores or loads per word: measured two to three times slower).
 inline void store_le64(std::uint8_t* p, std::uint64_t v) {
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
   std::memcpy(p, &v, sizeof(v));
