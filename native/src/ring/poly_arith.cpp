@@ -114,32 +114,37 @@ void sub_mul_scalar_mod(const std::uint64_t* a, const std::uint64_t* b, std::uin
   for (std::size_t i = 0; i < n; ++i) out[i] = mul_shoup(a[i] + qv - b[i], w, qv);
 }
 
+namespace {
+
+// c + product(.) in two steps, for kernels without a fused form; the product goes to a scratch limb when c is
+// the output. The result is fully reduced either way, so it equals the fused kernels' bit for bit.
+template <class Product>
+void add_product(const std::uint64_t* c, std::uint64_t* out, std::size_t n, const Modulus& q, Product product) {
+  if (c != out) {
+    product(out);
+    return add_mod(c, out, out, n, q);
+  }
+  RawU64Vector t(n);
+  product(t.data());
+  add_mod(c, t.data(), out, n, q);
+}
+
+}  // namespace
+
 // The FP64 kernels fuse the addition (their product lands in (-q, q), the sum in (-q, 2q), one correction
-// either way); elsewhere the two steps, which give the same fully reduced result.
+// either way).
 void sub_mul_scalar_add_mod(const std::uint64_t* a, const std::uint64_t* b, std::uint64_t s, const std::uint64_t* c,
                             std::uint64_t* out, std::size_t n, const Modulus& q) {
   if (poly_kernels::fp64_products_apply(q))
     HNN_TRY_AVX512(poly_kernels::sub_mul_scalar_add_fp64_avx512(a, b, s, c, out, n, q));
-  if (c == out) {
-    RawU64Vector t(n);
-    sub_mul_scalar_mod(a, b, s, t.data(), n, q);
-    return add_mod(c, t.data(), out, n, q);
-  }
-  sub_mul_scalar_mod(a, b, s, out, n, q);
-  add_mod(c, out, out, n, q);
+  add_product(c, out, n, q, [&](std::uint64_t* to) { sub_mul_scalar_mod(a, b, s, to, n, q); });
 }
 
 void mul_scalar_add_mod(const std::uint64_t* a, std::uint64_t s, const std::uint64_t* c, std::uint64_t* out,
                         std::size_t n, const Modulus& q) {
   if (poly_kernels::fp64_products_apply(q))
     HNN_TRY_AVX512(poly_kernels::mul_scalar_add_fp64_avx512(a, s, c, out, n, q));
-  if (c == out) {
-    RawU64Vector t(n);
-    mul_scalar_mod(a, s, t.data(), n, q);
-    return add_mod(c, t.data(), out, n, q);
-  }
-  mul_scalar_mod(a, s, out, n, q);
-  add_mod(c, out, out, n, q);
+  add_product(c, out, n, q, [&](std::uint64_t* to) { mul_scalar_mod(a, s, to, n, q); });
 }
 
 // The vector bodies see the accumulators as (low, high) word pairs: the layout of unsigned __int128 on x86-64.

@@ -4,6 +4,7 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <type_traits>
 
 #include "hnn/ring/modulus.h"
 #include "shoup_vector.h"
@@ -384,22 +385,32 @@ struct VectorPolyArith {
     const int product_bits = term_bits + p.bit_count(), k_bits = 64 - __builtin_clzll(k);
     const int bits = std::max(term_bits, p.bit_count());
     if (sums_fit_u64 || (term_bits <= 32 && p.bit_count() <= 32 && product_bits + k_bits <= 64)) {
-      // The digit sizes of hybrid key switching (and the special primes plus the overflow term of an exact
-      // conversion): constants in registers, the term loop unrolled.
-      switch (k) {
-        case 2: return base_convert_sums<true, 2>(terms, k, q, m, centered, bits, out, n, p);
-        case 3: return base_convert_sums<true, 3>(terms, k, q, m, centered, bits, out, n, p);
-        case 4: return base_convert_sums<true, 4>(terms, k, q, m, centered, bits, out, n, p);
-        case 5: return base_convert_sums<true, 5>(terms, k, q, m, centered, bits, out, n, p);
-        default: return base_convert_sums<true, 0>(terms, k, q, m, centered, bits, out, n, p);
-      }
+      return with_term_count<5>(k, [&](auto count) {
+        base_convert_sums<true, decltype(count)::value>(terms, k, q, m, centered, bits, out, n, p);
+      });
     }
-    switch (k) {  // up to four terms of at most 60 bits need no fold (fold_every >= 4)
-      case 2: return base_convert_sums<false, 2>(terms, k, q, m, centered, bits, out, n, p);
-      case 3: return base_convert_sums<false, 3>(terms, k, q, m, centered, bits, out, n, p);
-      case 4: return base_convert_sums<false, 4>(terms, k, q, m, centered, bits, out, n, p);
-      default: return base_convert_sums<false, 0>(terms, k, q, m, centered, bits, out, n, p);
+    // Up to four terms of at most 60 bits need no fold (fold_every >= 4), so the unrolled forms stop at four.
+    with_term_count<4>(k, [&](auto count) {
+      base_convert_sums<false, decltype(count)::value>(terms, k, q, m, centered, bits, out, n, p);
+    });
+  }
+
+  // Calls f(std::integral_constant<int, K>{}) with K = k for k in [2, kMax]: the digit sizes of hybrid key
+  // switching (and the special primes plus the overflow term of an exact conversion), whose kernels keep their
+  // constants in registers and unroll the term loop; K = 0 (any k) otherwise.
+  template <int kMax, class F>
+  static void with_term_count(std::size_t k, F f) {
+    static_assert(kMax == 4 || kMax == 5, "unrolled forms exist for 2 to 4 or 5 terms");
+    switch (k) {
+      case 2: return f(std::integral_constant<int, 2>{});
+      case 3: return f(std::integral_constant<int, 3>{});
+      case 4: return f(std::integral_constant<int, 4>{});
+      case 5:
+        if constexpr (kMax == 5) return f(std::integral_constant<int, 5>{});
+        break;
+      default: break;
     }
+    f(std::integral_constant<int, 0>{});
   }
 
   // The per-term constants of base_convert: m_i, and for the centered form (q given, else null) q_i,
@@ -471,13 +482,9 @@ struct VectorPolyArith {
   // more operations per term and target on taking |t_i| and choosing m_i or p - m_i.)
   static void base_convert_signed(const std::uint64_t* terms, std::size_t k, const std::uint64_t* m,
                                   std::uint64_t offset, std::uint64_t* out, std::size_t n, const Modulus& p) {
-    switch (k) {
-      case 2: return base_convert_signed_sums<2>(terms, k, m, offset, out, n, p);
-      case 3: return base_convert_signed_sums<3>(terms, k, m, offset, out, n, p);
-      case 4: return base_convert_signed_sums<4>(terms, k, m, offset, out, n, p);
-      case 5: return base_convert_signed_sums<5>(terms, k, m, offset, out, n, p);
-      default: return base_convert_signed_sums<0>(terms, k, m, offset, out, n, p);
-    }
+    with_term_count<5>(k, [&](auto count) {
+      base_convert_signed_sums<decltype(count)::value>(terms, k, m, offset, out, n, p);
+    });
   }
 
   template <int kTerms>
@@ -537,14 +544,14 @@ struct VectorPolyArith {
         const bool first = j0 == 0, last = j1 == count;
         std::size_t c = c0;
         for (; c + 16 <= c_end; c += 16)
-          dot_product_tile<2, false, kSmall>(a, b0, b1, j0, j1, fold_every, saved + 2 * ((c - c0) / 8), first, last, out0,
-                                     out1, c, 8, reducer);
+          dot_product_tile<2, false, kSmall>(a, b0, b1, j0, j1, fold_every, saved + 2 * ((c - c0) / 8), first, last,
+                                             out0, out1, c, 8, reducer);
         for (; c + 8 <= c_end; c += 8)
-          dot_product_tile<1, false, kSmall>(a, b0, b1, j0, j1, fold_every, saved + 2 * ((c - c0) / 8), first, last, out0,
-                                     out1, c, 8, reducer);
+          dot_product_tile<1, false, kSmall>(a, b0, b1, j0, j1, fold_every, saved + 2 * ((c - c0) / 8), first, last,
+                                             out0, out1, c, 8, reducer);
         if (c < c_end)
-          dot_product_tile<1, true, kSmall>(a, b0, b1, j0, j1, fold_every, saved + 2 * ((c - c0) / 8), first, last, out0,
-                                    out1, c, static_cast<int>(c_end - c), reducer);
+          dot_product_tile<1, true, kSmall>(a, b0, b1, j0, j1, fold_every, saved + 2 * ((c - c0) / 8), first, last,
+                                            out0, out1, c, static_cast<int>(c_end - c), reducer);
         if (last) break;
       }
     }

@@ -48,15 +48,20 @@ BaseConverter::BaseConverter(const RnsBase& from, const RnsBase& to) : from_(fro
   }
   for (const Modulus& q : from.primes()) from_bits_ = std::max(from_bits_, q.bit_count());
   init_signed_terms();
-  // Whether an exact conversion's sums fit 64 bits, from the actual bounds: terms below q_i, the overflow count
-  // below |from|, each times its multiplier.
-  for (std::size_t j = 0; j < to.size(); ++j) {
-    bool fits = to[j].bit_count() <= 32;
+  init_exact_sums_fit();
+}
+
+// Whether an exact conversion's sums fit 64 bits, from the actual bounds: terms below q_i, the overflow count
+// below |from|, each times its multiplier.
+void BaseConverter::init_exact_sums_fit() {
+  const std::size_t k = from_.size();
+  for (std::size_t j = 0; j < to_.size(); ++j) {
+    bool fits = to_[j].bit_count() <= 32;
     u128 sum = 0;
-    for (std::size_t i = 0; i <= from.size(); ++i) {
-      const std::uint64_t term_max = i < from.size() ? from[i].value() - 1 : from.size() - 1;
+    for (std::size_t i = 0; i <= k; ++i) {
+      const std::uint64_t term_max = i < k ? from_[i].value() - 1 : k - 1;
       fits = fits && term_max < (std::uint64_t{1} << 32);
-      sum += static_cast<u128>(term_max) * exact_matrix_[j * (from.size() + 1) + i];
+      sum += static_cast<u128>(term_max) * exact_matrix_[j * (k + 1) + i];
     }
     exact_sums_fit_.push_back(fits && sum < (static_cast<u128>(1) << 64) ? 1 : 0);
   }

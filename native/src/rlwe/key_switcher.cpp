@@ -25,6 +25,24 @@ void subtract_constant(std::uint64_t* coeffs, std::uint64_t c, const Modulus& q,
   add_scalar_mod(coeffs, c == 0 ? 0 : q.value() - c, coeffs, n, q);
 }
 
+// Special limb s (NTT form) in coefficients plus h: the first step of a rounded division by a product B that
+// includes the special primes (add_half).
+void special_limb_to_coefficients(const Context& ctx, const std::uint64_t* limb, std::size_t s, std::uint64_t* out) {
+  const std::size_t index = ctx.data_prime_count() + s;
+  ctx.ntt(index).inverse(limb, out);
+  add_half(out, ctx.prime(index), ctx.n());
+}
+
+// The centered residue [x]_B into data prime i, NTT form: the exact conversion of the prepared [x + h]_B
+// (BaseConverter::exact_prepare) minus h, given B mod q_i. What a rounded division by B subtracts from x.
+void centered_residue_ntt(const Context& ctx, const BaseConverter& down, const std::uint64_t* prepared,
+                          std::size_t i, std::uint64_t b_mod_q, std::uint64_t* out) {
+  const Modulus& q = ctx.prime(i);
+  down.exact_convert_prepared_to(prepared, i, out, ctx.n());
+  subtract_constant(out, half_mod(b_mod_q, q), q, ctx.n());
+  ctx.ntt(i).forward(out);
+}
+
 }  // namespace
 
 void KeySwitcher::lift(const std::uint64_t* d, std::size_t level, LiftedDigits& out) const {
@@ -71,21 +89,17 @@ void check_key(const Context& ctx, const KeySwitchKey& key) {
 void accumulate_products(const std::uint64_t* const* src, const KeySwitchKey& key, std::size_t pi,
                          std::size_t digits, std::uint64_t* out0, std::uint64_t* out1, const Modulus& q,
                          std::size_t n) {
-  if (key.narrow(pi)) {  // a limb modulo a prime below 2^32, stored as 32-bit words
-    std::vector<const std::uint32_t*> b(digits), a(digits);
+  // limb(j, p): the key's limb in its storage words (32-bit for a prime below 2^32, else 64-bit).
+  const auto sum_over = [&](auto limb) {
+    std::vector<decltype(limb(0, 0))> b(digits), a(digits);
     for (std::size_t j = 0; j < digits; ++j) {
-      b[j] = key.narrow_limb(j, 0, pi);
-      a[j] = key.narrow_limb(j, 1, pi);
+      b[j] = limb(j, 0);
+      a[j] = limb(j, 1);
     }
     dot_product_pair(src, b.data(), a.data(), digits, out0, out1, n, q);
-    return;
-  }
-  std::vector<const std::uint64_t*> b(digits), a(digits);
-  for (std::size_t j = 0; j < digits; ++j) {
-    b[j] = key.wide_limb(j, 0, pi);
-    a[j] = key.wide_limb(j, 1, pi);
-  }
-  dot_product_pair(src, b.data(), a.data(), digits, out0, out1, n, q);
+  };
+  if (key.narrow(pi)) sum_over([&](std::size_t j, std::size_t p) { return key.narrow_limb(j, p, pi); });
+  else sum_over([&](std::size_t j, std::size_t p) { return key.wide_limb(j, p, pi); });
 }
 
 }  // namespace
@@ -209,20 +223,15 @@ void KeySwitcher::mod_down(const ExtendedPair& acc, const std::uint64_t* base0, 
   RawU64Vector special(2 * alpha * n), prepared(2 * prepared_limbs * n);
   parallel_for(0, 2 * alpha, [&](std::size_t idx) {
     const std::size_t p = idx / alpha, s = idx % alpha;
-    std::uint64_t* limb = special.data() + idx * n;
-    ctx.ntt(ctx.data_prime_count() + s).inverse(acc.limb(p, level + 1 + s), limb);
-    add_half(limb, ctx.prime(ctx.data_prime_count() + s), n);
+    special_limb_to_coefficients(ctx, acc.limb(p, level + 1 + s), s, special.data() + idx * n);
   });
   parallel_for(0, 2, [&](std::size_t p) {
     down.exact_prepare(special.data() + p * alpha * n, prepared.data() + p * prepared_limbs * n, n);
   });
   parallel_for(0, 2 * (level + 1), [&](std::size_t idx) {
     const std::size_t p = idx / (level + 1), i = idx % (level + 1);
-    const Modulus& q = ctx.prime(i);
     RawU64Vector c(n);
-    down.exact_convert_prepared_to(prepared.data() + p * prepared_limbs * n, i, c.data(), n);
-    subtract_constant(c.data(), half_mod(ctx.special_product_mod(i), q), q, n);
-    ctx.ntt(i).forward(c.data());
+    centered_residue_ntt(ctx, down, prepared.data() + p * prepared_limbs * n, i, ctx.special_product_mod(i), c.data());
     finish_limb(p, i, c.data());
   });
 }
@@ -237,7 +246,7 @@ void KeySwitcher::mod_down_rescale(const ExtendedPair& acc, const std::uint64_t*
     return;
   }
   const BaseConverter& down = ctx.mod_down_rescale_converter(level);
-  // As in mod_down_add, both polynomials in every phase. x = P c + acc on the data limbs below the level;
+  // As in mod_down, both polynomials in every phase. x = P c + acc on the data limbs below the level;
   // the limb at the level and the special limbs (where P c = 0) are divided out: dropped = [q_level, P].
   const std::size_t prepared_limbs = down.exact_prepared_limbs();
   RawU64Vector x(2 * level * n), dropped(2 * (1 + alpha) * n), prepared(2 * prepared_limbs * n);
@@ -245,9 +254,7 @@ void KeySwitcher::mod_down_rescale(const ExtendedPair& acc, const std::uint64_t*
     const std::size_t p = idx / (level + 1 + alpha), i = idx % (level + 1 + alpha);
     if (i > level) {  // special limb s = i - level - 1
       const std::size_t s = i - level - 1;
-      std::uint64_t* limb = dropped.data() + (p * (1 + alpha) + 1 + s) * n;
-      ctx.ntt(ctx.data_prime_count() + s).inverse(acc.limb(p, level + 1 + s), limb);
-      add_half(limb, ctx.prime(ctx.data_prime_count() + s), n);
+      special_limb_to_coefficients(ctx, acc.limb(p, level + 1 + s), s, dropped.data() + (p * (1 + alpha) + 1 + s) * n);
       return;
     }
     const std::uint64_t* c = p == 0 ? c0 : c1;
@@ -267,11 +274,8 @@ void KeySwitcher::mod_down_rescale(const ExtendedPair& acc, const std::uint64_t*
     std::uint64_t* out = p == 0 ? out0 : out1;
     const Modulus& q = ctx.prime(i);
     RawU64Vector t(n);
-    down.exact_convert_prepared_to(prepared.data() + p * prepared_limbs * n, i, t.data(), n);
-    // B = q_level P
-    subtract_constant(t.data(), half_mod(mul_mod(q.reduce(ctx.prime(level).value()), ctx.special_product_mod(i), q), q),
-                      q, n);
-    ctx.ntt(i).forward(t.data());
+    const std::uint64_t b_mod_q = mul_mod(q.reduce(ctx.prime(level).value()), ctx.special_product_mod(i), q);  // q_l P
+    centered_residue_ntt(ctx, down, prepared.data() + p * prepared_limbs * n, i, b_mod_q, t.data());
     sub_mul_scalar_mod(x.data() + (p * level + i) * n, t.data(), ctx.inv_special_times_last(level, i).operand,
                        out + i * n, n, q);
   });

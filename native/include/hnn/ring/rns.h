@@ -86,6 +86,7 @@ class BaseConverter {
 
  private:
   void init_signed_terms();
+  void init_exact_sums_fit();
   RnsBase from_, to_;
   // matrix_[j * |from| + i] = (Q_from / q_i) mod p_j
   std::vector<std::uint64_t> matrix_;

@@ -39,9 +39,8 @@ final class DenseLayer {
     ev.addPlainInPlace(acc, cache.get(id + "/bias", acc.level(), acc.scale(), () -> biasPeriod(period)));
   }
 
-  /** The bias zero-padded to {@code period} values (an output layout of that period), or null without bias. */
-  double[] biasPeriod(int period) {
-    if (bias == null) return null;
+  /** The bias zero-padded to {@code period} values (an output layout of that period). */
+  private double[] biasPeriod(int period) {
     double[] v = new double[period];
     System.arraycopy(bias, 0, v, 0, m);
     return v;

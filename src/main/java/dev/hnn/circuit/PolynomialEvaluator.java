@@ -126,12 +126,11 @@ public final class PolynomialEvaluator {
       }
     }
     if (c[1] == 0) return result;
-    try (Ciphertext t = ScaleLanding.dropTo(ctx, x, target + 1)) {
-      double ptScale = targetScale * ctx.prime(target + 1) / t.scale();
-      try (Ciphertext linear = times(t, c[1], factor, id + "/linear", ptScale)) {
-        ev.rescaleInPlace(linear);
-        ev.addInPlace(result, linear);
-      }
+    try (Ciphertext t = ScaleLanding.dropTo(ctx, x, target + 1);
+        Ciphertext linear = weightedSum(new Ciphertext[] {t}, new double[] {c[1]}, new String[] {id + "/linear"},
+            targetScale * ctx.prime(target + 1), factor)) {
+      ev.rescaleInPlace(linear);
+      ev.addInPlace(result, linear);
       return result;
     } catch (RuntimeException e) {
       result.close();
@@ -139,14 +138,31 @@ public final class PolynomialEvaluator {
     }
   }
 
-  /** t * c * factor, the plaintext (or scalar) encoded at {@code ptScale} and cached as {@code key}; no rescale. */
-  private Ciphertext times(Ciphertext t, double c, double[] factor, String key, double ptScale) {
+  /**
+   * sum_i c_i t_i (times the factor) at {@code productScale} and the lowest level among the t_i, no rescale: one
+   * fused multiply-accumulate, each coefficient encoded at the scale that lands its product on productScale (as
+   * a scalar, or with a per-slot factor as a plaintext cached under keys[i]).
+   */
+  private Ciphertext weightedSum(Ciphertext[] t, double[] c, String[] keys, double productScale, double[] factor) {
+    int count = t.length;
     if (factor == null || factor.length == 1) {
       double f = factor == null ? 1.0 : factor[0];
-      return ev.multiplyScalar(t, c * f, ptScale);
+      double[] values = new double[count];
+      double[] scales = new double[count];
+      for (int i = 0; i < count; i++) {
+        values[i] = c[i] * f;
+        scales[i] = productScale / t[i].scale();
+      }
+      return ev.multiplyScalarAccumulate(t, values, scales);
     }
-    Plaintext p = cache.get(key, t.level(), ptScale, () -> scaled(c, factor));
-    return ev.multiplyPlain(t, p);
+    int level = Integer.MAX_VALUE;
+    for (Ciphertext ti : t) level = Math.min(level, ti.level());
+    Plaintext[] p = new Plaintext[count];
+    for (int i = 0; i < count; i++) {
+      double coefficient = c[i];
+      p[i] = cache.get(keys[i], level, productScale / t[i].scale(), () -> scaled(coefficient, factor));
+    }
+    return ev.multiplyPlainAccumulate(t, p);
   }
 
   /** c times the factor slot vector. */
@@ -244,8 +260,17 @@ public final class PolynomialEvaluator {
       for (int k : ks) common = Math.min(common, power(k).level());
       if (common <= level)
         throw new IllegalStateException("internal: baby step at level " + common + " cannot land on " + level);
-      double productScale = scale * ctx.prime(common);
-      Ciphertext acc = combination(ks, c, productScale, common, node);
+      int count = ks.size();
+      Ciphertext[] t = new Ciphertext[count];
+      double[] ck = new double[count];
+      String[] keys = new String[count];
+      for (int i = 0; i < count; i++) {
+        int k = ks.get(i);
+        t[i] = power(k);
+        ck[i] = k < c.length ? c[k] : 0.0;
+        keys[i] = id + "/" + node + k;
+      }
+      Ciphertext acc = weightedSum(t, ck, keys, scale * ctx.prime(common), factor);
       try {
         ev.rescaleInPlace(acc);
         if (acc.level() > level) ev.modSwitchToInPlace(acc, level);
@@ -256,34 +281,6 @@ public final class PolynomialEvaluator {
       } finally {
         if (acc != null) acc.close();
       }
-    }
-
-    /** sum_(k in ks) c_k T_k (times the factor) at level {@code common} and {@code productScale}. */
-    private Ciphertext combination(List<Integer> ks, double[] c, double productScale, int common, String node) {
-      int count = ks.size();
-      Ciphertext[] t = new Ciphertext[count];
-      double[] ck = new double[count];
-      for (int i = 0; i < count; i++) {
-        int k = ks.get(i);
-        t[i] = power(k);
-        ck[i] = k < c.length ? c[k] : 0.0;
-      }
-      if (factor == null || factor.length == 1) {
-        double f = factor == null ? 1.0 : factor[0];
-        double[] values = new double[count];
-        double[] scales = new double[count];
-        for (int i = 0; i < count; i++) {
-          values[i] = ck[i] * f;
-          scales[i] = productScale / t[i].scale();
-        }
-        return ev.multiplyScalarAccumulate(t, values, scales);
-      }
-      Plaintext[] p = new Plaintext[count];
-      for (int i = 0; i < count; i++) {
-        double coefficient = ck[i];
-        p[i] = cache.get(id + "/" + node + ks.get(i), common, productScale / t[i].scale(), () -> scaled(coefficient, factor));
-      }
-      return ev.multiplyPlainAccumulate(t, p);
     }
 
     private void addConstant(Ciphertext acc, double c0, String node) {

@@ -42,7 +42,7 @@ public final class ServiceSpec {
   static final int LEVEL_BITS = 28;
   /**
    * Features per ciphertext of the replicated layout: 3 ciphertexts and 7 rotations for 384 features. Each
-   * halving trades one rotation (~6.5 ms at level 9 with two engine threads) for twice the ciphertexts (~5 ms
+   * halving trades one rotation (~5 ms at level 9 with two engine threads) for twice the ciphertexts (~5 ms
    * each for the client to encode, encrypt and serialize, ~2 ms for the server to load) and request bytes.
    */
   static final int REPLICATED_FEATURES_PER_CIPHERTEXT = 128;
