@@ -1,6 +1,7 @@
 // CKKS layer: encoding, encryption, every evaluator operation against plain double arithmetic.
 #include <algorithm>
 #include <cstdio>
+#include <functional>
 
 #include "ckks_fixture.h"
 #include "hnn/ring/automorphism.h"
@@ -485,4 +486,86 @@ TEST(multithreaded_results_equal_single_threaded) {
   auto multi = run();
   set_thread_count(saved);
   CHECK(single == multi);
+}
+
+// Every operation gives the same words whether its output is a fresh ciphertext, another ciphertext of any
+// shape (whose storage it reuses), or one of its own operands.
+TEST(results_do_not_depend_on_where_they_are_written) {
+  CkksSetup s(8192, {60, 40, 40, 60});
+  std::mt19937_64 rng(23);
+  auto a = random_vector(4096, rng), b = random_vector(4096, rng);
+  const Ciphertext ca = s.encrypt(a), cb = s.encrypt(b);
+  Ciphertext product;
+  s.evaluator->multiply(ca, cb, product);  // size 3
+  // Size 3 at the operands' scale (two factors at its square root), for additions with a size-2 operand.
+  Plaintext half_scale;
+  s.encoder->encode(a, std::sqrt(s.scale), s.ctx->max_level(), half_scale);
+  Ciphertext ch, size3;
+  s.encryptor->encrypt(half_scale, ch);
+  s.evaluator->multiply(ch, ch, size3);
+  Plaintext pb;
+  s.encoder->encode(b, s.scale, s.ctx->max_level(), pb);
+  GaloisKeys gk;
+  s.keygen->create_galois_keys({3}, false, gk);
+  using Binary = std::function<void(const Ciphertext&, const Ciphertext&, Ciphertext&)>;
+  const auto words = [](const Ciphertext& c) {
+    std::vector<std::uint64_t> w(c.data(), c.data() + c.word_count());
+    w.push_back(static_cast<std::uint64_t>(c.level() * 8 + c.size()));
+    return w;
+  };
+  const auto check_binary = [&](const Binary& op, const Ciphertext& x, const Ciphertext& y) {
+    Ciphertext fresh;
+    op(x, y, fresh);
+    Ciphertext reused = product;  // another shape: size 3
+    op(x, y, reused);
+    CHECK(words(reused) == words(fresh));
+    CHECK_EQ(reused.scale(), fresh.scale());
+    Ciphertext first = x, second = y;
+    op(first, second, first);
+    CHECK(words(first) == words(fresh));
+    first = x;
+    op(first, second, second);
+    CHECK(words(second) == words(fresh));
+    Ciphertext same = x;
+    Ciphertext both_fresh;
+    op(x, x, both_fresh);
+    op(same, same, same);
+    CHECK(words(same) == words(both_fresh));
+  };
+  const CkksEvaluator& ev = *s.evaluator;
+  check_binary([&](const Ciphertext& x, const Ciphertext& y, Ciphertext& o) { ev.add(x, y, o); }, ca, cb);
+  check_binary([&](const Ciphertext& x, const Ciphertext& y, Ciphertext& o) { ev.add(x, y, o); }, size3, ca);
+  check_binary([&](const Ciphertext& x, const Ciphertext& y, Ciphertext& o) { ev.add(x, y, o); }, ca, size3);
+  check_binary([&](const Ciphertext& x, const Ciphertext& y, Ciphertext& o) { ev.sub(x, y, o); }, ca, cb);
+  check_binary([&](const Ciphertext& x, const Ciphertext& y, Ciphertext& o) { ev.sub(x, y, o); }, ca, size3);
+  check_binary([&](const Ciphertext& x, const Ciphertext& y, Ciphertext& o) { ev.sub(x, y, o); }, size3, ca);
+  check_binary([&](const Ciphertext& x, const Ciphertext& y, Ciphertext& o) { ev.multiply(x, y, o); }, ca, cb);
+  check_binary(
+      [&](const Ciphertext& x, const Ciphertext& y, Ciphertext& o) { ev.multiply_relin_rescale(x, y, s.rk, o); }, ca,
+      cb);
+  check_binary(
+      [&](const Ciphertext& x, const Ciphertext& y, Ciphertext& o) {
+        ev.multiply_scalar_accumulate({&x, &y}, {0.5, -0.25}, {s.scale, s.scale}, o);
+      },
+      ca, cb);
+  check_binary(
+      [&](const Ciphertext& x, const Ciphertext& y, Ciphertext& o) {
+        ev.multiply_plain_accumulate({&x, &y}, {&pb, &pb}, o);
+      },
+      ca, cb);
+  // Unary operations: the second operand is ignored.
+  check_binary([&](const Ciphertext& x, const Ciphertext&, Ciphertext& o) { ev.multiply_plain(x, pb, o); }, ca, cb);
+  check_binary([&](const Ciphertext& x, const Ciphertext&, Ciphertext& o) { ev.relinearize(x, s.rk, o); }, product, ca);
+  check_binary([&](const Ciphertext& x, const Ciphertext&, Ciphertext& o) { ev.rescale(x, o); }, product, ca);
+  check_binary([&](const Ciphertext& x, const Ciphertext&, Ciphertext& o) { ev.rotate(x, 3, gk, o); }, ca, cb);
+  // And the values are right: a - (a * b), written over the first operand.
+  Ciphertext r = ca;
+  Ciphertext ab;
+  ev.multiply_relin_rescale(ca, cb, s.rk, ab);
+  ev.mod_switch_to_inplace(r, ab.level());
+  ev.set_scale(ab, r.scale());
+  ev.sub(r, ab, r);
+  std::vector<double> want(4096);
+  for (int i = 0; i < 4096; ++i) want[i] = a[i] - a[i] * b[i];
+  CHECK_LT(max_abs_error(s.decrypt(r), want), 1e-4);
 }

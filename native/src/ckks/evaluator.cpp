@@ -1,6 +1,8 @@
 #include "hnn/ckks/evaluator.h"
 
+#include <algorithm>
 #include <cmath>
+#include <initializer_list>
 #include <sstream>
 #include <string>
 
@@ -18,6 +20,44 @@ std::string pow2(double scale) {
   os << "2^" << std::round(std::log2(scale) * 100) / 100;
   return os.str();
 }
+
+// Where an operation writes its result. `out` itself when it is none of the operands: its storage is reused
+// (a fresh ciphertext takes a pooled block that is cold in cache, and the old one is released). When `out` is
+// an operand, a temporary that finish() moves into it, unless the operation is coefficient-wise and `out`
+// already has the result's shape: then every coefficient is read before it is written at the same index, so
+// the result overwrites the operand in place.
+class ResultTarget {
+ public:
+  ResultTarget(Ciphertext& out, std::initializer_list<const Ciphertext*> operands, bool coefficient_wise,
+               const ParamsHash& params, std::size_t n, std::size_t level, std::size_t size)
+      : out_(out) {
+    bool aliased = false;
+    for (const Ciphertext* a : operands) aliased = aliased || a == &out;
+    if (aliased && coefficient_wise && out.level() == level && out.size() == size) {
+      target_ = &out;  // in place: already the right shape
+      return;
+    }
+    target_ = aliased ? &temporary_ : &out;
+    target_->allocate(params, n, level, size);
+  }
+  ResultTarget(Ciphertext& out, const std::vector<const Ciphertext*>& operands, const ParamsHash& params,
+               std::size_t n, std::size_t level, std::size_t size)
+      : out_(out) {
+    const bool aliased = std::find(operands.begin(), operands.end(), &out) != operands.end();
+    target_ = aliased ? &temporary_ : &out;
+    target_->allocate(params, n, level, size);
+  }
+  Ciphertext& get() { return *target_; }
+  void finish(double scale) {
+    target_->set_scale(scale);
+    if (target_ == &temporary_) out_ = std::move(temporary_);
+  }
+
+ private:
+  Ciphertext& out_;
+  Ciphertext temporary_;
+  Ciphertext* target_;
+};
 
 }  // namespace
 
@@ -65,33 +105,42 @@ void CkksEvaluator::check_scale_fits(double scale, std::size_t level, const char
 // ---------------------------------------------------------------- additive
 
 void CkksEvaluator::add(const Ciphertext& a, const Ciphertext& b, Ciphertext& out) const {
-  check_ciphertext(a, "first operand");
-  check_ciphertext(b, "second operand");
-  check_same_level_and_scale(a, b.scale(), b.level(), "add");
-  const Ciphertext& big = a.size() >= b.size() ? a : b;
-  const Ciphertext& small = a.size() >= b.size() ? b : a;
-  Ciphertext r;
-  r.allocate(ctx_->params_hash(), ctx_->n(), a.level(), big.size());
-  const std::size_t n = ctx_->n(), limbs = a.level() + 1;
-  parallel_for(0, big.size() * limbs, [&](std::size_t idx) {
-    const std::size_t p = idx / limbs, i = idx % limbs;
-    if (p < small.size()) add_mod(big.limb(p, i), small.limb(p, i), r.limb(p, i), n, ctx_->prime(i));
-    else std::copy(big.limb(p, i), big.limb(p, i) + n, r.limb(p, i));
-  });
-  r.set_scale(a.scale());
-  out = std::move(r);
+  add_or_subtract(a, b, false, out);
 }
 
-void CkksEvaluator::add_inplace(Ciphertext& a, const Ciphertext& b) const { add(a, b, a); }
+void CkksEvaluator::add_inplace(Ciphertext& a, const Ciphertext& b) const { add_or_subtract(a, b, false, a); }
 
 void CkksEvaluator::sub(const Ciphertext& a, const Ciphertext& b, Ciphertext& out) const {
-  check_ciphertext(b, "second operand");
-  Ciphertext nb = b;
-  negate_inplace(nb);
-  add(a, nb, out);
+  add_or_subtract(a, b, true, out);
 }
 
-void CkksEvaluator::sub_inplace(Ciphertext& a, const Ciphertext& b) const { sub(a, b, a); }
+void CkksEvaluator::sub_inplace(Ciphertext& a, const Ciphertext& b) const { add_or_subtract(a, b, true, a); }
+
+void CkksEvaluator::add_or_subtract(const Ciphertext& a, const Ciphertext& b, bool subtract, Ciphertext& out) const {
+  check_ciphertext(a, "first operand");
+  check_ciphertext(b, "second operand");
+  check_same_level_and_scale(a, b.scale(), b.level(), subtract ? "sub" : "add");
+  const std::size_t n = ctx_->n(), limbs = a.level() + 1, size = std::max(a.size(), b.size());
+  const double scale = a.scale();
+  ResultTarget target(out, {&a, &b}, true, ctx_->params_hash(), n, a.level(), size);
+  Ciphertext& r = target.get();
+  parallel_for(0, size * limbs, [&](std::size_t idx) {
+    const std::size_t p = idx / limbs, i = idx % limbs;
+    std::uint64_t* o = r.limb(p, i);
+    const std::uint64_t* x = p < a.size() ? a.limb(p, i) : nullptr;
+    const std::uint64_t* y = p < b.size() ? b.limb(p, i) : nullptr;
+    if (x && y) {
+      if (subtract) sub_mod(x, y, o, n, ctx_->prime(i));
+      else add_mod(x, y, o, n, ctx_->prime(i));
+    } else if (!x && subtract) {
+      negate_mod(y, o, n, ctx_->prime(i));
+    } else {
+      const std::uint64_t* only = x ? x : y;
+      if (only != o) std::copy(only, only + n, o);
+    }
+  });
+  target.finish(scale);
+}
 
 void CkksEvaluator::negate_inplace(Ciphertext& a) const {
   check_ciphertext(a, "operand");
@@ -148,8 +197,8 @@ void CkksEvaluator::multiply(const Ciphertext& a, const Ciphertext& b, Ciphertex
                                    std::to_string(b.level()) + ": bring them to one level first (mod_switch_to or align)");
   const double scale = a.scale() * b.scale();
   check_scale_fits(scale, a.level(), "multiply");
-  Ciphertext r;
-  r.allocate(ctx_->params_hash(), ctx_->n(), a.level(), 3);
+  ResultTarget target(out, {&a, &b}, false, ctx_->params_hash(), ctx_->n(), a.level(), 3);
+  Ciphertext& r = target.get();
   const std::size_t n = ctx_->n();
   const bool same = &a == &b;
   parallel_for(0, a.level() + 1, [&](std::size_t i) {
@@ -160,8 +209,7 @@ void CkksEvaluator::multiply(const Ciphertext& a, const Ciphertext& b, Ciphertex
     if (same) add_mod(r.limb(1, i), r.limb(1, i), r.limb(1, i), n, q);
     else mul_add_mod(a.limb(1, i), b.limb(0, i), r.limb(1, i), n, q);
   });
-  r.set_scale(scale);
-  out = std::move(r);
+  target.finish(scale);
 }
 
 void CkksEvaluator::square(const Ciphertext& a, Ciphertext& out) const { multiply(a, a, out); }
@@ -174,16 +222,15 @@ void CkksEvaluator::multiply_plain(const Ciphertext& a, const Plaintext& p, Ciph
                                    ", below the ciphertext's " + std::to_string(a.level()) + ": encode it higher");
   const double scale = a.scale() * p.scale();
   check_scale_fits(scale, a.level(), "multiply_plain");
-  Ciphertext r;
-  r.allocate(ctx_->params_hash(), ctx_->n(), a.level(), a.size());
+  ResultTarget target(out, {&a}, true, ctx_->params_hash(), ctx_->n(), a.level(), a.size());
+  Ciphertext& r = target.get();
   const std::size_t n = ctx_->n(), limbs = a.level() + 1;
   // Limb-major: both polynomials' products by plaintext limb i in a row, so that limb is read from memory once.
   parallel_for(0, a.size() * limbs, [&](std::size_t idx) {
     const std::size_t k = idx % a.size(), i = idx / a.size();
     mul_mod(a.limb(k, i), p.limb(i), r.limb(k, i), n, ctx_->prime(i));
   });
-  r.set_scale(scale);
-  out = std::move(r);
+  target.finish(scale);
 }
 
 void CkksEvaluator::multiply_plain_inplace(Ciphertext& a, const Plaintext& p) const { multiply_plain(a, p, a); }
@@ -219,11 +266,10 @@ void CkksEvaluator::relinearize(const Ciphertext& a, const RelinKeys& rk, Cipher
     return;
   }
   if (rk.empty()) throw MissingKeyError("relinearize: the relinearization key is empty: generate it first");
-  Ciphertext r;
-  r.allocate(ctx_->params_hash(), ctx_->n(), a.level(), 2);
+  ResultTarget target(out, {&a}, false, ctx_->params_hash(), ctx_->n(), a.level(), 2);
+  Ciphertext& r = target.get();
   switcher_.switch_key(a.poly(2), a.level(), rk.key(), a.poly(0), a.poly(1), r.poly(0), r.poly(1));
-  r.set_scale(a.scale());
-  out = std::move(r);
+  target.finish(a.scale());
 }
 
 void CkksEvaluator::rescale(const Ciphertext& a, Ciphertext& out) const {
@@ -236,8 +282,8 @@ void CkksEvaluator::rescale(const Ciphertext& a, Ciphertext& out) const {
   const std::size_t n = ctx.n();
   const Modulus& last = ctx.prime(level);
   const std::uint64_t last_v = last.value();
-  Ciphertext r;
-  r.allocate(ctx.params_hash(), n, level - 1, a.size());
+  ResultTarget target(out, {&a}, false, ctx.params_hash(), n, level - 1, a.size());
+  Ciphertext& r = target.get();
   // round(c / q_l) = (c - [c]_{q_l}) / q_l with [c]_{q_l} the centered residue: take the last limb to
   // coefficients, lift it centered into every other prime, divide.
   RawU64Vector last_coeffs(a.size() * n);
@@ -254,8 +300,7 @@ void CkksEvaluator::rescale(const Ciphertext& a, Ciphertext& out) const {
     ctx.ntt(i).forward(t);
     sub_mul_scalar_mod(a.limb(k, i), t, ctx.inv_last_prime(level, i).operand, t, n, q);  // (a - t) / q_l
   });
-  r.set_scale(a.scale() / static_cast<double>(last_v));
-  out = std::move(r);
+  target.finish(a.scale() / static_cast<double>(last_v));
 }
 
 void CkksEvaluator::multiply_relin_rescale(const Ciphertext& a, const Ciphertext& b, const RelinKeys& rk,
@@ -270,11 +315,10 @@ void CkksEvaluator::multiply_relin_rescale(const Ciphertext& a, const Ciphertext
   // Relinearization's division by P and the rescale's division by q_level in one step.
   ExtendedPair acc;
   switcher_.inner_product_direct(product.poly(2), product.level(), rk.key(), nullptr, acc);
-  Ciphertext r;
-  r.allocate(ctx_->params_hash(), ctx_->n(), product.level() - 1, 2);
-  switcher_.mod_down_rescale(acc, product.poly(0), product.poly(1), r.poly(0), r.poly(1));
-  r.set_scale(product.scale() / static_cast<double>(ctx_->prime(product.level()).value()));
-  out = std::move(r);
+  // `product` is a temporary, so out (even an operand) is written directly.
+  out.allocate(ctx_->params_hash(), ctx_->n(), product.level() - 1, 2);
+  switcher_.mod_down_rescale(acc, product.poly(0), product.poly(1), out.poly(0), out.poly(1));
+  out.set_scale(product.scale() / static_cast<double>(ctx_->prime(product.level()).value()));
 }
 
 namespace {
@@ -321,26 +365,29 @@ void CkksEvaluator::multiply_plain_accumulate(const std::vector<const Ciphertext
       throw IncompatibleObjectsError("multiply_plain_accumulate: a plaintext is below the ciphertexts' level");
   const std::size_t level = shape.level, n = ctx_->n();
   check_scale_fits(shape.scale, level, "multiply_plain_accumulate");
-  Ciphertext r;
-  r.resize(ctx_->params_hash(), n, level, 2);
+  ResultTarget target(out, a, ctx_->params_hash(), n, level, 2);
+  Ciphertext& r = target.get();
   // 128-bit accumulators take 256 products of 60-bit residues before they must be reduced.
   constexpr std::size_t kBatch = 256;
   parallel_for(0, 2 * (level + 1), [&](std::size_t idx) {
     const std::size_t poly = idx / (level + 1), i = idx % (level + 1);
     const Modulus& q = ctx_->prime(i);
     U128Vector acc(n, 0);
-    U64Vector partial(n);
+    RawU64Vector partial(a.size() > kBatch ? n : 0);
     std::uint64_t* o = r.limb(poly, i);
     for (std::size_t k0 = 0; k0 < a.size(); k0 += kBatch) {
       std::fill(acc.begin(), acc.end(), 0);
       for (std::size_t k = k0; k < std::min(a.size(), k0 + kBatch); ++k)
         mul_accumulate_u128(a[k]->limb(poly, i), p[k]->limb(i), acc.data(), n);
-      reduce_u128(acc.data(), partial.data(), n, q);
-      add_mod(o, partial.data(), o, n, q);
+      if (k0 == 0) {
+        reduce_u128(acc.data(), o, n, q);  // the first batch writes the limb
+      } else {
+        reduce_u128(acc.data(), partial.data(), n, q);
+        add_mod(o, partial.data(), o, n, q);
+      }
     }
   });
-  r.set_scale(shape.scale);
-  out = std::move(r);
+  target.finish(shape.scale);
 }
 
 void CkksEvaluator::multiply_scalar_accumulate(const std::vector<const Ciphertext*>& a,
@@ -358,8 +405,8 @@ void CkksEvaluator::multiply_scalar_accumulate(const std::vector<const Ciphertex
   const AccumulatedShape shape = accumulated_shape(a, scales, "multiply_scalar_accumulate");
   const std::size_t level = shape.level, n = ctx_->n();
   check_scale_fits(shape.scale, level, "multiply_scalar_accumulate");
-  Ciphertext r;
-  r.allocate(ctx_->params_hash(), n, level, 2);  // every limb is written by its first term
+  ResultTarget target(out, a, ctx_->params_hash(), n, level, 2);  // every limb is written by its first term
+  Ciphertext& r = target.get();
   parallel_for(0, 2 * (level + 1), [&](std::size_t idx) {
     const std::size_t poly = idx / (level + 1), i = idx % (level + 1);
     const Modulus& q = ctx_->prime(i);
@@ -375,8 +422,7 @@ void CkksEvaluator::multiply_scalar_accumulate(const std::vector<const Ciphertex
       }
     }
   });
-  r.set_scale(shape.scale);
-  out = std::move(r);
+  target.finish(shape.scale);
 }
 
 // ---------------------------------------------------------------- levels and scales
@@ -439,12 +485,11 @@ void CkksEvaluator::galois_with_lifted(const Ciphertext& a, const LiftedDigits& 
   const KeySwitchKey& key = gk.key(galois_elt);
   const auto& perm = ctx_->galois_permutation(galois_elt);
   const std::size_t n = ctx_->n(), limbs = a.level() + 1;
-  Ciphertext r;
-  r.allocate(ctx_->params_hash(), n, a.level(), 2);
+  ResultTarget target(out, {&a}, false, ctx_->params_hash(), n, a.level(), 2);
+  Ciphertext& r = target.get();
   parallel_for(0, limbs, [&](std::size_t i) { apply_ntt_automorphism(a.limb(0, i), perm.data(), r.limb(0, i), n); });
   switcher_.apply(lifted, key, perm.data(), r.poly(0), nullptr, r.poly(0), r.poly(1));  // (sigma(c_0), 0) + ...
-  r.set_scale(a.scale());
-  out = std::move(r);
+  target.finish(a.scale());
 }
 
 void CkksEvaluator::apply_galois(const Ciphertext& a, std::uint64_t galois_elt, const GaloisKeys& gk,
@@ -456,12 +501,11 @@ void CkksEvaluator::apply_galois(const Ciphertext& a, std::uint64_t galois_elt, 
   const std::size_t n = ctx_->n(), limbs = a.level() + 1;
   ExtendedPair acc;
   switcher_.inner_product_direct(a.poly(1), a.level(), key, perm.data(), acc);
-  Ciphertext r;
-  r.allocate(ctx_->params_hash(), n, a.level(), 2);
+  ResultTarget target(out, {&a}, false, ctx_->params_hash(), n, a.level(), 2);
+  Ciphertext& r = target.get();
   parallel_for(0, limbs, [&](std::size_t i) { apply_ntt_automorphism(a.limb(0, i), perm.data(), r.limb(0, i), n); });
   switcher_.mod_down(acc, r.poly(0), nullptr, r.poly(0), r.poly(1));  // (sigma(c_0), 0) + the switched sigma(c_1)
-  r.set_scale(a.scale());
-  out = std::move(r);
+  target.finish(a.scale());
 }
 
 void CkksEvaluator::rotate(const Ciphertext& a, long long steps, const GaloisKeys& gk, Ciphertext& out) const {

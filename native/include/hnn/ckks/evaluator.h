@@ -92,6 +92,7 @@ class CkksEvaluator {
   void check_plaintext(const Plaintext& p, const char* what) const;
   void check_same_level_and_scale(const Ciphertext& a, double scale_b, std::size_t level_b, const char* op) const;
   void check_scale_fits(double scale, std::size_t level, const char* op) const;
+  void add_or_subtract(const Ciphertext& a, const Ciphertext& b, bool subtract, Ciphertext& out) const;
   void galois_with_lifted(const Ciphertext& a, const LiftedDigits& lifted, std::uint64_t galois_elt,
                           const GaloisKeys& gk, Ciphertext& out) const;
 
