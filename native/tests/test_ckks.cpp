@@ -221,6 +221,15 @@ static void run_accuracy_suite(std::size_t n) {
       want[i] = a[static_cast<std::size_t>(((static_cast<long long>(i) + steps[k]) % static_cast<long long>(slots) + slots) % slots)];
     record("hoisted rotate", max_abs_error(s.decrypt(hoisted[k]), want));
   }
+  // A sum of rotations with one mod-down (the identity among them, one step twice) gives the sum of the values.
+  const std::vector<long long> sum_steps{0, 1, 7, quarter, 7};
+  s.evaluator->rotate_sum(ca, sum_steps, gk, r);
+  for (std::size_t i = 0; i < slots; ++i) {
+    want[i] = 0;
+    for (long long st : sum_steps)
+      want[i] += a[static_cast<std::size_t>((static_cast<long long>(i) + st) % static_cast<long long>(slots))];
+  }
+  record("rotate_sum", max_abs_error(s.decrypt(r), want) / static_cast<double>(sum_steps.size()));
   // Conjugation of a complex vector.
   std::vector<std::complex<double>> z(slots);
   for (std::size_t i = 0; i < slots; ++i) z[i] = {a[i], b[i]};
@@ -568,4 +577,47 @@ TEST(results_do_not_depend_on_where_they_are_written) {
   std::vector<double> want(4096);
   for (int i = 0; i < 4096; ++i) want[i] = a[i] - a[i] * b[i];
   CHECK_LT(max_abs_error(s.decrypt(r), want), 1e-4);
+}
+
+// rotate_sum: the identity alone is a multiple of the input; a missing key fails before any work; the
+// result is exactly what the separate rotations' sum decrypts to, up to noise.
+TEST(rotate_sum_edge_cases) {
+  CkksSetup s(8192, {60, 40, 40, 60});
+  std::mt19937_64 rng(29);
+  auto a = random_vector(4096, rng);
+  const Ciphertext ca = s.encrypt(a);
+  GaloisKeys gk;
+  s.keygen->create_galois_keys({1, 2, 3}, false, gk);
+  const CkksEvaluator& ev = *s.evaluator;
+  Ciphertext r = ca;
+  ev.rotate_sum(r, {0, 4096, 0}, gk, r);  // three identities (4096 = slot count), in place
+  std::vector<double> want(4096);
+  for (int i = 0; i < 4096; ++i) want[i] = 3 * a[i];
+  CHECK_LT(max_abs_error(s.decrypt(r), want), 1e-6);
+  bool threw = false;
+  try {
+    ev.rotate_sum(ca, {1, 5}, gk, r);
+  } catch (const MissingKeyError&) {
+    threw = true;
+  }
+  CHECK(threw);
+  threw = false;
+  try {
+    ev.rotate_sum(ca, {}, gk, r);
+  } catch (const InvalidArgumentError&) {
+    threw = true;
+  }
+  CHECK(threw);
+  // Against the sum of separate rotations, written over the input.
+  Ciphertext sum, rotated;
+  sum = ca;
+  for (long long st : {1, 2, 3}) {
+    ev.rotate(ca, st, gk, rotated);
+    ev.add_inplace(sum, rotated);
+  }
+  r = ca;
+  ev.rotate_sum(r, {0, 1, 2, 3}, gk, r);
+  CHECK_LT(max_abs_error(s.decrypt(r), s.decrypt(sum)), 1e-6);
+  for (int i = 0; i < 4096; ++i) want[i] = a[i] + a[(i + 1) % 4096] + a[(i + 2) % 4096] + a[(i + 3) % 4096];
+  CHECK_LT(max_abs_error(s.decrypt(r), want), 1e-6);
 }

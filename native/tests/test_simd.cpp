@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "hnn/ring/automorphism.h"
 #include "hnn/ring/ntt.h"
 #include "hnn/ring/poly_arith.h"
 #include "hnn/ring/primes.h"
@@ -173,6 +174,35 @@ TEST(ntt_inverse_out_of_place_matches_in_place) {
         if (out != in_place || input != in)
           throw hnn_test::Failure{"out-of-place inverse differs at " + to_string(static_cast<SimdLevel>(level)) +
                                   ", " + std::to_string(bits) + "-bit prime, n = " + std::to_string(n)};
+      }
+    }
+  }
+  set_simd_level(saved);
+}
+
+// The block-moving automorphism kernel against the scalar gather, for every rotation and conjugation of small
+// rings and some of N = 16384.
+TEST(ntt_automorphism_simd_levels_match_portable) {
+  std::mt19937_64 rng(31);
+  const SimdLevel saved = active_simd_level();
+  for (std::size_t n : {std::size_t{8}, std::size_t{64}, std::size_t{1024}, std::size_t{16384}}) {
+    std::vector<std::uint64_t> elements{galois_element_conjugate(n)};
+    const long long slots = static_cast<long long>(n / 2);
+    for (long long step = 1; step < slots; step += n <= 1024 ? 1 : 997) elements.push_back(galois_element_for_step(step, n));
+    Limb in(n);
+    for (auto& v : in) v = rng();
+    for (std::uint64_t g : elements) {
+      const auto perm = ntt_automorphism_permutation(n, g);
+      set_simd_level(SimdLevel::kPortable);
+      Limb want(n), got(n);
+      apply_ntt_automorphism(in.data(), perm.data(), want.data(), n);
+      for (int level = 1; level <= static_cast<int>(detected_simd_level()); ++level) {
+        set_simd_level(static_cast<SimdLevel>(level));
+        std::fill(got.begin(), got.end(), 0);
+        apply_ntt_automorphism(in.data(), perm.data(), got.data(), n);
+        if (got != want)
+          throw hnn_test::Failure{"automorphism " + std::to_string(g) + " differs at " +
+                                  to_string(static_cast<SimdLevel>(level)) + ", n = " + std::to_string(n)};
       }
     }
   }

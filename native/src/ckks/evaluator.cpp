@@ -547,4 +547,64 @@ void CkksEvaluator::rotate_hoisted(const Ciphertext& a, const std::vector<long l
   out = std::move(result);
 }
 
+void CkksEvaluator::rotate_sum(const Ciphertext& a, const std::vector<long long>& steps, const GaloisKeys& gk,
+                               Ciphertext& out) const {
+  check_ciphertext(a, "ciphertext");
+  if (a.size() != 2) throw InvalidArgumentError("rotations need a size-2 ciphertext: relinearize first");
+  if (steps.empty()) throw InvalidArgumentError("rotate_sum: no steps");
+  const Context& ctx = *ctx_;
+  const long long slots = static_cast<long long>(ctx.slot_count());
+  const std::size_t n = ctx.n(), level = a.level(), limbs = level + 1;
+  // Zero steps (mod the slot count) add `a` itself; every other step one key and one automorphism.
+  std::uint64_t identities = 0;
+  std::vector<const KeySwitchKey*> keys;
+  std::vector<const std::uint32_t*> perms;
+  for (long long s : steps) {
+    if (s % slots == 0) {
+      ++identities;
+      continue;
+    }
+    const std::uint64_t g = galois_element_for_step(s, n);
+    keys.push_back(&gk.key(g));  // all keys present before any work
+    perms.push_back(ctx.galois_permutation(g).data());
+  }
+  const std::size_t max_keys = kMaxDotProductTerms / ctx.digit_count_at(level);
+  if (keys.size() > max_keys)
+    throw InvalidArgumentError("rotate_sum: at most " + std::to_string(max_keys) + " rotations at level " +
+                               std::to_string(level) + " in one sum");
+  if (keys.empty()) {
+    ResultTarget target(out, {&a}, true, ctx.params_hash(), n, level, 2);
+    Ciphertext& r = target.get();
+    parallel_for(0, 2 * limbs, [&](std::size_t idx) {
+      const std::size_t p = idx / limbs, i = idx % limbs;
+      mul_scalar_mod(a.limb(p, i), identities % ctx.prime(i).value(), r.limb(p, i), n, ctx.prime(i));
+    });
+    target.finish(a.scale());
+    return;
+  }
+  LiftedDigits lifted;
+  switcher_.lift(a.poly(1), level, lifted);
+  ExtendedPair acc;
+  switcher_.inner_product_sum(lifted, keys, perms, acc);
+  ResultTarget target(out, {&a}, false, ctx.params_hash(), n, level, 2);
+  Ciphertext& r = target.get();
+  // The bases of the one mod-down: sum_k sigma_k(c_0) + identities * c_0, and identities * c_1.
+  const std::size_t base_polys = identities > 0 ? 2 : 1;
+  parallel_for(0, base_polys * limbs, [&](std::size_t idx) {
+    const std::size_t p = idx / limbs, i = idx % limbs;
+    const Modulus& q = ctx.prime(i);
+    std::uint64_t* o = r.limb(p, i);
+    if (identities > 0) mul_scalar_mod(a.limb(p, i), identities % q.value(), o, n, q);
+    if (p == 1) return;
+    RawU64Vector rotated(n);
+    for (std::size_t k = 0; k < perms.size(); ++k) {
+      const bool first = k == 0 && identities == 0;
+      apply_ntt_automorphism(a.limb(0, i), perms[k], first ? o : rotated.data(), n);
+      if (!first) add_mod(o, rotated.data(), o, n, q);
+    }
+  });
+  switcher_.mod_down(acc, r.poly(0), identities > 0 ? r.poly(1) : nullptr, r.poly(0), r.poly(1));
+  target.finish(a.scale());
+}
+
 }  // namespace hnn

@@ -1,5 +1,7 @@
 // The element-wise limb kernels for AVX-512F/DQ. Compiled with the AVX-512 flags; called only after run-time
 // detection (poly_arith.cpp).
+#include <immintrin.h>
+
 #include "poly_arith_kernels.h"
 #include "poly_arith_vector.h"
 #include "simd_lanes_avx512.h"
@@ -46,6 +48,14 @@ void mul_accumulate_u128_avx512(const std::uint64_t* a, const std::uint64_t* b, 
 }
 void reduce_u128_avx512(const std::uint64_t* acc_words, std::uint64_t* out, std::size_t n, const Modulus& q) {
   Kernels::reduce_u128(acc_words, out, n, q);
+}
+void permute_blocks_avx512(const std::uint64_t* in, const std::uint32_t* perm, std::uint64_t* out, std::size_t n) {
+  for (std::size_t j = 0; j < n; j += 8) {
+    // The eight source indices share their block; vpermq reads only their low three bits (the lane).
+    const __m512i lanes = _mm512_cvtepu32_epi64(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(perm + j)));
+    const __m512i block = _mm512_loadu_si512(in + (perm[j] & ~std::uint32_t{7}));
+    _mm512_storeu_si512(out + j, _mm512_permutexvar_epi64(lanes, block));
+  }
 }
 void dot_product_pair_avx512(const std::uint64_t* const* a, const std::uint64_t* const* b0,
                              const std::uint64_t* const* b1, std::size_t count, std::uint64_t* out0,

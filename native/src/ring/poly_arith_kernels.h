@@ -25,6 +25,10 @@ void sub_mul_scalar_avx512(const std::uint64_t* a, const std::uint64_t* b, std::
 void mul_accumulate_u128_avx512(const std::uint64_t* a, const std::uint64_t* b, std::uint64_t* acc_words,
                                 std::size_t n);
 void reduce_u128_avx512(const std::uint64_t* acc_words, std::uint64_t* out, std::size_t n, const Modulus& q);
+/// out[j] = in[perm[j]] for a permutation that maps every aligned block of 8 outputs into one aligned block
+/// of 8 inputs (every NTT-domain automorphism does: ntt_automorphism_permutation), n a multiple of 8: one
+/// 64-byte load, one lane permutation and one store per block.
+void permute_blocks_avx512(const std::uint64_t* in, const std::uint32_t* perm, std::uint64_t* out, std::size_t n);
 void dot_product_pair_avx512(const std::uint64_t* const* a, const std::uint64_t* const* b0,
                              const std::uint64_t* const* b1, std::size_t count, std::uint64_t* out0,
                              std::uint64_t* out1, std::size_t n, const Modulus& q);

@@ -86,6 +86,12 @@ class CkksEvaluator {
   void rotate_hoisted(const Ciphertext& a, const std::vector<long long>& steps, const GaloisKeys& gk,
                       std::vector<Ciphertext>& out) const;
   void apply_galois(const Ciphertext& a, std::uint64_t galois_elt, const GaloisKeys& gk, Ciphertext& out) const;
+  /// sum_k rotate(a, steps[k]) (a step that is 0 mod the slot count adds a itself) with one decomposition of c_1
+  /// and one division by the special primes for the whole sum: the key-switching products of every rotation
+  /// are added before the division. A round of r rotations costs about one rotation plus r inner products, and
+  /// the sum carries one rounding error instead of r. At most kMaxDotProductTerms / digits rotations.
+  void rotate_sum(const Ciphertext& a, const std::vector<long long>& steps, const GaloisKeys& gk,
+                  Ciphertext& out) const;
 
  private:
   void check_ciphertext(const Ciphertext& a, const char* what) const;

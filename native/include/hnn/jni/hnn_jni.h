@@ -332,6 +332,13 @@ inline void rotate_hoisted(const ContextHandle& c, const Ciphertext& a, const st
     *reinterpret_cast<Ciphertext*>(static_cast<std::intptr_t>(outs[i])) = std::move(r[i]);
 }
 
+/// sum_i rotate(a, steps[i]) with one decomposition and one division by the special primes.
+inline void rotate_sum(const ContextHandle& c, const Ciphertext& a, const std::int64_t* steps, std::size_t count,
+                       const GaloisKeys& gk, Ciphertext& out) {
+  require(steps != nullptr, "steps are null");
+  c.evaluator().rotate_sum(a, std::vector<long long>(steps, steps + count), gk, out);
+}
+
 inline void relinearize(const ContextHandle& c, const Ciphertext& a, const RelinKeys& rk, Ciphertext& out) {
   c.evaluator().relinearize(a, rk, out);
 }

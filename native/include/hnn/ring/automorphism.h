@@ -17,6 +17,9 @@ inline std::uint64_t galois_element_conjugate(std::size_t n) { return 2 * n - 1;
 /// Permutation for the NTT domain (bit-reversed order of ntt.h): out[j] = in[perm[j]].
 std::vector<std::uint32_t> ntt_automorphism_permutation(std::size_t n, std::uint64_t galois_elt);
 void apply_ntt_automorphism(const std::uint64_t* in, const std::uint32_t* perm, std::uint64_t* out, std::size_t n);
+/// Outputs [begin, begin + count) only, written to out[0, count): begin and count multiples of 8.
+void apply_ntt_automorphism_range(const std::uint64_t* in, const std::uint32_t* perm, std::size_t begin,
+                                  std::size_t count, std::uint64_t* out);
 
 /// Coefficient-domain automorphism (for tests and for data outside the NTT domain).
 void apply_coeff_automorphism(const std::uint64_t* in, std::uint64_t galois_elt, const Modulus& q,

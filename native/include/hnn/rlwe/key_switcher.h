@@ -54,6 +54,13 @@ class KeySwitcher {
   void inner_product(const LiftedDigits& digits, const KeySwitchKey& key, const std::uint32_t* perm,
                      ExtendedPair& out) const;
 
+  /// sum_k of the inner product of the digits after automorphism perms[k] (nullptr for none) with keys[k], in
+  /// one reduction: a sum of rotations of one ciphertext then needs one lift and one mod_down in all (Bossuat,
+  /// Mouchet, Troncoso-Pastoriza, Hubaux 2021: hoisting with the division by P done once, after the sum).
+  /// At most kMaxDotProductTerms / digits keys.
+  void inner_product_sum(const LiftedDigits& digits, const std::vector<const KeySwitchKey*>& keys,
+                         const std::vector<const std::uint32_t*>& perms, ExtendedPair& out) const;
+
   /// (out0, out1) = (base0, base1) + acc / P (rounded), level + 1 limbs, NTT form. A base may be its output
   /// (the key switch accumulates into it) or nullptr (nothing is read: out = acc / P), so callers need neither
   /// copy their input polynomials into the result first nor clear it.

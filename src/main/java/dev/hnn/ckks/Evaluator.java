@@ -532,6 +532,36 @@ public final class Evaluator {
     return out;
   }
 
+  /**
+   * The sum of the rotations of {@code a} by every step (a step of 0 adds {@code a} itself) with one decomposition
+   * and one division by the special primes for the whole sum: a round of r rotations costs about one rotation
+   * plus r key products, and carries one rounding error instead of r. The building block of rotate-and-sum
+   * ({@code dev.hnn.circuit.SlotSum}).
+   */
+  public Ciphertext rotateSum(Ciphertext a, int... steps) {
+    own(a, "a");
+    long[] st = rotationSumSteps(steps);
+    return produce(GALOIS, o -> HnnNative.rotate_sum(ctx.ctx.peer(), a.handle.peer(), st, st.length, ctx.gk.peer(), o), a);
+  }
+
+  /** {@link #rotateSum} written over {@code a}. */
+  public void rotateSumInPlace(Ciphertext a, int... steps) {
+    own(a, "a");
+    long[] st = rotationSumSteps(steps);
+    modify(a, GALOIS, t -> HnnNative.rotate_sum(ctx.ctx.peer(), t, st, st.length, ctx.gk.peer(), t));
+  }
+
+  private long[] rotationSumSteps(int[] steps) {
+    Objects.requireNonNull(steps, "steps");
+    if (steps.length == 0) throw new IllegalArgumentException("no rotation steps");
+    long[] st = new long[steps.length];
+    for (int i = 0; i < steps.length; i++) {
+      if (steps[i] % ctx.slotCount() != 0) checkRotation(steps[i]);
+      st[i] = steps[i];
+    }
+    return st;
+  }
+
   /** Complex conjugation of the slots (needs the conjugation key). */
   public Ciphertext conjugate(Ciphertext a) {
     own(a, "a");

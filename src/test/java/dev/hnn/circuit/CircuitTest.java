@@ -231,6 +231,38 @@ class CircuitTest {
     }
   }
 
+  /** Radix-4 rounds (hoisted rotation sums) and the odd radix-2 round give the residue-class sums for every count. */
+  @Test
+  void slotSumMatchesPlaintextSumsForEveryCount() {
+    int stride = 3;
+    int[] counts = {1, 2, 4, 8, 16, 32, 64};
+    java.util.TreeSet<Integer> steps = new java.util.TreeSet<>();
+    for (int count : counts) for (int k : SlotSum.rotationSteps(stride, count)) steps.add(k);
+    assertEquals(java.util.List.of(3, 6, 9), java.util.Arrays.stream(SlotSum.rotationSteps(stride, 4)).boxed().toList());
+    assertEquals(java.util.List.of(3, 6, 9, 12, 24, 36, 48),
+        java.util.Arrays.stream(SlotSum.rotationSteps(stride, 32)).boxed().toList());
+    CkksParameters p = CkksParameters.builder().polyDegree(4096).coeffModulusBits(36, 28, 40).scaleBits(28)
+        .insecureForTesting().build();
+    Random rnd = new Random(17);
+    try (CkksContext c = CkksContext.builder(p).rotations(steps.stream().mapToInt(Integer::intValue).toArray()).build()) {
+      int slots = c.slotCount();
+      for (int count : counts) {
+        // The rounds compose to sum_{k < count} rot(x, k stride) for any x, periodic or not.
+        double[] x = new double[slots];
+        for (int i = 0; i < slots; i++) x[i] = rnd.nextDouble() * 2 - 1;
+        try (dev.hnn.ckks.Plaintext pt = c.encoder().encode(x); Ciphertext ct = c.encryptor().encryptSymmetric(pt)) {
+          SlotSum.sumInPlace(c.evaluator(), ct, stride, count);
+          double[] got = c.encoder().decode(c.decryptor().decrypt(ct));
+          for (int i = 0; i < slots; i++) {
+            double want = 0;
+            for (int k = 0; k < count; k++) want += x[(i + k * stride) % slots];
+            assertEquals(want, got[i], 1e-4 * count, "count " + count + ", slot " + i);
+          }
+        }
+      }
+    }
+  }
+
   @Test
   void scalarLinearTransformServesOneSamplePerSlot() {
     Random rnd = new Random(3);

@@ -75,6 +75,7 @@ class ErrorsTest {
       assertThrows(IllegalArgumentException.class, () -> ev.setScale(a, 0));
       assertThrows(IllegalArgumentException.class, () -> ev.multiplyPlainAccumulate(new Ciphertext[0], new Plaintext[0]));
       assertThrows(NullPointerException.class, () -> ev.rotateHoisted(a, (int[]) null));
+      assertThrows(NullPointerException.class, () -> ev.rotateSum(a, (int[]) null));
       // raising a level is impossible
       try (Ciphertext low = ev.modSwitchTo(a, 0)) {
         assertThrows(InvalidArgumentException.class, () -> ev.modSwitchToInPlace(low, 1));
@@ -127,6 +128,8 @@ class ErrorsTest {
       MissingKeyException e = assertThrows(MissingKeyException.class, () -> ev.rotate(a, 7));
       assertTrue(e.getMessage().contains("7"), e.getMessage());
       assertThrows(MissingKeyException.class, () -> ev.rotateHoisted(a, 1, 7));
+      assertThrows(MissingKeyException.class, () -> ev.rotateSum(a, 0, 1, 7));
+      assertThrows(IllegalArgumentException.class, () -> ev.rotateSum(a));
       assertFalse(ctx.hasRotationKey(7));
       assertTrue(ctx.hasRotationKey(1));
       assertThrows(MissingKeyException.class, () -> ev.applyGalois(a, ctx.galoisElement(7)));

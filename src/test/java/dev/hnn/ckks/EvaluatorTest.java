@@ -341,6 +341,18 @@ class EvaluatorTest {
         ev.rotateInPlace(c, 5);
         assertClose(rotated(x, 5), d(c), TOL_MUL);
       }
+      // A sum of rotations with one division by the special primes: the sum of the rotated vectors.
+      int[] ks = {0, 1, 2, 3, -1};
+      double[] want = new double[slots];
+      for (int k : ks) {
+        double[] r = rotated(x, k);
+        for (int i = 0; i < slots; i++) want[i] += r[i];
+      }
+      try (Ciphertext s = ev.rotateSum(a, ks); Ciphertext c = a.copy()) {
+        assertClose(want, d(s), ks.length * TOL_MUL);
+        ev.rotateSumInPlace(c, ks);
+        assertClose(want, d(c), ks.length * TOL_MUL);
+      }
       try (Ciphertext g = ev.applyGalois(a, ctx.galoisElement(2))) {
         assertClose(rotated(x, 2), d(g), TOL_MUL);
       }

@@ -477,6 +477,14 @@ public final class HnnNative {
       @Const @ByRef NGaloisKeys gk,
       @Cast("const std::int64_t*") long[] outs);
 
+  public static native void rotate_sum(
+      @Const @ByRef NContext c,
+      @Const @ByRef NCiphertext a,
+      @Cast("const std::int64_t*") long[] steps,
+      @Cast("std::size_t") long count,
+      @Const @ByRef NGaloisKeys gk,
+      @ByRef NCiphertext out);
+
   public static native void relinearize(
       @Const @ByRef NContext c, @Const @ByRef NCiphertext a, @Const @ByRef NRelinKeys rk, @ByRef NCiphertext out);
 
