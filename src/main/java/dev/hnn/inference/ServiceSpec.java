@@ -41,11 +41,13 @@ public final class ServiceSpec {
   /** Bits per level (= the scale): ~5e-6 of fresh noise at N = 16384, and 11 levels fit the 128-bit bound. */
   static final int LEVEL_BITS = 28;
   /**
-   * Features per ciphertext of the replicated layout: 3 ciphertexts and 7 rotations for 384 features. Each
-   * halving trades one rotation (~5 ms at level 9 with two engine threads) for twice the ciphertexts (~5 ms
-   * each for the client to encode, encrypt and serialize, ~2 ms for the server to load) and request bytes.
+   * Features per ciphertext of the replicated layout: for 384 features and 32 hidden units, 2 ciphertexts whose
+   * 256 x 32 slots are all used, summed in four radix-4 rounds ({@link SlotSum}). With 128 (3 ciphertexts,
+   * each block tiled twice) the sum is one radix-2 round shorter (~3 ms at level 9 with two engine threads), but
+   * the third ciphertext costs the client ~4.5 ms to encode, encrypt and serialize, the server ~1.5 ms to load,
+   * and 640 kB of request: measured alternately, the encrypted part of a classify was ~3 ms faster with 256.
    */
-  static final int REPLICATED_FEATURES_PER_CIPHERTEXT = 128;
+  static final int REPLICATED_FEATURES_PER_CIPHERTEXT = 256;
   /** The replicated layout is used up to this many (padded) hidden units. */
   static final int REPLICATED_MAX_HIDDEN = 64;
   /** At most this many special primes; key switching gets cheaper with each (fewer, larger digits). */
