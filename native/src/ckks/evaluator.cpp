@@ -315,10 +315,10 @@ void CkksEvaluator::multiply_relin_rescale(const Ciphertext& a, const Ciphertext
   // Relinearization's division by P and the rescale's division by q_level in one step.
   ExtendedPair acc;
   switcher_.inner_product_direct(product.poly(2), product.level(), rk.key(), nullptr, acc);
-  // `product` is a temporary, so out (even an operand) is written directly.
-  out.allocate(ctx_->params_hash(), ctx_->n(), product.level() - 1, 2);
-  switcher_.mod_down_rescale(acc, product.poly(0), product.poly(1), out.poly(0), out.poly(1));
-  out.set_scale(product.scale() / static_cast<double>(ctx_->prime(product.level()).value()));
+  ResultTarget target(out, {&a, &b}, false, ctx_->params_hash(), ctx_->n(), product.level() - 1, 2);
+  Ciphertext& r = target.get();
+  switcher_.mod_down_rescale(acc, product.poly(0), product.poly(1), r.poly(0), r.poly(1));
+  target.finish(product.scale() / static_cast<double>(ctx_->prime(product.level()).value()));
 }
 
 namespace {

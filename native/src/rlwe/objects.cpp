@@ -25,12 +25,19 @@ void Plaintext::allocate(const ParamsHash& params, std::size_t n, std::size_t le
 }
 
 void Ciphertext::allocate(const ParamsHash& params, std::size_t n, std::size_t level, std::size_t size) {
+  // Storage first, so that a failed allocation leaves the ciphertext as it was. A larger buffer is a fresh one
+  // (growing this one would copy contents that are about to be overwritten); a smaller shape keeps the buffer.
+  const std::size_t words = size * (level + 1) * n;
+  if (words > data_.capacity()) {
+    RawU64Vector fresh(words);
+    data_.swap(fresh);
+  } else {
+    data_.resize(words);
+  }
   params_ = params;
   n_ = n;
   level_ = level;
   size_ = size;
-  data_.clear();
-  data_.resize(size * (level + 1) * n);
   c1_seed_.reset();
 }
 
