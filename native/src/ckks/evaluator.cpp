@@ -29,24 +29,13 @@ std::string pow2(double scale) {
 class ResultTarget {
  public:
   ResultTarget(Ciphertext& out, std::initializer_list<const Ciphertext*> operands, bool coefficient_wise,
-               const ParamsHash& params, std::size_t n, std::size_t level, std::size_t size)
-      : out_(out) {
-    bool aliased = false;
-    for (const Ciphertext* a : operands) aliased = aliased || a == &out;
-    if (aliased && coefficient_wise && out.level() == level && out.size() == size) {
-      target_ = &out;  // in place: already the right shape
-      return;
-    }
-    target_ = aliased ? &temporary_ : &out;
-    target_->allocate(params, n, level, size);
-  }
-  ResultTarget(Ciphertext& out, const std::vector<const Ciphertext*>& operands, const ParamsHash& params,
-               std::size_t n, std::size_t level, std::size_t size)
-      : out_(out) {
-    const bool aliased = std::find(operands.begin(), operands.end(), &out) != operands.end();
-    target_ = aliased ? &temporary_ : &out;
-    target_->allocate(params, n, level, size);
-  }
+               const Context& ctx, std::size_t level, std::size_t size)
+      : ResultTarget(out, std::find(operands.begin(), operands.end(), &out) != operands.end(), coefficient_wise, ctx,
+                     level, size) {}
+  ResultTarget(Ciphertext& out, const std::vector<const Ciphertext*>& operands, const Context& ctx, std::size_t level,
+               std::size_t size)
+      : ResultTarget(out, std::find(operands.begin(), operands.end(), &out) != operands.end(), false, ctx, level,
+                     size) {}
   Ciphertext& get() { return *target_; }
   void finish(double scale) {
     target_->set_scale(scale);
@@ -54,6 +43,17 @@ class ResultTarget {
   }
 
  private:
+  ResultTarget(Ciphertext& out, bool aliased, bool coefficient_wise, const Context& ctx, std::size_t level,
+               std::size_t size)
+      : out_(out) {
+    if (aliased && coefficient_wise && out.level() == level && out.size() == size) {
+      target_ = &out;  // in place: already the right shape
+      return;
+    }
+    target_ = aliased ? &temporary_ : &out;
+    target_->allocate(ctx.params_hash(), ctx.n(), level, size);
+  }
+
   Ciphertext& out_;
   Ciphertext temporary_;
   Ciphertext* target_;
@@ -122,7 +122,7 @@ void CkksEvaluator::add_or_subtract(const Ciphertext& a, const Ciphertext& b, bo
   check_same_level_and_scale(a, b.scale(), b.level(), subtract ? "sub" : "add");
   const std::size_t n = ctx_->n(), limbs = a.level() + 1, size = std::max(a.size(), b.size());
   const double scale = a.scale();
-  ResultTarget target(out, {&a, &b}, true, ctx_->params_hash(), n, a.level(), size);
+  ResultTarget target(out, {&a, &b}, true, *ctx_, a.level(), size);
   Ciphertext& r = target.get();
   parallel_for(0, size * limbs, [&](std::size_t idx) {
     const std::size_t p = idx / limbs, i = idx % limbs;
@@ -197,7 +197,7 @@ void CkksEvaluator::multiply(const Ciphertext& a, const Ciphertext& b, Ciphertex
                                    std::to_string(b.level()) + ": bring them to one level first (mod_switch_to or align)");
   const double scale = a.scale() * b.scale();
   check_scale_fits(scale, a.level(), "multiply");
-  ResultTarget target(out, {&a, &b}, false, ctx_->params_hash(), ctx_->n(), a.level(), 3);
+  ResultTarget target(out, {&a, &b}, false, *ctx_, a.level(), 3);
   Ciphertext& r = target.get();
   const std::size_t n = ctx_->n();
   const bool same = &a == &b;
@@ -222,7 +222,7 @@ void CkksEvaluator::multiply_plain(const Ciphertext& a, const Plaintext& p, Ciph
                                    ", below the ciphertext's " + std::to_string(a.level()) + ": encode it higher");
   const double scale = a.scale() * p.scale();
   check_scale_fits(scale, a.level(), "multiply_plain");
-  ResultTarget target(out, {&a}, true, ctx_->params_hash(), ctx_->n(), a.level(), a.size());
+  ResultTarget target(out, {&a}, true, *ctx_, a.level(), a.size());
   Ciphertext& r = target.get();
   const std::size_t n = ctx_->n(), limbs = a.level() + 1;
   // Limb-major: both polynomials' products by plaintext limb i in a row, so that limb is read from memory once.
@@ -266,7 +266,7 @@ void CkksEvaluator::relinearize(const Ciphertext& a, const RelinKeys& rk, Cipher
     return;
   }
   if (rk.empty()) throw MissingKeyError("relinearize: the relinearization key is empty: generate it first");
-  ResultTarget target(out, {&a}, false, ctx_->params_hash(), ctx_->n(), a.level(), 2);
+  ResultTarget target(out, {&a}, false, *ctx_, a.level(), 2);
   Ciphertext& r = target.get();
   switcher_.switch_key(a.poly(2), a.level(), rk.key(), a.poly(0), a.poly(1), r.poly(0), r.poly(1));
   target.finish(a.scale());
@@ -282,7 +282,7 @@ void CkksEvaluator::rescale(const Ciphertext& a, Ciphertext& out) const {
   const std::size_t n = ctx.n();
   const Modulus& last = ctx.prime(level);
   const std::uint64_t last_v = last.value();
-  ResultTarget target(out, {&a}, false, ctx.params_hash(), n, level - 1, a.size());
+  ResultTarget target(out, {&a}, false, ctx, level - 1, a.size());
   Ciphertext& r = target.get();
   // round(c / q_l) = (c - [c]_{q_l}) / q_l with [c]_{q_l} the centered residue: take the last limb to
   // coefficients, lift it centered into every other prime, divide.
@@ -315,7 +315,7 @@ void CkksEvaluator::multiply_relin_rescale(const Ciphertext& a, const Ciphertext
   // Relinearization's division by P and the rescale's division by q_level in one step.
   ExtendedPair acc;
   switcher_.inner_product_direct(product.poly(2), product.level(), rk.key(), nullptr, acc);
-  ResultTarget target(out, {&a, &b}, false, ctx_->params_hash(), ctx_->n(), product.level() - 1, 2);
+  ResultTarget target(out, {&a, &b}, false, *ctx_, product.level() - 1, 2);
   Ciphertext& r = target.get();
   switcher_.mod_down_rescale(acc, product.poly(0), product.poly(1), r.poly(0), r.poly(1));
   target.finish(product.scale() / static_cast<double>(ctx_->prime(product.level()).value()));
@@ -365,7 +365,7 @@ void CkksEvaluator::multiply_plain_accumulate(const std::vector<const Ciphertext
       throw IncompatibleObjectsError("multiply_plain_accumulate: a plaintext is below the ciphertexts' level");
   const std::size_t level = shape.level, n = ctx_->n();
   check_scale_fits(shape.scale, level, "multiply_plain_accumulate");
-  ResultTarget target(out, a, ctx_->params_hash(), n, level, 2);
+  ResultTarget target(out, a, *ctx_, level, 2);
   Ciphertext& r = target.get();
   // 128-bit accumulators take 256 products of 60-bit residues before they must be reduced.
   constexpr std::size_t kBatch = 256;
@@ -405,7 +405,7 @@ void CkksEvaluator::multiply_scalar_accumulate(const std::vector<const Ciphertex
   const AccumulatedShape shape = accumulated_shape(a, scales, "multiply_scalar_accumulate");
   const std::size_t level = shape.level, n = ctx_->n();
   check_scale_fits(shape.scale, level, "multiply_scalar_accumulate");
-  ResultTarget target(out, a, ctx_->params_hash(), n, level, 2);  // every limb is written by its first term
+  ResultTarget target(out, a, *ctx_, level, 2);  // every limb is written by its first term
   Ciphertext& r = target.get();
   parallel_for(0, 2 * (level + 1), [&](std::size_t idx) {
     const std::size_t poly = idx / (level + 1), i = idx % (level + 1);
@@ -485,7 +485,7 @@ void CkksEvaluator::galois_with_lifted(const Ciphertext& a, const LiftedDigits& 
   const KeySwitchKey& key = gk.key(galois_elt);
   const auto& perm = ctx_->galois_permutation(galois_elt);
   const std::size_t n = ctx_->n(), limbs = a.level() + 1;
-  ResultTarget target(out, {&a}, false, ctx_->params_hash(), n, a.level(), 2);
+  ResultTarget target(out, {&a}, false, *ctx_, a.level(), 2);
   Ciphertext& r = target.get();
   parallel_for(0, limbs, [&](std::size_t i) { apply_ntt_automorphism(a.limb(0, i), perm.data(), r.limb(0, i), n); });
   switcher_.apply(lifted, key, perm.data(), r.poly(0), nullptr, r.poly(0), r.poly(1));  // (sigma(c_0), 0) + ...
@@ -501,7 +501,7 @@ void CkksEvaluator::apply_galois(const Ciphertext& a, std::uint64_t galois_elt, 
   const std::size_t n = ctx_->n(), limbs = a.level() + 1;
   ExtendedPair acc;
   switcher_.inner_product_direct(a.poly(1), a.level(), key, perm.data(), acc);
-  ResultTarget target(out, {&a}, false, ctx_->params_hash(), n, a.level(), 2);
+  ResultTarget target(out, {&a}, false, *ctx_, a.level(), 2);
   Ciphertext& r = target.get();
   parallel_for(0, limbs, [&](std::size_t i) { apply_ntt_automorphism(a.limb(0, i), perm.data(), r.limb(0, i), n); });
   switcher_.mod_down(acc, r.poly(0), nullptr, r.poly(0), r.poly(1));  // (sigma(c_0), 0) + the switched sigma(c_1)
@@ -572,21 +572,16 @@ void CkksEvaluator::rotate_sum(const Ciphertext& a, const std::vector<long long>
   if (keys.size() > max_keys)
     throw InvalidArgumentError("rotate_sum: at most " + std::to_string(max_keys) + " rotations at level " +
                                std::to_string(level) + " in one sum");
-  if (keys.empty()) {
-    ResultTarget target(out, {&a}, true, ctx.params_hash(), n, level, 2);
-    Ciphertext& r = target.get();
-    parallel_for(0, 2 * limbs, [&](std::size_t idx) {
-      const std::size_t p = idx / limbs, i = idx % limbs;
-      mul_scalar_mod(a.limb(p, i), identities % ctx.prime(i).value(), r.limb(p, i), n, ctx.prime(i));
-    });
-    target.finish(a.scale());
+  if (keys.empty()) {  // identities only
+    if (&out != &a) out = a;
+    multiply_integer_inplace(out, static_cast<long long>(identities));
     return;
   }
   LiftedDigits lifted;
   switcher_.lift(a.poly(1), level, lifted);
   ExtendedPair acc;
   switcher_.inner_product_sum(lifted, keys, perms, acc);
-  ResultTarget target(out, {&a}, false, ctx.params_hash(), n, level, 2);
+  ResultTarget target(out, {&a}, false, ctx, level, 2);
   Ciphertext& r = target.get();
   // The bases of the one mod-down: sum_k sigma_k(c_0) + identities * c_0, and identities * c_1.
   const std::size_t base_polys = identities > 0 ? 2 : 1;
