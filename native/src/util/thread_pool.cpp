@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
+#include <cstdint>
 #include <condition_variable>
 #include <exception>
 #include <mutex>
@@ -16,8 +18,31 @@ std::size_t default_threads() {
   return hc == 0 ? 1 : hc;
 }
 
+// How long a thread spins on a shared flag before it blocks. A parallel operation is a chain of short parallel
+// phases (one per transform batch or conversion) with little serial work between them; waking a blocked
+// thread costs a futex call and, in a virtual machine, an inter-processor interrupt, tens of microseconds
+// each, which a key switch at N = 16384 would pay some twenty times. Spinning this long lets the next phase
+// find its workers awake; an idle pool still goes to sleep after it.
+constexpr std::chrono::microseconds kSpin{200};
+
+// Spins until done() holds or kSpin has passed; returns done().
+template <class Done>
+bool spin_until(Done done) {
+  const auto until = std::chrono::steady_clock::now() + kSpin;
+  for (;;) {
+    for (int i = 0; i < 64; ++i) {
+      if (done()) return true;
+#if defined(__x86_64__) || defined(__i386__)
+      __builtin_ia32_pause();
+#endif
+    }
+    if (std::chrono::steady_clock::now() >= until) return done();
+  }
+}
+
 // One job at a time: workers take indices from a shared atomic counter. The calling thread takes part,
-// so a pool of k threads has k-1 workers.
+// so a pool of k threads has k-1 workers. Workers and the caller spin briefly before blocking (kSpin);
+// the condition variables are signalled only when someone sleeps on them.
 class Pool {
  public:
   explicit Pool(std::size_t threads) {
@@ -26,7 +51,7 @@ class Pool {
   ~Pool() {
     {
       std::lock_guard<std::mutex> lock(mu_);
-      stop_ = true;
+      stop_.store(true);
     }
     cv_.notify_all();
     for (auto& t : workers_) t.join();
@@ -38,19 +63,26 @@ class Pool {
   bool try_run(std::size_t begin, std::size_t end, const std::function<void(std::size_t)>& fn) {
     std::unique_lock<std::mutex> job_lock(job_mu_, std::try_to_lock);
     if (!job_lock.owns_lock()) return false;
+    fn_ = &fn;
+    next_.store(begin);
+    end_ = end;
+    error_ = nullptr;
+    active_.store(workers_.size());
+    bool wake;
     {
+      // Under mu_, so that a worker about to block either sees the new generation or is counted in sleepers_.
       std::lock_guard<std::mutex> lock(mu_);
-      fn_ = &fn;
-      next_.store(begin);
-      end_ = end;
-      error_ = nullptr;
-      active_ = workers_.size();
-      ++generation_;
+      generation_.fetch_add(1, std::memory_order_release);
+      wake = sleepers_ > 0;
     }
-    cv_.notify_all();
+    if (wake) cv_.notify_all();
     drain();
-    std::unique_lock<std::mutex> lock(mu_);
-    done_cv_.wait(lock, [this] { return active_ == 0; });
+    if (!spin_until([this] { return active_.load(std::memory_order_acquire) == 0; })) {
+      std::unique_lock<std::mutex> lock(mu_);
+      caller_waiting_ = true;
+      done_cv_.wait(lock, [this] { return active_.load(std::memory_order_acquire) == 0; });
+      caller_waiting_ = false;
+    }
     fn_ = nullptr;
     if (error_) std::rethrow_exception(error_);
     return true;
@@ -73,18 +105,24 @@ class Pool {
     in_pool_ = false;
   }
   void work() {
-    std::size_t seen = 0;
+    std::uint64_t seen = 0;
+    const auto news = [&] {
+      return stop_.load(std::memory_order_acquire) || generation_.load(std::memory_order_acquire) != seen;
+    };
     for (;;) {
-      {
+      if (!spin_until(news)) {
         std::unique_lock<std::mutex> lock(mu_);
-        cv_.wait(lock, [&] { return stop_ || generation_ != seen; });
-        if (stop_) return;
-        seen = generation_;
+        ++sleepers_;
+        cv_.wait(lock, news);
+        --sleepers_;
       }
+      if (stop_.load()) return;
+      seen = generation_.load(std::memory_order_acquire);
       drain();
-      {
+      if (active_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+        // The caller checks active_ under mu_ before it blocks, so taking mu_ here cannot miss it.
         std::lock_guard<std::mutex> lock(mu_);
-        if (--active_ == 0) done_cv_.notify_all();
+        if (caller_waiting_) done_cv_.notify_all();
       }
     }
   }
@@ -99,9 +137,11 @@ class Pool {
   const std::function<void(std::size_t)>* fn_ = nullptr;
   std::atomic<std::size_t> next_{0};
   std::size_t end_ = 0;
-  std::size_t active_ = 0;
-  std::size_t generation_ = 0;
-  bool stop_ = false;
+  std::atomic<std::size_t> active_{0};
+  std::atomic<std::uint64_t> generation_{0};
+  std::atomic<bool> stop_{false};
+  std::size_t sleepers_ = 0;       // workers blocked on cv_ (under mu_)
+  bool caller_waiting_ = false;    // the caller blocked on done_cv_ (under mu_)
   std::exception_ptr error_;
 };
 
