@@ -55,6 +55,17 @@ public final class TrainHeadCommand implements Callable<Integer> {
     @Option(names = "--weight-decay", description = "L2 weight decay (default: ${DEFAULT-VALUE}).")
     double weightDecay = D.weightDecay();
 
+    @Option(names = "--activation-bound", description = "Phase 1 penalises hidden pre-activations beyond +-this "
+            + "(default: ${DEFAULT-VALUE}).")
+    double activationBound = D.activationBound();
+
+    @Option(names = "--logit-bound", description = "Phase 1 penalises logit differences z1 - z0 beyond +-this "
+            + "(default: ${DEFAULT-VALUE}).")
+    double logitBound = D.logitBound();
+
+    @Option(names = "--range-penalty", description = "Weight of the range penalty, 0 = none (default: ${DEFAULT-VALUE}).")
+    double rangePenalty = D.rangePenalty();
+
     @Option(names = "--threads", description = "Encoder threads (default: ${DEFAULT-VALUE}).")
     int threads = Runtime.getRuntime().availableProcessors();
 
@@ -67,7 +78,8 @@ public final class TrainHeadCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--hidden must be in 1..64 (CKKS budget)");
         }
         TrainingConfig cfg = new TrainingConfig(seed, hidden, ActivationKind.fromId(activation), epochs, D.batchSize(),
-                lr, weightDecay, D.temperatureSteps(), D.temperatureLearningRate());
+                lr, weightDecay, D.temperatureSteps(), D.temperatureLearningRate(), activationBound, logitBound,
+                rangePenalty);
         Path tsv = data != null ? data : SharedData.sst2Train();
         Path cache = cacheDir != null ? cacheDir : FeatureCache.defaultDir();
         new HeadTraining(System.out).run(new HeadTraining.Options(tsv, out, cache, validationSize, calibrationSize,

@@ -89,7 +89,7 @@ public final class HeadTrainer {
                     if ((p1 >= 0.5 ? 1 : 0) == y) {
                         correct++;
                     }
-                    double dz1 = p1 - y;
+                    double dz1 = p1 - y + rangePenaltyGradient(z1 - z0, cfg.logitBound());
                     double dz0 = -dz1;
                     int off = h * d + h;
                     for (int j = 0; j < h; j++) {
@@ -101,7 +101,8 @@ public final class HeadTrainer {
                     grad[off + 2 * h + 1] += dz1;
                     int coff = off + 2 * h + 2;
                     for (int j = 0; j < h; j++) {
-                        double da = dh[j] * head.activation.derivative(a[j], head.coefficients);
+                        double da = dh[j] * head.activation.derivative(a[j], head.coefficients)
+                                + rangePenaltyGradient(a[j], cfg.activationBound());
                         if (head.coefficients.length == 3) {
                             grad[coff] += dh[j];
                             grad[coff + 1] += dh[j] * a[j];
@@ -134,6 +135,12 @@ public final class HeadTrainer {
             }
         }
         return head;
+    }
+
+    /** d/dv of rangePenalty * max(0, |v| - bound)^2. */
+    private double rangePenaltyGradient(double v, double bound) {
+        double excess = Math.abs(v) - bound;
+        return excess > 0 ? 2 * cfg.rangePenalty() * Math.copySign(excess, v) : 0;
     }
 
     /**

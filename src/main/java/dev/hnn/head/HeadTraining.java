@@ -100,6 +100,9 @@ public final class HeadTraining {
         training.put("batch_size", o.config().batchSize());
         training.put("learning_rate", o.config().learningRate());
         training.put("weight_decay", o.config().weightDecay());
+        training.put("activation_bound", o.config().activationBound());
+        training.put("logit_bound", o.config().logitBound());
+        training.put("range_penalty", o.config().rangePenalty());
         training.put("temperature_steps", o.config().temperatureSteps());
         training.put("temperature_learning_rate", o.config().temperatureLearningRate());
         training.put("validation_size", split.validation().size());
@@ -117,8 +120,13 @@ public final class HeadTraining {
         metrics.put("validation_ece_fitted_t", eFit.ece());
         metrics.put("calibration_bce_initial_t", bceBefore);
         metrics.put("calibration_bce_fitted_t", bceAfter);
-        metrics.put("validation_confusion", Map.of("tn", eFit.trueNegative(), "fp", eFit.falsePositive(),
-                "fn", eFit.falseNegative(), "tp", eFit.truePositive()));
+        // in a fixed order (Map.of's varies between JVM runs), so that reruns write the same file
+        Map<String, Object> confusion = new LinkedHashMap<>();
+        confusion.put("tn", eFit.trueNegative());
+        confusion.put("fp", eFit.falsePositive());
+        confusion.put("fn", eFit.falseNegative());
+        confusion.put("tp", eFit.truePositive());
+        metrics.put("validation_confusion", confusion);
         metrics.put("train_seconds", Math.round(trainSeconds * 10) / 10.0);
         Map<String, Object> provenance = new LinkedHashMap<>();
         provenance.put("created_by", "hnn train-head");

@@ -31,7 +31,7 @@ class HeadTrainerTest {
     }
 
     private static TrainingConfig cfg(ActivationKind a) {
-        return new TrainingConfig(5, 8, a, 30, 32, 1e-2, 0, 300, 0.05);
+        return new TrainingConfig(5, 8, a, 30, 32, 1e-2, 0, 300, 0.05, 2.5, 6.0, 0);
     }
 
     @Test
@@ -78,6 +78,43 @@ class HeadTrainerTest {
                 assertEquals(h1.probabilityPositive(xc[i]), back.head().probabilityPositive(xc[i]), 1e-12);
             }
         }
+    }
+
+    /** Largest |pre-activation| over hidden units and texts, and largest |z1 - z0|. */
+    private static double[] ranges(SentimentHead h, float[][] x) {
+        double act = 0;
+        double diff = 0;
+        for (float[] row : x) {
+            for (double a : h.preActivation(h.standardize(row))) {
+                act = Math.max(act, Math.abs(a));
+            }
+            double[] z = h.logits(row);
+            diff = Math.max(diff, Math.abs(z[1] - z[0]));
+        }
+        return new double[] {act, diff};
+    }
+
+    @Test
+    void rangePenaltyKeepsTheNonLinearitiesInputsNearTheirBounds() {
+        Object[] tr = data(3, 1500);
+        float[][] x = (float[][]) tr[0];
+        int[] y = (int[]) tr[1];
+        TrainingConfig free = cfg(ActivationKind.GELU);
+        double[] wide = ranges(new HeadTrainer(free).trainClassifier(x, y, null), x);
+        // bounds at a third of what the unpenalised head reaches
+        double actBound = wide[0] / 3;
+        double diffBound = wide[1] / 3;
+        SentimentHead h = new HeadTrainer(free.withRangePenalty(actBound, diffBound, 1.0)).trainClassifier(x, y, null);
+        double[] narrow = ranges(h, x);
+        assertTrue(narrow[0] <= 1.5 * actBound, "pre-activations " + narrow[0] + " against bound " + actBound
+                + " (unpenalised " + wide[0] + ")");
+        assertTrue(narrow[1] <= 1.5 * diffBound, "logit differences " + narrow[1] + " against bound " + diffBound
+                + " (unpenalised " + wide[1] + ")");
+        double[] p = new double[x.length];
+        for (int i = 0; i < x.length; i++) {
+            p[i] = h.probabilityPositive(x[i]);
+        }
+        assertTrue(Evaluation.of(p, y).accuracy() > 0.82, "still learns: " + Evaluation.of(p, y).accuracy());
     }
 
     @Test
