@@ -13,13 +13,15 @@ final class EncryptedHeadOption {
     @Mixin
     HeadOption headOption;
 
-    @Option(names = "--activation-degree", paramLabel = "D", defaultValue = "12",
-            description = "Degree of the activation polynomial (default: ${DEFAULT-VALUE}).")
-    int activationDegree;
+    @Option(names = "--activation-degree", paramLabel = "D",
+            description = "Degree of the activation polynomial (default: the lowest whose error bound is at most 1e-3, "
+                    + "up to 12).")
+    Integer activationDegree;
 
-    @Option(names = "--sigmoid-degree", paramLabel = "D", defaultValue = "27",
-            description = "Degree of the soft-argmax sigmoid polynomial (default: ${DEFAULT-VALUE}).")
-    int sigmoidDegree;
+    @Option(names = "--sigmoid-degree", paramLabel = "D",
+            description = "Degree of the soft-argmax sigmoid polynomial (default: the lowest whose error bound is at "
+                    + "most 2e-3, up to 27).")
+    Integer sigmoidDegree;
 
     HeadFile.Loaded loaded;
 
@@ -32,7 +34,8 @@ final class EncryptedHeadOption {
 
     HeadCircuit circuit() throws IOException {
         Approximation d = Approximation.DEFAULT;
-        return HeadCircuit.of(loaded(), new Approximation(activationDegree, d.activationMargin(), sigmoidDegree,
-                d.sigmoidMargin()));
+        return HeadCircuit.of(loaded(), new Approximation(
+                activationDegree == null ? d.activation() : d.activation().withDegree(activationDegree),
+                sigmoidDegree == null ? d.sigmoid() : d.sigmoid().withDegree(sigmoidDegree)));
     }
 }

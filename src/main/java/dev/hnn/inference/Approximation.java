@@ -1,32 +1,65 @@
 package dev.hnn.inference;
 
-/**
- * How a head's non-linearities become polynomials: degrees and the margin by which the input range recorded
- * in training is widened on each side (as a fraction of its width), because held-out inputs stray a little
- * beyond the training extremes and a polynomial diverges quickly outside its interval.
- *
- * <p>Defaults: activation degree 12, sigmoid degree 27. GELU's odd part is linear, so it is fitted on the symmetric
- * hull of its widened range with T_1 and even terms (HeadCircuit#fitActivation) and evaluated as
- * c_1 x + e(T_2(x)): degree 12 costs 4 levels and 5 ciphertext products, degree 14 the same 4 levels and 7
- * products, degree 15 5 levels and 7. The sigmoid's degree 27 is the largest that
- * {@link dev.hnn.circuit.PolynomialEvaluator} fits in 5 levels. Measured with the shipped MiniLM head on the
- * 2,000 sentences of its validation split, encrypted (`hnn eval --encrypted --validation`): degree 12 (GELU
- * error <= 3.9e-3) agrees with the plaintext head on 1,997 and moves P by at most 4.3e-3; degree 14
- * (1.2e-3) on 1,998, 2.1e-3. Earlier, in plaintext simulation on 11,832 sentences: sigmoid degree 23 flips one
- * prediction, GELU degree 11 (on the asymmetric range) flips 18.
- */
-public record Approximation(int activationDegree, double activationMargin, int sigmoidDegree, double sigmoidMargin) {
-  public static final Approximation DEFAULT = new Approximation(12, 0.05, 27, 0.10);
+import dev.hnn.circuit.ChebyshevSeries;
 
-  public Approximation {
-    if (activationDegree < 1 || sigmoidDegree < 1) throw new IllegalArgumentException("degrees must be positive");
-    if (!(activationMargin >= 0 && sigmoidMargin >= 0)) throw new IllegalArgumentException("margins must be >= 0");
+import java.util.function.IntFunction;
+
+/**
+ * How a head's two non-linearities become polynomials: for each, a {@link Fit} saying which degree and over which
+ * interval (the input range recorded in training, widened by a margin on each side because held-out inputs stray a
+ * little beyond the training extremes and a polynomial diverges quickly outside its interval).
+ *
+ * <p>Defaults: the lowest degree whose fit errs by at most 1e-3 (activation) and 2e-3 (sigmoid), at most 12 and
+ * 27. The degrees set the depth, and the depth the parameters. The shipped head, trained with range penalties
+ * ({@code hnn train-head}), gets GELU of degree 6 on [-1.77, 1.77] (error bound 4.7e-4; 3 levels and 3 ciphertext
+ * products as c_1 x + e(T_2(x)), HeadCircuit#fitActivation) and a sigmoid of degree 14 on [-6.8, 8.2] (1.6e-3;
+ * 4 levels, 7 products): depth 8. Its predecessor, trained without them, got the activation's cap, GELU 12 on
+ * [-4.84, 4.84] (3.9e-3), and a sigmoid of degree 20 on [-8.4, 13.5]: depth 10 (docs/encrypted-inference.md).
+ */
+public record Approximation(Fit activation, Fit sigmoid) {
+  public static final Approximation DEFAULT = new Approximation(new Fit(12, 1e-3, 0.05), new Fit(27, 2e-3, 0.10));
+
+  /**
+   * The lowest degree up to {@code maxDegree} whose fit's error bound ({@link ChebyshevSeries#errorBound}) is at
+   * most {@code tolerance}, or {@code maxDegree} if none is (a tolerance of 0 fixes the degree); the interval is
+   * the recorded range widened by {@code margin} of its width on each side.
+   */
+  public record Fit(int maxDegree, double tolerance, double margin) {
+    public Fit {
+      if (maxDegree < 1 || maxDegree > 63) throw new IllegalArgumentException("degree must be in 1..63, got " + maxDegree);
+      if (!(tolerance >= 0) || !(margin >= 0)) throw new IllegalArgumentException("tolerance and margin must be >= 0");
+    }
+
+    /** The same fit at exactly this degree. */
+    public Fit withDegree(int degree) {
+      return new Fit(degree, 0, margin);
+    }
+
+    /** [lo, hi] widened by the margin on each side (a degenerate range gets width 1). */
+    double[] widen(double lo, double hi) {
+      double w = hi - lo;
+      if (!(w > 0)) w = 1.0;
+      return new double[] {lo - margin * w, hi + margin * w};
+    }
+
+    /** The series this fit chooses among {@code fitAt(d)} for d = 1 .. maxDegree. */
+    ChebyshevSeries choose(IntFunction<ChebyshevSeries> fitAt) {
+      if (tolerance > 0) {
+        for (int d = 1; d < maxDegree; d++) {
+          ChebyshevSeries s = fitAt.apply(d);
+          if (s.errorBound() <= tolerance) return s;
+        }
+      }
+      return fitAt.apply(maxDegree);
+    }
   }
 
-  /** [lo, hi] widened by the margin on each side (a degenerate range gets width 1). */
-  static double[] widen(double lo, double hi, double margin) {
-    double w = hi - lo;
-    if (!(w > 0)) w = 1.0;
-    return new double[] {lo - margin * w, hi + margin * w};
+  public Approximation {
+    if (activation == null || sigmoid == null) throw new IllegalArgumentException("both fits are required");
+  }
+
+  /** Fixed degrees with the default margins. */
+  public static Approximation ofDegrees(int activationDegree, int sigmoidDegree) {
+    return new Approximation(DEFAULT.activation.withDegree(activationDegree), DEFAULT.sigmoid.withDegree(sigmoidDegree));
   }
 }

@@ -99,10 +99,10 @@ public final class HeadCircuit {
 
   private static HeadCircuit build(String name, double[][] w, double[] b, DoubleUnaryOperator f, double actLo,
       double actHi, double[] v, double c, double sLo, double sHi, double inputBound, Approximation approx) {
-    double[] ai = Approximation.widen(actLo, actHi, approx.activationMargin());
-    double[] si = Approximation.widen(sLo, sHi, approx.sigmoidMargin());
-    ChebyshevSeries act = fitActivation(f, ai[0], ai[1], approx.activationDegree());
-    ChebyshevSeries sig = ChebyshevSeries.fit(HeadCircuit::sigmoid, si[0], si[1], approx.sigmoidDegree());
+    double[] ai = approx.activation().widen(actLo, actHi);
+    double[] si = approx.sigmoid().widen(sLo, sHi);
+    ChebyshevSeries act = approx.activation().choose(d -> fitActivation(f, ai[0], ai[1], d));
+    ChebyshevSeries sig = approx.sigmoid().choose(d -> ChebyshevSeries.fit(HeadCircuit::sigmoid, si[0], si[1], d));
     return new HeadCircuit(name, w, b, f, act, v, c, sig, inputBound);
   }
 

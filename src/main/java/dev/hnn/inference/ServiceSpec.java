@@ -50,8 +50,12 @@ public final class ServiceSpec {
   static final int REPLICATED_FEATURES_PER_CIPHERTEXT = 256;
   /** The replicated layout is used up to this many (padded) hidden units. */
   static final int REPLICATED_MAX_HIDDEN = 64;
-  /** At most this many special primes; key switching gets cheaper with each (fewer, larger digits). */
-  static final int MAX_SPECIAL_PRIMES = 4;
+  /**
+   * At most this many special primes. Key switching gets cheaper with each up to about here (fewer, larger digits:
+   * fewer transforms into the extended basis), then dearer (each extra special prime is one more limb in every
+   * product and two more transforms in the division by P); the engine's base conversions unroll up to 5 terms.
+   */
+  static final int MAX_SPECIAL_PRIMES = 5;
 
   private final String circuit;
   private final CkksParameters parameters;

@@ -158,7 +158,7 @@ class EncryptedProtocolTest {
       byte[] response = local.server().handle(request);
       assertThrows(IncompatibleObjectsException.class, () -> other.client().decrypt(response));
     }
-    HeadCircuit cheaper = HeadCircuit.of(readHead(), new Approximation(7, 0.05, 15, 0.1));
+    HeadCircuit cheaper = HeadCircuit.of(readHead(), Approximation.ofDegrees(7, 15));
     ServiceSpec otherSpec = ServiceSpec.insecureForTesting(cheaper);
     assertTrue(!otherSpec.id().equals(spec.id()));
     EncryptedMessage m =
@@ -200,7 +200,7 @@ class EncryptedProtocolTest {
         assertFalse(pub.hasSecretKey());
       }
     }
-    ServiceSpec other = ServiceSpec.insecureForTesting(HeadCircuit.of(readHead(), new Approximation(7, 0.05, 15, 0.1)));
+    ServiceSpec other = ServiceSpec.insecureForTesting(HeadCircuit.of(readHead(), Approximation.ofDegrees(7, 15)));
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> keys.loadClient(other));
     assertTrue(e.getMessage().contains("another service"), e.getMessage());
     assertEquals(spec, ServiceSpec.fromJson(spec.toJson()));

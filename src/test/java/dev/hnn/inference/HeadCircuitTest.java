@@ -38,4 +38,21 @@ class HeadCircuitTest {
     ChebyshevSeries relu = HeadCircuit.fitActivation(x -> Math.max(0, x), -2, 2.5, 12);
     assertTrue(relu.isLinearPlusEven(), "ReLU = x/2 + |x|/2");
   }
+
+  @Test
+  void aToleranceChoosesTheLowestDegreeThatMeetsIt() {
+    Approximation.Fit fit = new Approximation.Fit(27, 2e-3, 0.1);
+    ChebyshevSeries s = fit.choose(d -> ChebyshevSeries.fit(HeadCircuit::sigmoid, -6.3, 7.2, d));
+    assertTrue(s.errorBound() <= 2e-3, "meets the tolerance: " + s.errorBound());
+    assertTrue(ChebyshevSeries.fit(HeadCircuit::sigmoid, -6.3, 7.2, s.degree() - 1).errorBound() > 2e-3,
+        "one degree less would not: degree " + s.degree());
+    assertTrue(s.degree() < 27);
+    // out of reach: the cap; no tolerance: exactly the degree
+    assertEquals(27, new Approximation.Fit(27, 1e-12, 0.1)
+        .choose(d -> ChebyshevSeries.fit(HeadCircuit::sigmoid, -6.3, 7.2, d)).degree());
+    assertEquals(9, fit.withDegree(9).choose(d -> ChebyshevSeries.fit(HeadCircuit::sigmoid, -6.3, 7.2, d)).degree());
+    double[] widened = fit.widen(-1, 3);
+    assertEquals(-1.4, widened[0], 1e-12);
+    assertEquals(3.4, widened[1], 1e-12);
+  }
 }
