@@ -289,6 +289,19 @@ TEST(fused_multiply_accumulate_matches_sum_of_products) {
   }
   Ciphertext r;
   s.evaluator->multiply_plain_accumulate(ca, pa, r);
+  // The same words as separate products and additions, with few terms (reduced into the output limb term by
+  // term) as with many (128-bit accumulators): every path ends fully reduced.
+  for (std::size_t count : {std::size_t{3}, std::size_t{20}}) {
+    Ciphertext fused, sum, term;
+    s.evaluator->multiply_plain_accumulate(std::vector<const Ciphertext*>(ca.begin(), ca.begin() + count),
+                                           std::vector<const Plaintext*>(pa.begin(), pa.begin() + count), fused);
+    s.evaluator->multiply_plain(cts[0], pts[0], sum);
+    for (std::size_t k = 1; k < count; ++k) {
+      s.evaluator->multiply_plain(cts[k], pts[k], term);
+      s.evaluator->add_inplace(sum, term);
+    }
+    CHECK(std::equal(fused.data(), fused.data() + fused.word_count(), sum.data()));
+  }
   s.evaluator->rescale_inplace(r);
   CHECK_LT(max_abs_error(s.decrypt(r), want), 1e-5);
 }
@@ -567,6 +580,17 @@ TEST(results_do_not_depend_on_where_they_are_written) {
   check_binary([&](const Ciphertext& x, const Ciphertext&, Ciphertext& o) { ev.relinearize(x, s.rk, o); }, product, ca);
   check_binary([&](const Ciphertext& x, const Ciphertext&, Ciphertext& o) { ev.rescale(x, o); }, product, ca);
   check_binary([&](const Ciphertext& x, const Ciphertext&, Ciphertext& o) { ev.rotate(x, 3, gk, o); }, ca, cb);
+  check_binary([&](const Ciphertext& x, const Ciphertext&, Ciphertext& o) { ev.mod_switch_to(x, 1, o); }, ca, cb);
+  check_binary([&](const Ciphertext& x, const Ciphertext&, Ciphertext& o) { ev.mod_switch_to(x, 0, o); }, size3, cb);
+  // Dropping primes keeps each polynomial's leading limbs, in place as out of place.
+  for (const Ciphertext* c : {&ca, static_cast<const Ciphertext*>(&size3)}) {
+    Ciphertext in_place = *c;
+    ev.mod_switch_to_inplace(in_place, 0);
+    CHECK_EQ(in_place.level(), std::size_t{0});
+    CHECK_EQ(in_place.scale(), c->scale());
+    for (std::size_t k = 0; k < c->size(); ++k)
+      CHECK(std::equal(c->poly(k), c->poly(k) + s.ctx->n(), in_place.limb(k, 0)));
+  }
   // And the values are right: a - (a * b), written over the first operand.
   Ciphertext r = ca;
   Ciphertext ab;

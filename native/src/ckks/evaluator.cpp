@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <initializer_list>
 #include <sstream>
 #include <string>
@@ -367,6 +368,20 @@ void CkksEvaluator::multiply_plain_accumulate(const std::vector<const Ciphertext
   check_scale_fits(shape.scale, level, "multiply_plain_accumulate");
   ResultTarget target(out, a, *ctx_, level, 2);
   Ciphertext& r = target.get();
+  constexpr std::size_t kDirectTerms = 8;
+  if (a.size() <= kDirectTerms) {
+    // A few terms: each product reduced into the output limb (fused multiply-add), where 128-bit accumulators
+    // would cost a zeroed buffer twice the limb's size per limb.
+    parallel_for(0, 2 * (level + 1), [&](std::size_t idx) {
+      const std::size_t poly = idx / (level + 1), i = idx % (level + 1);
+      const Modulus& q = ctx_->prime(i);
+      std::uint64_t* o = r.limb(poly, i);
+      mul_mod(a[0]->limb(poly, i), p[0]->limb(i), o, n, q);
+      for (std::size_t k = 1; k < a.size(); ++k) mul_add_mod(a[k]->limb(poly, i), p[k]->limb(i), o, o, n, q);
+    });
+    target.finish(shape.scale);
+    return;
+  }
   // 128-bit accumulators take 256 products of 60-bit residues before they must be reduced.
   constexpr std::size_t kBatch = 256;
   parallel_for(0, 2 * (level + 1), [&](std::size_t idx) {
@@ -427,18 +442,34 @@ void CkksEvaluator::multiply_scalar_accumulate(const std::vector<const Ciphertex
 
 // ---------------------------------------------------------------- levels and scales
 
+void CkksEvaluator::mod_switch_to(const Ciphertext& a, std::size_t level, Ciphertext& out) const {
+  if (&out == &a) return mod_switch_to_inplace(out, level);
+  check_ciphertext(a, "ciphertext");
+  if (level > a.level())
+    throw InvalidArgumentError("mod_switch_to: cannot raise a ciphertext from level " + std::to_string(a.level()) +
+                               " to " + std::to_string(level));
+  const std::size_t words = (level + 1) * ctx_->n();
+  out.allocate(ctx_->params_hash(), ctx_->n(), level, a.size());
+  for (std::size_t k = 0; k < a.size(); ++k) std::copy(a.poly(k), a.poly(k) + words, out.poly(k));
+  out.set_scale(a.scale());
+}
+
 void CkksEvaluator::mod_switch_to_inplace(Ciphertext& a, std::size_t level) const {
   check_ciphertext(a, "ciphertext");
   if (level > a.level())
     throw InvalidArgumentError("mod_switch_to: cannot raise a ciphertext from level " + std::to_string(a.level()) +
                                " to " + std::to_string(level));
   if (level == a.level()) return;
-  Ciphertext r;
-  r.allocate(ctx_->params_hash(), ctx_->n(), level, a.size());
-  const std::size_t words = (level + 1) * ctx_->n();
-  for (std::size_t k = 0; k < a.size(); ++k) std::copy(a.poly(k), a.poly(k) + words, r.poly(k));
-  r.set_scale(a.scale());
-  a = std::move(r);
+  // Each polynomial keeps its first level + 1 limbs: polynomials 1.. move down over the dropped limbs of the
+  // ones before, then the buffer shrinks in place (Ciphertext::allocate keeps the leading words of a smaller
+  // shape), so nothing is allocated and polynomial 0 is not copied.
+  const std::size_t n = ctx_->n(), words = (level + 1) * n, old_words = a.limb_count() * n;
+  std::uint64_t* data = a.poly(0);
+  for (std::size_t k = 1; k < a.size(); ++k)
+    std::memmove(data + k * words, data + k * old_words, words * sizeof(std::uint64_t));
+  const double scale = a.scale();
+  a.allocate(ctx_->params_hash(), n, level, a.size());
+  a.set_scale(scale);
 }
 
 void CkksEvaluator::mod_switch_to_inplace(Plaintext& p, std::size_t level) const {

@@ -62,7 +62,9 @@ class CkksEvaluator {
                                   const std::vector<double>& scales, Ciphertext& out) const;
 
   // --- Levels and scales.
-  /// Drops primes without dividing (scale unchanged) down to `level`.
+  /// Drops primes without dividing (scale unchanged) down to `level`. Out of place, only the kept limbs are
+  /// copied; in place, nothing is allocated.
+  void mod_switch_to(const Ciphertext& a, std::size_t level, Ciphertext& out) const;
   void mod_switch_to_inplace(Ciphertext& a, std::size_t level) const;
   void mod_switch_to_inplace(Plaintext& p, std::size_t level) const;
   /// Makes a and b addable: both end at the lower of their two levels with b's or a's scale. Equal scales:

@@ -39,30 +39,14 @@ public final class ScaleLanding {
 
   /** x at exactly (level, scale); a copy if it is already there. */
   public static Ciphertext land(CkksContext ctx, Ciphertext x, int level, double scale) {
-    if (x.level() > level && sameScale(x.scale(), scale)) {
-      Ciphertext r = x.copy();
-      try {
-        ctx.evaluator().modSwitchToInPlace(r, level);
-        return r;
-      } catch (RuntimeException e) {
-        r.close();
-        throw e;
-      }
-    }
+    if (x.level() > level && sameScale(x.scale(), scale)) return ctx.evaluator().modSwitchTo(x, level);
     return multiplyConstant(ctx, x, 1.0, level, scale);
   }
 
   /** x mod-switched down to {@code level} (scale unchanged); a copy if already there. */
   public static Ciphertext dropTo(CkksContext ctx, Ciphertext x, int level) {
     if (x.level() < level) throw new IllegalArgumentException("cannot raise a ciphertext from level " + x.level());
-    Ciphertext r = x.copy();
-    try {
-      if (x.level() > level) ctx.evaluator().modSwitchToInPlace(r, level);
-      return r;
-    } catch (RuntimeException e) {
-      r.close();
-      throw e;
-    }
+    return ctx.evaluator().modSwitchTo(x, level);
   }
 
   static boolean sameScale(double a, double b) {

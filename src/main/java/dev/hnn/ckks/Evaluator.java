@@ -415,16 +415,17 @@ public final class Evaluator {
 
   // ------------------------------------------------------------------------------------------ levels and scales
 
-  /** Drops primes down to {@code level} without dividing (scale unchanged). */
+  /** Drops primes down to {@code level} without dividing (scale unchanged); copies only the limbs it keeps. */
   public Ciphertext modSwitchTo(Ciphertext a, int level) {
-    Ciphertext r = copyOf(a);
-    try {
-      modSwitchToInPlace(r, level);
-    } catch (RuntimeException e) {
-      r.close();
-      throw e;
-    }
-    return r;
+    own(a, "a");
+    ctx.checkLevel(level);
+    return produce(0, o -> ev().mod_switch_to(a.handle.peer(), level, o), a);
+  }
+
+  public void modSwitchTo(Ciphertext a, int level, Ciphertext out) {
+    own(a, "a");
+    ctx.checkLevel(level);
+    into(target(out), 0, o -> ev().mod_switch_to(a.handle.peer(), level, o), a);
   }
 
   public void modSwitchToInPlace(Ciphertext a, int level) {

@@ -302,6 +302,11 @@ class EvaluatorTest {
       assertEquals(0, m.level());
       assertEquals(a.scale(), m.scale());
       assertClose(x, d(m), TOL_ADD);
+      try (Ciphertext out = ct(y)) {
+        ev.modSwitchTo(a, 1, out);
+        assertEquals(1, out.level());
+        assertClose(x, d(out), TOL_ADD);
+      }
       ev.modSwitchToInPlace(b, 1);
       ev.alignInPlace(a, b);
       assertEquals(1, a.level());

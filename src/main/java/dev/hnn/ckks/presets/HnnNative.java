@@ -291,6 +291,8 @@ public final class HnnNative {
     public native void multiply_relin_rescale(
         @Const @ByRef NCiphertext a, @Const @ByRef NCiphertext b, @Const @ByRef NRelinKeys rk, @ByRef NCiphertext out);
 
+    public native void mod_switch_to(@Const @ByRef NCiphertext a, @Cast("std::size_t") long level, @ByRef NCiphertext out);
+
     public native void mod_switch_to_inplace(@ByRef NCiphertext a, @Cast("std::size_t") long level);
 
     public native void mod_switch_to_inplace(@ByRef NPlaintext p, @Cast("std::size_t") long level);
