@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.nio.file.attribute.FileTime;
+import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.stream.Stream;
 import org.bytedeco.javacpp.Loader;
@@ -29,14 +31,50 @@ class JarLoadingIT {
           jar.getEntry("dev/hnn/ckks/presets/linux-x86_64/libjniHnnNative.so") != null,
           "the jar does not carry the JNI library");
     }
-    String javacpp = new File(Loader.class.getProtectionDomain().getCodeSource().getLocation().toURI()).getPath();
     Path dir = Files.createTempDirectory("hnn-jar-test");
     Path home = Files.createDirectories(dir.resolve("home"));
+    selfCheck(jarPath, dir, home); // an empty home: nothing cached from earlier runs
+    try (Stream<Path> files = Files.walk(home)) {
+      assertTrue(
+          files.anyMatch(f -> f.getFileName().toString().equals("libjniHnnNative.so")),
+          "the library was not extracted into the JavaCPP cache under the empty home");
+    }
+    deleteTree(dir);
+  }
+
+  /**
+   * A cached copy that JavaCPP's own check would take for the jar's library (same size, same time: every entry
+   * of our reproducible jar has the same time) but with other bytes, as after a rebuild that kept the library's
+   * size: the engine still loads the jar's library.
+   */
+  @Test
+  void aStaleCachedLibraryOfTheSameSizeIsReplaced() throws Exception {
+    String jarPath = System.getProperty("hnn.jar");
+    assertTrue(jarPath != null && new File(jarPath).isFile(), "built jar not found: " + jarPath);
+    String entryName = "dev/hnn/ckks/presets/linux-x86_64/libjniHnnNative.so";
+    Path dir = Files.createTempDirectory("hnn-jar-test");
+    Path home = Files.createDirectories(dir.resolve("home"));
+    Path cached = home.resolve(".javacpp/cache").resolve(new File(jarPath).getName()).resolve(entryName);
+    Files.createDirectories(cached.getParent());
+    try (JarFile jar = new JarFile(jarPath)) {
+      JarEntry entry = jar.getJarEntry(entryName);
+      byte[] stale = new byte[(int) entry.getSize()];
+      java.util.Arrays.fill(stale, (byte) 0x5a);
+      Files.write(cached, stale);
+      Files.setLastModifiedTime(cached, FileTime.fromMillis(entry.getTime()));
+    }
+    selfCheck(jarPath, dir, home);
+    deleteTree(dir);
+  }
+
+  /** Runs SelfCheck from the jar in a fresh JVM with the given home; asserts it printed ok, returns its output. */
+  private static String selfCheck(String jarPath, Path dir, Path home) throws Exception {
+    String javacpp = new File(Loader.class.getProtectionDomain().getCodeSource().getLocation().toURI()).getPath();
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     ProcessBuilder pb =
         new ProcessBuilder(
                 java,
-                "-Duser.home=" + home, // an empty home: nothing cached from earlier runs
+                "-Duser.home=" + home,
                 "-cp",
                 jarPath + File.pathSeparator + javacpp,
                 "dev.hnn.ckks.SelfCheck")
@@ -50,11 +88,10 @@ class JarLoadingIT {
     assertEquals(0, p.exitValue(), out);
     List<String> lines = out.lines().toList();
     assertEquals("ok", lines.get(lines.size() - 1), out);
-    try (Stream<Path> files = Files.walk(home)) {
-      assertTrue(
-          files.anyMatch(f -> f.getFileName().toString().equals("libjniHnnNative.so")),
-          "the library was not extracted into the JavaCPP cache under the empty home");
-    }
+    return out;
+  }
+
+  private static void deleteTree(Path dir) throws Exception {
     try (Stream<Path> files = Files.walk(dir)) {
       files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
     }

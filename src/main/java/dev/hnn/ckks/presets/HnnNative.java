@@ -34,6 +34,7 @@ import org.bytedeco.javacpp.annotation.StdString;
 @Namespace("hnn::jni")
 public final class HnnNative {
   static {
+    LibraryCache.evictStale(HnnNative.class, "linux-x86_64/libjniHnnNative.so");
     Loader.load();
   }
 
