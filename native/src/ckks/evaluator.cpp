@@ -442,12 +442,20 @@ void CkksEvaluator::multiply_scalar_accumulate(const std::vector<const Ciphertex
 
 // ---------------------------------------------------------------- levels and scales
 
-void CkksEvaluator::mod_switch_to(const Ciphertext& a, std::size_t level, Ciphertext& out) const {
-  if (&out == &a) return mod_switch_to_inplace(out, level);
-  check_ciphertext(a, "ciphertext");
+namespace {
+
+void check_not_raised(const Ciphertext& a, std::size_t level) {
   if (level > a.level())
     throw InvalidArgumentError("mod_switch_to: cannot raise a ciphertext from level " + std::to_string(a.level()) +
                                " to " + std::to_string(level));
+}
+
+}  // namespace
+
+void CkksEvaluator::mod_switch_to(const Ciphertext& a, std::size_t level, Ciphertext& out) const {
+  if (&out == &a) return mod_switch_to_inplace(out, level);
+  check_ciphertext(a, "ciphertext");
+  check_not_raised(a, level);
   const std::size_t words = (level + 1) * ctx_->n();
   out.allocate(ctx_->params_hash(), ctx_->n(), level, a.size());
   for (std::size_t k = 0; k < a.size(); ++k) std::copy(a.poly(k), a.poly(k) + words, out.poly(k));
@@ -456,9 +464,7 @@ void CkksEvaluator::mod_switch_to(const Ciphertext& a, std::size_t level, Cipher
 
 void CkksEvaluator::mod_switch_to_inplace(Ciphertext& a, std::size_t level) const {
   check_ciphertext(a, "ciphertext");
-  if (level > a.level())
-    throw InvalidArgumentError("mod_switch_to: cannot raise a ciphertext from level " + std::to_string(a.level()) +
-                               " to " + std::to_string(level));
+  check_not_raised(a, level);
   if (level == a.level()) return;
   // Each polynomial keeps its first level + 1 limbs: polynomials 1.. move down over the dropped limbs of the
   // ones before, then the buffer shrinks in place (Ciphertext::allocate keeps the leading words of a smaller
@@ -622,7 +628,7 @@ void CkksEvaluator::rotate_sum(const Ciphertext& a, const std::vector<long long>
     std::uint64_t* o = r.limb(p, i);
     if (identities > 0) mul_scalar_mod(a.limb(p, i), identities % q.value(), o, n, q);
     if (p == 1) return;
-    RawU64Vector rotated(n);
+    RawU64Vector rotated(perms.size() > 1 || identities > 0 ? n : 0);  // scratch for every term after the first
     for (std::size_t k = 0; k < perms.size(); ++k) {
       const bool first = k == 0 && identities == 0;
       apply_ntt_automorphism(a.limb(0, i), perms[k], first ? o : rotated.data(), n);

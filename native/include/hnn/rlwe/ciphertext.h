@@ -19,7 +19,8 @@ class Ciphertext {
   /// Allocates zeroed storage for `size` polynomials of (level + 1) limbs of n coefficients.
   void resize(const ParamsHash& params, std::size_t n, std::size_t level, std::size_t size = 2);
   /// Same shape, contents left unspecified: for outputs that are written completely. Reuses the storage when it
-  /// is large enough; if the allocation fails, the ciphertext is unchanged.
+  /// is large enough, and then keeps its leading words (CkksEvaluator::mod_switch_to_inplace relies on that); if
+  /// the allocation fails, the ciphertext is unchanged.
   void allocate(const ParamsHash& params, std::size_t n, std::size_t level, std::size_t size = 2);
 
   std::size_t n() const { return n_; }

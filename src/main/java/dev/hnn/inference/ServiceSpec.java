@@ -43,7 +43,8 @@ public final class ServiceSpec {
   /**
    * Features per ciphertext of the replicated layout: for 384 features and 32 hidden units, 2 ciphertexts whose
    * 256 x 32 slots are all used, summed in four radix-4 rounds ({@link SlotSum}). With 128 (3 ciphertexts,
-   * each block tiled twice) the sum is one radix-2 round shorter (~3 ms at level 9 with two engine threads), but
+   * each block tiled twice) the sum is one radix-2 round shorter (~3 ms at level 9 with two engine threads,
+   * measured on the depth-10 parameters), but
    * the third ciphertext costs the client ~4.5 ms to encode, encrypt and serialize, the server ~1.5 ms to load,
    * and 640 kB of request: measured alternately, the encrypted part of a classify was ~3 ms faster with 256.
    */
@@ -51,9 +52,10 @@ public final class ServiceSpec {
   /** The replicated layout is used up to this many (padded) hidden units. */
   static final int REPLICATED_MAX_HIDDEN = 64;
   /**
-   * At most this many special primes. Key switching gets cheaper with each up to about here (fewer, larger digits:
-   * fewer transforms into the extended basis), then dearer (each extra special prime is one more limb in every
-   * product and two more transforms in the division by P); the engine's base conversions unroll up to 5 terms.
+   * At most this many special primes: more make the digits larger and fewer (fewer transforms into the extended
+   * basis), but each is one more limb in every key product and two more transforms in the division by P. At
+   * depth 8, five give two digits of five primes where four gave three (counted: 56 against 65 transforms per key
+   * switch at the top level; six would give 60). The engine's base conversions unroll up to 5 terms.
    */
   static final int MAX_SPECIAL_PRIMES = 5;
 
