@@ -1,4 +1,5 @@
-// Micro-benchmark of the ring-layer kernels: forward/inverse NTT and the element-wise limb kernels, for every
+// Micro-benchmark of the ring-layer kernels: forward/inverse NTT (and ntt_forward_lifted, key switching's
+// centered lift from a prime one bit smaller followed by the forward NTT) and the element-wise limb kernels, for every
 // SIMD level this CPU supports. One limb, one 60-bit prime (or --bits), single thread; prints CSV
 //   N,op,simd,median_us
 // Usage: hnn_ring_bench [--bits B] [--reps R] [--n N]... [--ops PREFIX] [--min]
@@ -88,6 +89,10 @@ int main(int argc, char** argv) {
       b[i] = rng() % q.value();
     }
     const std::uint64_t s = rng() % q.value();
+    // ntt_forward_lifted: key switching's digit conversion and transform, from a prime one bit smaller.
+    const Modulus from = generate_ntt_primes(bits - 1, 1, n)[0];
+    U64Vector digit(n);
+    for (auto& x : digit) x = rng() % from.value();
     struct Op {
       const char* name;
       std::function<void()> run;
@@ -95,6 +100,7 @@ int main(int argc, char** argv) {
     const std::vector<Op> ops = {
         {"ntt_forward", [&] { tables.forward(work.data()); }},
         {"ntt_inverse", [&] { tables.inverse(work.data()); }},
+        {"ntt_forward_lifted", [&] { tables.forward_lifted(digit.data(), from, work.data()); }},
         {"add", [&] { add_mod(a.data(), b.data(), c.data(), n, q); }},
         {"sub", [&] { sub_mod(a.data(), b.data(), c.data(), n, q); }},
         {"negate", [&] { negate_mod(a.data(), c.data(), n, q); }},

@@ -452,18 +452,21 @@ TEST(centered_lift_simd_levels_match_portable) {
   set_simd_level(saved);
 }
 
-// The transform of a centered lift (the FP64 kernel reads the lift in its first pass) at every level against
-// the portable lift and transform, for sizes with an odd radix-2 first stage and without, small sizes, and
-// sources below, near and above twice the target.
+// The transform of a centered lift (the FP64 kernel reads the lift in its first pass; the others lift in a
+// pass of their own) at every level against the portable lift and transform, for sizes with an odd radix-2
+// first stage and without, small sizes, targets below and above 2^50, and sources below, near and above twice
+// the target.
 TEST(ntt_forward_lifted_matches_lift_then_forward) {
   std::mt19937_64 rng(15);
   const SimdLevel saved = active_simd_level();
   for (std::size_t n : {2u, 8u, 16u, 32u, 64u, 2048u, 4096u, 8192u, 16384u}) {
     const std::vector<Modulus> p40 = generate_ntt_primes(40, 3, n), p45 = generate_ntt_primes(45, 1, n);
-    const std::vector<Modulus> p49 = generate_ntt_primes(49, 1, n), p60 = generate_ntt_primes(60, 1, n);
-    const std::vector<std::pair<Modulus, Modulus>> pairs = {{p40[0], p40[1]}, {p40[2], p40[0]}, {p45[0], p40[0]},
-                                                            {p40[0], p45[0]}, {p49[0], p49[0]}, {p60[0], p40[1]},
-                                                            {p40[1], p60[0]}, {p49[0], p40[0]}};
+    const std::vector<Modulus> p49 = generate_ntt_primes(49, 1, n), p60 = generate_ntt_primes(60, 2, n);
+    const std::vector<Modulus> p52 = generate_ntt_primes(52, 1, n);
+    const std::vector<std::pair<Modulus, Modulus>> pairs = {
+        {p40[0], p40[1]}, {p40[2], p40[0]}, {p45[0], p40[0]}, {p40[0], p45[0]}, {p49[0], p49[0]},
+        {p60[0], p40[1]}, {p40[1], p60[0]}, {p49[0], p40[0]}, {p60[0], p60[1]}, {p60[1], p60[0]},
+        {p52[0], p60[0]}, {p60[0], p52[0]}, {p49[0], p52[0]}};
     for (const auto& [from, to] : pairs) {
       const NttTables tables(n, to);
       Limb in = test_input(n, from.value(), rng);
