@@ -5,7 +5,8 @@
     native/bench/compare_with_seal.py hnn.csv ../shared/bench/seal-4.1.2-baseline.csv
 
 Prints a Markdown table: N, op, SEAL median (single thread), HNN single-thread median and ratio, and HNN's
-all-core median and ratio when present. Ratios below 1 mean HNN is faster.
+all-core median and ratio when present. Ratios below 1 mean HNN is faster. Then, where hnn.csv has them, add
+against add_memory_floor: the time this machine needs just to move add's bytes.
 """
 import csv
 import sys
@@ -44,6 +45,13 @@ def main():
             many = ours[(n, op, threads)]
             line += f" {many:,.0f} | {many / seal_us:.2f} |"
         print(line)
+    # add is bound by memory bandwidth: set it against this machine's floor (hnn_bench's add_memory_floor, the
+    # same bytes moved without any arithmetic), which SEAL's figure from another machine cannot show.
+    for (n, op, t), floor_us in sorted(ours.items()):
+        if op == "add_memory_floor" and t == 1 and (n, "add", 1) in ours:
+            add_us = ours[(n, "add", 1)]
+            print(f"\nN = {n}: add {add_us:,.0f} µs, this machine's memory floor for it {floor_us:,.0f} µs "
+                  f"(add / floor = {add_us / floor_us:.2f})")
 
 
 if __name__ == "__main__":
