@@ -253,8 +253,9 @@ TEST(serial_narrow_key_limbs_round_trip_and_switch) {
   for (std::size_t i = 1; i < narrow.size(); ++i) CHECK(narrow[i]);
   CHECK(!s.rk.key().narrow(0));
   CHECK(s.rk.key().narrow(1));
-  // 1 limb of 64-bit words and 5 of 32-bit words per polynomial
-  CHECK_EQ(s.rk.key().byte_count(), ctx.digit_count() * 2 * ctx.n() * (8 + 5 * 4));
+  // 1 limb of 64-bit words and 5 of 32-bit words per polynomial, each followed by the key layout's skew
+  const std::size_t skew_bytes = (skewed_stride(ctx.n(), 9) - ctx.n()) * 8;
+  CHECK_EQ(s.rk.key().byte_count(), ctx.digit_count() * 2 * (ctx.n() * (8 + 5 * 4) + 6 * skew_bytes));
   GaloisKeys gk;
   s.keygen->create_galois_keys({1}, false, gk);
   RelinKeys rk;

@@ -53,7 +53,7 @@ void KeySwitcher::lift(const std::uint64_t* d, std::size_t level, LiftedDigits& 
   out.digits = digits;
   out.limbs = limbs;
   out.n = n;
-  out.data.resize(digits * limbs * n);
+  out.data.resize(digits * out.digit_words());
 
   // Phase 1, per digit: its own limbs are d itself; the others come from the digit's coefficients through
   // fast base conversion (left in coefficient form here).
@@ -143,11 +143,12 @@ void KeySwitcher::inner_product_direct(const std::uint64_t* d, std::size_t level
     const std::size_t pi = ctx.extended_prime_index(level, ext);
     // This limb of every digit (converted and transformed), then the products with the key summed over the
     // digits (dot_product_pair).
-    RawU64Vector work(digits * n);
+    const std::size_t stride = skewed_stride(n, 5);  // the digits are streamed together with the key's limbs
+    RawU64Vector work(digits * stride);
     std::vector<const std::uint64_t*> src(digits);
     for (std::size_t j = 0; j < digits; ++j) {
       const std::size_t begin = ctx.digit_begin(j), end = ctx.digit_end(j, level);
-      std::uint64_t* limb = work.data() + j * n;
+      std::uint64_t* limb = work.data() + j * stride;
       if (ext >= begin && ext < end) {
         src[j] = d + ext * n;  // the digit's own prime: d itself, already in NTT form
       } else {

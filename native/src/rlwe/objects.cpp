@@ -76,7 +76,9 @@ void KeySwitchKey::resize(const ParamsHash& params, std::size_t n, std::size_t d
   poly_words_ = 0;
   for (std::size_t i = 0; i < limbs; ++i) {
     limb_offset_[i] = poly_words_;
-    poly_words_ += narrow_[i] ? n / 2 : n;
+    // Nine lines of skew per limb: the key switch streams limb i of all 2 x digits polynomials at once, whose
+    // starts are then 9 x limbs lines apart (memory.h, skewed_stride).
+    poly_words_ += skewed_stride(narrow_[i] ? n / 2 : n, 9);
   }
   data_.assign(digits * 2 * poly_words_, 0);
   seed_ = Seed{};

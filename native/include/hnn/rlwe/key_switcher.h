@@ -19,9 +19,12 @@ struct LiftedDigits {
   std::size_t digits = 0;
   std::size_t limbs = 0;  // level + 1 + special primes
   std::size_t n = 0;
-  RawU64Vector data;      // [digit][limb][n]
-  const std::uint64_t* limb(std::size_t digit, std::size_t i) const { return data.data() + (digit * limbs + i) * n; }
-  std::uint64_t* limb(std::size_t digit, std::size_t i) { return data.data() + (digit * limbs + i) * n; }
+  RawU64Vector data;      // [digit][limb][n], digits digit_words() apart
+  /// Words from one digit to the next: its limbs and a skew (memory.h, skewed_stride), because the inner product
+  /// streams one limb of every digit at once.
+  std::size_t digit_words() const { return skewed_stride(limbs * n, 5); }
+  const std::uint64_t* limb(std::size_t digit, std::size_t i) const { return data.data() + digit * digit_words() + i * n; }
+  std::uint64_t* limb(std::size_t digit, std::size_t i) { return data.data() + digit * digit_words() + i * n; }
 };
 
 /// The result of the inner product with a key, over Q_level P, before the division by P: two polynomials.

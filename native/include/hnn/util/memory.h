@@ -21,6 +21,14 @@ void aligned_release(void* p, std::size_t bytes) noexcept;
 void set_memory_pool_limit(std::size_t bytes);
 std::size_t memory_pool_cached_bytes();
 
+/// Words to leave between polynomials of n coefficients that a kernel streams in lockstep (key switching's
+/// inner product reads some twenty: the digits and both halves of the key), `lines` cache lines beyond the
+/// n words. Back to back, limbs of 2^k words all start at the same set of every cache level, so the streams
+/// evict each other's lines, prefetched ones included, before they are used; a few lines of skew per stream
+/// put them in different sets. Measured at N = 16384 (7 digits, 8 limbs, 40-bit primes, one thread): the
+/// inner product took 1.7 ms with skews against 2.4 ms without.
+constexpr std::size_t skewed_stride(std::size_t n, std::size_t lines) { return n + lines * 8; }
+
 /// 64-byte aligned allocator: one cache line, and the width of an AVX-512 register.
 template <typename T>
 struct AlignedAllocator {
