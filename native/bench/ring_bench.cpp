@@ -1,6 +1,6 @@
 // Micro-benchmark of the ring-layer kernels: forward/inverse NTT (and ntt_forward_lifted, key switching's
-// centered lift from a prime one bit smaller followed by the forward NTT) and the element-wise limb kernels, for every
-// SIMD level this CPU supports. One limb, one 60-bit prime (or --bits), single thread; prints CSV
+// centered lift from another prime of the same size followed by the forward NTT) and the element-wise limb
+// kernels, for every SIMD level this CPU supports. One limb, one 60-bit prime (or --bits), single thread; prints CSV
 //   N,op,simd,median_us
 // Usage: hnn_ring_bench [--bits B] [--reps R] [--n N]... [--ops PREFIX] [--min]
 //   --ops ntt: the NTTs only; --min: the fastest run instead of the median (the column keeps its name).
@@ -89,8 +89,8 @@ int main(int argc, char** argv) {
       b[i] = rng() % q.value();
     }
     const std::uint64_t s = rng() % q.value();
-    // ntt_forward_lifted: key switching's digit conversion and transform, from a prime one bit smaller.
-    const Modulus from = generate_ntt_primes(bits - 1, 1, n)[0];
+    // ntt_forward_lifted: key switching's digit conversion and transform, from another prime of the same size.
+    const Modulus from = generate_ntt_primes(bits, 2, n)[1];
     U64Vector digit(n);
     for (auto& x : digit) x = rng() % from.value();
     struct Op {

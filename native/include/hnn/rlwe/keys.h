@@ -78,7 +78,8 @@ class KeySwitchKey {
   /// Copies n residues into limb i of polynomial p of digit j (below 2^32 for a narrow limb) / out of it.
   void set_limb(std::size_t digit, std::size_t p, std::size_t i, const std::uint64_t* values);
   void get_limb(std::size_t digit, std::size_t p, std::size_t i, std::uint64_t* out) const;
-  /// Bytes of key material held.
+  /// Bytes the key's storage takes: its limbs, each followed by a few cache lines of skew (memory.h,
+  /// skewed_stride).
   std::size_t byte_count() const { return data_.size() * sizeof(std::uint64_t); }
 
   /// Whether every a_j is the expansion of seed() (keys from the generator; loaded seed-compressed keys).
