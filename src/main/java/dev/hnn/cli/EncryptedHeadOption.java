@@ -14,13 +14,13 @@ final class EncryptedHeadOption {
     HeadOption headOption;
 
     @Option(names = "--activation-degree", paramLabel = "D",
-            description = "Degree of the activation polynomial (default: the lowest whose error bound is at most 1e-3, "
-                    + "up to 12).")
+            description = "Degree of the activation polynomial (default: the lowest whose error bound is at most "
+                    + Approximation.ACTIVATION_TOLERANCE + ", up to " + Approximation.ACTIVATION_MAX_DEGREE + ").")
     Integer activationDegree;
 
     @Option(names = "--sigmoid-degree", paramLabel = "D",
             description = "Degree of the soft-argmax sigmoid polynomial (default: the lowest whose error bound is at "
-                    + "most 2e-3, up to 27).")
+                    + "most " + Approximation.SIGMOID_TOLERANCE + ", up to " + Approximation.SIGMOID_MAX_DEGREE + ").")
     Integer sigmoidDegree;
 
     HeadFile.Loaded loaded;

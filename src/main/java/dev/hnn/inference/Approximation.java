@@ -17,7 +17,11 @@ import java.util.function.IntFunction;
  * [-4.84, 4.84] (3.9e-3), and a sigmoid of degree 20 on [-8.4, 13.5]: depth 10 (docs/encrypted-inference.md).
  */
 public record Approximation(Fit activation, Fit sigmoid) {
-  public static final Approximation DEFAULT = new Approximation(new Fit(12, 1e-3, 0.05), new Fit(27, 2e-3, 0.10));
+  /** The defaults' tolerances and degree caps (constants, so that the CLI's help text can quote them). */
+  public static final double ACTIVATION_TOLERANCE = 1e-3, SIGMOID_TOLERANCE = 2e-3;
+  public static final int ACTIVATION_MAX_DEGREE = 12, SIGMOID_MAX_DEGREE = 27;
+  public static final Approximation DEFAULT = new Approximation(
+      new Fit(ACTIVATION_MAX_DEGREE, ACTIVATION_TOLERANCE, 0.05), new Fit(SIGMOID_MAX_DEGREE, SIGMOID_TOLERANCE, 0.10));
 
   /**
    * The lowest degree up to {@code maxDegree} whose fit's error bound ({@link ChebyshevSeries#errorBound}) is at
