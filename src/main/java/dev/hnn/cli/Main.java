@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
 @Command(name = "hnn", mixinStandardHelpOptions = true, version = "hnn 0.1.0",
         description = "Transformer text classification, in plaintext or under CKKS homomorphic encryption.",
         subcommands = {ClassifyCommand.class, EvalCommand.class, KeygenCommand.class, EncryptCommand.class,
-                EvaluateCommand.class, DecryptCommand.class, TrainHeadCommand.class, DownloadCommand.class,
+                EvaluateCommand.class, DecryptCommand.class, TrainCommand.class, TrainHeadCommand.class,
+                DownloadCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

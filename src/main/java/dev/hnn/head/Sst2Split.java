@@ -38,8 +38,12 @@ public record Sst2Split(List<LabeledSentence> train, List<LabeledSentence> calib
     public record Stats(int read, int duplicates, int conflicting, int overlapRemoved, int poolAfterFilter) {
     }
 
-    public static Sst2Split make(List<LabeledSentence> all, long seed, int validationSize, int calibrationSize,
-                                 int trainSize) {
+    /** Normalised texts in file order, exact duplicates and texts seen with both labels dropped. */
+    public record Unique(List<LabeledSentence> texts, int duplicates, int conflicting) {
+    }
+
+    /** Step 1 of the split, shared with {@link FullSentenceSplit}. */
+    public static Unique deduplicate(List<LabeledSentence> all) {
         Map<String, Integer> labelOf = new HashMap<>();
         Set<String> conflicting = new HashSet<>();
         List<String> order = new ArrayList<>();
@@ -65,6 +69,14 @@ public record Sst2Split(List<LabeledSentence> train, List<LabeledSentence> calib
                 unique.add(new LabeledSentence(t, labelOf.get(t)));
             }
         }
+        return new Unique(unique, dups, conflicting.size());
+    }
+
+    public static Sst2Split make(List<LabeledSentence> all, long seed, int validationSize, int calibrationSize,
+                                 int trainSize) {
+        Unique u = deduplicate(all);
+        List<LabeledSentence> unique = new ArrayList<>(u.texts());
+        int dups = u.duplicates();
         Collections.shuffle(unique, new Random(seed));
         if (unique.size() < validationSize + calibrationSize + 1) {
             throw new IllegalArgumentException("not enough sentences for the requested split");
@@ -98,7 +110,7 @@ public record Sst2Split(List<LabeledSentence> train, List<LabeledSentence> calib
         int end = trainSize <= 0 ? pool.size() : Math.min(pool.size(), calibrationSize + trainSize);
         List<LabeledSentence> train = List.copyOf(pool.subList(calibrationSize, end));
         return new Sst2Split(train, calibration, validation,
-                new Stats(all.size(), dups, conflicting.size(), removed, pool.size()));
+                new Stats(all.size(), dups, u.conflicting(), removed, pool.size()));
     }
 
     /**
@@ -122,7 +134,7 @@ public record Sst2Split(List<LabeledSentence> train, List<LabeledSentence> calib
     }
 
     /** All contiguous word spans of a normalised text, joined by single spaces. */
-    static List<String> wordSpans(String text) {
+    public static List<String> wordSpans(String text) {
         String[] w = text.split(" ");
         List<String> spans = new ArrayList<>();
         for (int i = 0; i < w.length; i++) {

@@ -23,6 +23,22 @@ public final class EncoderLayer {
         this.outputNorm = outputNorm;
     }
 
+    public MultiHeadSelfAttention attention() {
+        return attention;
+    }
+
+    public LayerNorm attentionNorm() {
+        return attentionNorm;
+    }
+
+    public FeedForward feedForward() {
+        return feedForward;
+    }
+
+    public LayerNorm outputNorm() {
+        return outputNorm;
+    }
+
     public Matrix forward(Matrix x) {
         Matrix h = attentionNorm.forward(x.plus(attention.forward(x)));
         return outputNorm.forward(h.plus(feedForward.forward(h)));

@@ -26,6 +26,14 @@ public final class TransformerEncoder {
         return config;
     }
 
+    public Embeddings embeddings() {
+        return embeddings;
+    }
+
+    public List<EncoderLayer> layers() {
+        return layers;
+    }
+
     /** Last hidden state ({@code tokens x hidden}) of one unpadded token sequence. */
     public Matrix forward(int[] ids) {
         Matrix x = embeddings.forward(ids);

@@ -19,6 +19,16 @@ public final class LayerNorm {
         return eps;
     }
 
+    /** Scale (shared, not copied). */
+    public float[] gamma() {
+        return gamma;
+    }
+
+    /** Shift (shared, not copied). */
+    public float[] beta() {
+        return beta;
+    }
+
     public Matrix forward(Matrix x) {
         int n = x.rows();
         int d = x.cols();

@@ -10,8 +10,14 @@ public final class MultiHeadSelfAttention {
     private final Linear value;
     private final Linear output;
     private final int heads;
+    private final ScoreNormalizer normalizer;
 
     public MultiHeadSelfAttention(Linear query, Linear key, Linear value, Linear output, int heads) {
+        this(query, key, value, output, heads, ScoreNormalizer.SOFTMAX);
+    }
+
+    public MultiHeadSelfAttention(Linear query, Linear key, Linear value, Linear output, int heads,
+                                  ScoreNormalizer normalizer) {
         if (query.outFeatures() % heads != 0) {
             throw new IllegalArgumentException("hidden " + query.outFeatures() + " not divisible by heads " + heads);
         }
@@ -20,10 +26,31 @@ public final class MultiHeadSelfAttention {
         this.value = value;
         this.output = output;
         this.heads = heads;
+        this.normalizer = normalizer;
+    }
+
+    public ScoreNormalizer normalizer() {
+        return normalizer;
     }
 
     public int heads() {
         return heads;
+    }
+
+    public Linear query() {
+        return query;
+    }
+
+    public Linear key() {
+        return key;
+    }
+
+    public Linear value() {
+        return value;
+    }
+
+    public Linear output() {
+        return output;
     }
 
     public Matrix forward(Matrix x) {
@@ -49,7 +76,7 @@ public final class MultiHeadSelfAttention {
                     }
                     scores[j] = s * scale;
                 }
-                Kernels.softmaxInPlace(scores, 0, n);
+                normalizer.normalize(scores, n, h);
                 int co = i * hidden + ho;
                 for (int j = 0; j < n; j++) {
                     float p = scores[j];

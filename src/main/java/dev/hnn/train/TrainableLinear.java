@@ -1,0 +1,73 @@
+package dev.hnn.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dev.hnn.nn.Linear;
+
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * An affine layer {@code y = x W + b + (x A) B} whose pre-trained weight {@code W} stays frozen and
+ * whose low-rank adapter {@code A B} (LoRA) and bias train. Only the adapter and the bias go into the shipped
+ * delta file: with rank 16 they are 3% of a MiniLM layer's weights. {@code B} starts at zero, so training starts
+ * from the pre-trained function exactly.
+ */
+final class TrainableLinear {
+    final String name;
+    final NDArray weight; // in x out, frozen
+    final NDArray bias;   // out
+    final NDArray loraA;  // in x r
+    final NDArray loraB;  // r x out
+
+    private TrainableLinear(String name, NDArray weight, NDArray bias, NDArray loraA, NDArray loraB) {
+        this.name = name;
+        this.weight = weight;
+        this.bias = bias;
+        this.loraA = loraA;
+        this.loraB = loraB;
+    }
+
+    /** From a pre-trained layer, with a fresh adapter of rank {@code rank} ({@code A} seeded, {@code B = 0}). */
+    static TrainableLinear of(String name, Linear base, int rank, NDManager m, Random rng) {
+        int in = base.inFeatures();
+        int out = base.outFeatures();
+        NDArray w = m.create(base.weight().data(), new Shape(in, out));
+        NDArray b = m.create(base.bias().clone(), new Shape(out));
+        float[] a = new float[in * rank];
+        double sd = 1.0 / Math.sqrt(in);
+        for (int i = 0; i < a.length; i++) {
+            a[i] = (float) (rng.nextGaussian() * sd);
+        }
+        return new TrainableLinear(name, w, b, m.create(a, new Shape(in, rank)), m.zeros(new Shape(rank, out)));
+    }
+
+    /**
+     * The start of a distilled student: the same function, with {@code extraRank} more adapter columns
+     * ({@code A} seeded, {@code B} rows zero) so that the student can move further from the pre-trained weights.
+     */
+    TrainableLinear widened(int extraRank, NDManager m, Random rng) {
+        int in = (int) weight.getShape().get(0);
+        int out = (int) weight.getShape().get(1);
+        float[] a = new float[in * extraRank];
+        double sd = 1.0 / Math.sqrt(in);
+        for (int i = 0; i < a.length; i++) {
+            a[i] = (float) (rng.nextGaussian() * sd);
+        }
+        NDArray wideA = loraA.concat(m.create(a, new Shape(in, extraRank)), 1);
+        NDArray wideB = loraB.concat(m.zeros(new Shape(extraRank, out)), 0);
+        return new TrainableLinear(name, weight, bias.duplicate(), wideA, wideB);
+    }
+
+    NDArray forward(NDArray x) {
+        NDArray y = x.matMul(weight).add(bias);
+        return y.add(x.matMul(loraA).matMul(loraB));
+    }
+
+    void collectTrainable(Map<String, NDArray> out) {
+        out.put(name + ".bias", bias);
+        out.put(name + ".lora_a", loraA);
+        out.put(name + ".lora_b", loraB);
+    }
+}
