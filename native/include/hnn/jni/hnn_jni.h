@@ -424,3 +424,6 @@ inline void set_thread_count(std::size_t threads) { hnn::set_thread_count(thread
 
 }  // namespace jni
 }  // namespace hnn
+
+// Client-aided refresh (dev.hnn.ckks.RefreshPrimitives).
+#include "hnn/jni/refresh_jni.h"

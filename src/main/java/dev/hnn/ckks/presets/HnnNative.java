@@ -524,6 +524,36 @@ public final class HnnNative {
 
   public static native int peek_object_type(@Const byte[] data, @Cast("std::size_t") long size);
 
+  // ------------------------------------------------------------------------------------------ client-aided refresh
+
+  public static native void refresh_sample_mask(@Const @ByRef NContext c, int bits, @ByRef NPlaintext out);
+
+  public static native void refresh_apply_mask(
+      @Const @ByRef NContext c,
+      @Const @ByRef NEncryptor publicEncryptor,
+      @Const @ByRef NPlaintext mask,
+      int bits,
+      @ByRef NCiphertext ct);
+
+  public static native void refresh_remove_mask(@Const @ByRef NContext c, @Const @ByRef NPlaintext mask, @ByRef NCiphertext ct);
+
+  public static native void refresh_reencrypt(
+      @Const @ByRef NContext c,
+      @Const @ByRef NDecryptor decryptor,
+      @Const @ByRef NEncryptor secretEncryptor,
+      @Const @ByRef NCiphertext in,
+      @Cast("std::size_t") long level,
+      @ByRef NCiphertext out);
+
+  public static native void plaintext_integer_coefficients(
+      @Const @ByRef NContext c,
+      @Const @ByRef NPlaintext p,
+      int shift,
+      @Cast("std::int64_t*") long[] out,
+      @Cast("std::size_t") long count);
+
+  public static native void wipe_plaintext(@ByRef NPlaintext p);
+
   // ------------------------------------------------------------------------------------------ threads
 
   public static native @Cast("std::size_t") long get_thread_count();
