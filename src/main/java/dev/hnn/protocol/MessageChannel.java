@@ -59,6 +59,7 @@ final class MessageChannel {
    */
   ProtocolException abort(RuntimeException failure, int sequence, String role) {
     ProtocolException e = toProtocol(failure, role);
+    if (e.code() == ErrorCode.CLOSED && !e.remote()) e = pendingPeerError(e);
     if (session != null && !e.remote() && e.code() != ErrorCode.CLOSED) {
       String wire = e.code() == ErrorCode.INTERNAL && e != failure ? role + " failed" : e.getMessage();
       try {
@@ -69,6 +70,24 @@ final class MessageChannel {
     }
     close();
     return e;
+  }
+
+  /**
+   * A peer that fails sends ERROR and then closes, so our next send may see only the close: if the ERROR is
+   * already waiting, report it (it says why) instead of the bare close.
+   */
+  private ProtocolException pendingPeerError(ProtocolException closed) {
+    try {
+      Message m = receive(Duration.ZERO);
+      if (m instanceof Message.ErrorReport r) {
+        ProtocolException peer = ProtocolException.fromPeer(r.code(), r.message());
+        peer.addSuppressed(closed);
+        return peer;
+      }
+    } catch (RuntimeException ignored) {
+      // Nothing (readable) is waiting: the close is all there is to report.
+    }
+    return closed;
   }
 
   /** Engine exceptions keep their meaning (their messages never hold secrets); anything else is INTERNAL. */
