@@ -66,14 +66,15 @@ public final class ClientSession {
   public List<byte[]> run(OpenHeader header, List<byte[]> input, BlobReencryptor reencryptor) {
     Objects.requireNonNull(header, "header");
     Objects.requireNonNull(reencryptor, "reencryptor");
+    if (Objects.requireNonNull(input, "input").isEmpty()) throw new IllegalArgumentException("a session needs at least one input blob");
     synchronized (this) {
       if (state != State.NEW) throw new IllegalStateException("a client session runs once; this one is " + state);
       state = State.WAITING;
     }
     try {
       BlobList in = BlobList.of(input);
-      if (in.size() < 1 || in.size() > channel.limits().maxInputBlobs())
-        throw new ProtocolException(ErrorCode.LIMIT_EXCEEDED, "input of " + in.size() + " blobs; 1 to "
+      if (in.size() > channel.limits().maxInputBlobs())
+        throw new ProtocolException(ErrorCode.LIMIT_EXCEEDED, "input of " + in.size() + " blobs; at most "
             + channel.limits().maxInputBlobs() + " are allowed");
       sendInput(header, in);
       while (true) {

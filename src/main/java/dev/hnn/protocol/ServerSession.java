@@ -139,9 +139,6 @@ public final class ServerSession {
     } catch (ProtocolException e) {
       refreshFailure = e;
       throw e;
-    } catch (IllegalArgumentException e) {
-      // The driver's own arguments (an invalid step label, an empty blob): its bug, reported as such.
-      throw e;
     }
   }
 
