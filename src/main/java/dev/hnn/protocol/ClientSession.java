@@ -66,7 +66,8 @@ public final class ClientSession {
   public List<byte[]> run(OpenHeader header, List<byte[]> input, BlobReencryptor reencryptor) {
     Objects.requireNonNull(header, "header");
     Objects.requireNonNull(reencryptor, "reencryptor");
-    if (Objects.requireNonNull(input, "input").isEmpty()) throw new IllegalArgumentException("a session needs at least one input blob");
+    if (Objects.requireNonNull(input, "input").isEmpty())
+      throw new IllegalArgumentException("a session needs at least one input blob");
     synchronized (this) {
       if (state != State.NEW) throw new IllegalStateException("a client session runs once; this one is " + state);
       state = State.WAITING;
@@ -109,8 +110,8 @@ public final class ClientSession {
           + channel.limits().maxRoundTrips() + " refreshes");
     List<byte[]> out = reencryptor.reencrypt(q.step(), q.blobs().toList());
     if (out == null || out.size() != q.blobs().size())
-      throw new ProtocolException(ErrorCode.INTERNAL, "the re-encryptor returned " + (out == null ? "nothing" : out.size()
-          + " blobs") + " for " + q.blobs().size());
+      throw new ProtocolException(ErrorCode.INTERNAL, "the re-encryptor returned "
+          + (out == null ? "nothing" : out.size() + " blobs") + " for " + q.blobs().size());
     channel.send(new Message.RefreshResponse(id, q.sequence(), BlobList.of(out)));
     stats.roundTrip();
   }

@@ -49,7 +49,8 @@ public final class FrameCodec {
     if (high == 0 && low == 0) throw new ProtocolException(ErrorCode.MALFORMED, "session id 0 is reserved");
     int sequence = in.getInt();
     if (sequence < 0)
-      throw new ProtocolException(ErrorCode.MALFORMED, "sequence number out of range: " + Integer.toUnsignedString(sequence));
+      throw new ProtocolException(ErrorCode.MALFORMED, "sequence number out of range: "
+          + Integer.toUnsignedString(sequence));
     int length = in.getInt();
     long maxPayload = (long) limits.maxFrameBytes() - HEADER_BYTES;
     if (Integer.toUnsignedLong(length) > maxPayload)
@@ -82,7 +83,8 @@ public final class FrameCodec {
       throw new ProtocolException(ErrorCode.MALFORMED, "invalid " + h.type() + ": " + e.getMessage());
     }
     if (r.remaining() != 0)
-      throw new ProtocolException(ErrorCode.MALFORMED, r.remaining() + " trailing bytes in the " + h.type() + " payload");
+      throw new ProtocolException(ErrorCode.MALFORMED, r.remaining() + " trailing bytes in the " + h.type()
+          + " payload");
     return m;
   }
 
@@ -91,7 +93,8 @@ public final class FrameCodec {
     int seq = h.sequence();
     switch (h.type()) {
       case OPEN: {
-        if (seq != 0) throw new ProtocolException(ErrorCode.BAD_SEQUENCE, "OPEN must have sequence number 0, got " + seq);
+        if (seq != 0)
+          throw new ProtocolException(ErrorCode.BAD_SEQUENCE, "OPEN must have sequence number 0, got " + seq);
         int version = r.u16("protocol version");
         String spec = r.string("spec id");
         String key = r.string("key id");

@@ -29,7 +29,8 @@ public record OpenHeader(int protocolVersion, String specId, String keyId, Strin
     if (lengthBucket < 1 || lengthBucket > 0xFFFF)
       throw new IllegalArgumentException("length bucket must be 1 to 65535, got " + lengthBucket);
     if (tokenCount < 1 || tokenCount > lengthBucket)
-      throw new IllegalArgumentException("token count must be 1 to the bucket (" + lengthBucket + "), got " + tokenCount);
+      throw new IllegalArgumentException("token count must be 1 to the bucket (" + lengthBucket + "), got "
+          + tokenCount);
   }
 
   /** A header in the current session protocol version. */
