@@ -5,7 +5,6 @@ import dev.hnn.inference.EncryptedClassifier;
 import dev.hnn.inference.HeadCircuit;
 import dev.hnn.model.distilbert.DistilBertClassifier;
 import dev.hnn.model.distilbert.DistilBertLoader;
-import dev.hnn.model.MiniLm;
 import dev.hnn.model.SentenceEncoder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -60,7 +59,7 @@ public final class ClassifyCommand implements Callable<Integer> {
     private int classifyPlain(String text) throws Exception {
         long t0 = System.nanoTime();
         HeadFile.Loaded loaded = head.loaded();
-        try (SentenceEncoder enc = MiniLm.load()) {
+        try (SentenceEncoder enc = head.model().openEncoder()) {
             long t1 = System.nanoTime();
             int tokens = enc.tokenizer().encode(text).length;
             float[] feature = enc.embed(text);
@@ -91,7 +90,7 @@ public final class ClassifyCommand implements Callable<Integer> {
         HeadCircuit circuit = head.circuit();
         try (EncryptedClassifier ec = EncryptedClassifier.open(circuit, keys.directory(),
                 msg -> System.err.println("hnn: " + msg + " (once; kept in " + keys.directory().path() + ")"));
-             SentenceEncoder enc = MiniLm.load()) {
+             SentenceEncoder enc = head.model().openEncoder()) {
             long t1 = System.nanoTime();
             long tok0 = System.nanoTime();
             int tokens = enc.tokenizer().encode(text).length;

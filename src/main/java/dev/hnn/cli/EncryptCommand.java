@@ -4,7 +4,6 @@ import dev.hnn.ckks.CkksContext;
 import dev.hnn.inference.HeadClient;
 import dev.hnn.inference.KeyDirectory;
 import dev.hnn.inference.ServiceSpec;
-import dev.hnn.model.MiniLm;
 import dev.hnn.model.SentenceEncoder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -21,6 +20,9 @@ public final class EncryptCommand implements Callable<Integer> {
     @Mixin
     KeysOption keys;
 
+    @Mixin
+    ModelOption model;
+
     @Option(names = "--out", required = true, paramLabel = "FILE", description = "Request file ('-' for standard output).")
     Path out;
 
@@ -31,7 +33,7 @@ public final class EncryptCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         KeyDirectory dir = keys.directory();
         ServiceSpec spec = dir.readSpec();
-        try (CkksContext ctx = dir.loadClient(spec); SentenceEncoder enc = MiniLm.load()) {
+        try (CkksContext ctx = dir.loadClient(spec); SentenceEncoder enc = model.load().openEncoder()) {
             byte[] request = new HeadClient(spec, ctx).encrypt(enc.embed(String.join(" ", words))).toBytes();
             Streams.write(out, request);
             System.err.printf("request: %,d bytes -> %s%n", request.length, out);

@@ -1,6 +1,7 @@
 package dev.hnn.cli;
 
 import dev.hnn.head.HeadFile;
+import dev.hnn.head.SentimentModel;
 import dev.hnn.inference.Approximation;
 import dev.hnn.inference.HeadCircuit;
 import picocli.CommandLine.Mixin;
@@ -8,10 +9,10 @@ import picocli.CommandLine.Option;
 
 import java.io.IOException;
 
-/** The head and the polynomial degrees of its encrypted circuit (shared by the commands that need the spec). */
+/** The model, its head and the polynomial degrees of the head's encrypted circuit (for the commands that need them). */
 final class EncryptedHeadOption {
     @Mixin
-    HeadOption headOption;
+    ModelOption modelOption;
 
     @Option(names = "--activation-degree", paramLabel = "D",
             description = "Degree of the activation polynomial (default: the lowest whose error bound is at most "
@@ -23,13 +24,12 @@ final class EncryptedHeadOption {
                     + "most " + Approximation.SIGMOID_TOLERANCE + ", up to " + Approximation.SIGMOID_MAX_DEGREE + ").")
     Integer sigmoidDegree;
 
-    HeadFile.Loaded loaded;
+    SentimentModel model() throws IOException {
+        return modelOption.load();
+    }
 
     HeadFile.Loaded loaded() throws IOException {
-        if (loaded == null) {
-            loaded = headOption.load();
-        }
-        return loaded;
+        return model().head();
     }
 
     HeadCircuit circuit() throws IOException {

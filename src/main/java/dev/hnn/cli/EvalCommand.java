@@ -2,12 +2,11 @@ package dev.hnn.cli;
 
 import dev.hnn.data.LabeledSentence;
 import dev.hnn.data.SharedData;
-import dev.hnn.head.Sst2Split;
+import dev.hnn.head.SentimentModel;
 import dev.hnn.data.Sst2Reader;
 import dev.hnn.head.Evaluation;
 import dev.hnn.head.HeadFile;
 import dev.hnn.head.ReliabilityDiagram;
-import dev.hnn.model.MiniLm;
 import dev.hnn.model.SentenceEncoder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -36,9 +35,13 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--data", paramLabel = "FILE", description = "SST-2 format TSV file.")
     Path data;
 
-    @Option(names = "--validation", description = "Instead of --data: the head's held-out validation split, "
-            + "re-derived from ../shared/data/sst2/train.tsv with the seed and sizes recorded in the head file.")
+    @Option(names = "--validation", description = "Instead of --data: the model's held-out validation split, "
+            + "re-derived from ../shared/data/sst2/train.tsv and checked against the fingerprint recorded in the model.")
     boolean validation;
+
+    @Option(names = "--full-sentences", description = "Instead of --data: the 1,000 full-sentence validation "
+            + "sentences of the fine-tuned models' split (any model, e.g. --model minilm-frozen, can be measured on them).")
+    boolean fullSentences;
 
     @Option(names = "--limit", paramLabel = "N", description = "Only the first N rows (default: all).")
     int limit;
@@ -63,12 +66,14 @@ public final class EvalCommand implements Callable<Integer> {
             return 2;
         }
         HeadFile.Loaded loaded = head.loaded();
-        if ((data == null) == !validation) {
-            System.err.println("give exactly one of --data FILE or --validation");
+        if ((data != null ? 1 : 0) + (validation ? 1 : 0) + (fullSentences ? 1 : 0) != 1) {
+            System.err.println("give exactly one of --data FILE, --validation or --full-sentences");
             return 2;
         }
-        List<LabeledSentence> rows = validation ? validationSplit(loaded) : Sst2Reader.read(data);
-        String name = validation ? "validation split" : data.getFileName().toString();
+        List<LabeledSentence> rows = validation ? head.model().validationSentences()
+                : fullSentences ? SentimentModel.fullSentenceValidation() : Sst2Reader.read(data);
+        String name = validation ? "validation split" : fullSentences ? "full-sentence validation"
+                : data.getFileName().toString();
         if (limit > 0 && rows.size() > limit) {
             rows = rows.subList(0, limit);
         }
@@ -77,7 +82,7 @@ public final class EvalCommand implements Callable<Integer> {
         float[][] features;
         int total = rows.size();
         int step = Math.max(1, total / 20);
-        try (SentenceEncoder enc = MiniLm.load()) {
+        try (SentenceEncoder enc = head.model().openEncoder()) {
             features = enc.embedAll(rows.stream().map(LabeledSentence::text).toList(), threads, n -> {
                 if (n % step == 0 || n == total) {
                     System.out.printf(Locale.ROOT, "  %d/%d (%.1f sentences/s)%n", n, total, n / ((System.nanoTime() - t0) / 1e9));
@@ -124,9 +129,5 @@ public final class EvalCommand implements Callable<Integer> {
                     secs, enc.length, enc.length / secs, ec.spec().batchCapacity());
             return enc;
         }
-    }
-
-    private static List<LabeledSentence> validationSplit(HeadFile.Loaded loaded) throws java.io.IOException {
-        return Sst2Split.recordedValidation(loaded.training());
     }
 }

@@ -18,6 +18,10 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--out-dir", paramLabel = "DIR", description = "Where the model files go (default: ${DEFAULT-VALUE}).")
     Path outDir = Path.of("src/main/resources/dev/hnn/model");
 
+    @Option(names = "--stage", description = "all, finetune or distill (distill reads the fine-tuned delta from "
+            + "--out-dir) (default: ${DEFAULT-VALUE}).")
+    String stage = "all";
+
     @Option(names = "--epochs", description = "Fine-tuning epochs (default: ${DEFAULT-VALUE}).")
     int epochs = 2;
 
@@ -39,8 +43,10 @@ public final class TrainCommand implements Callable<Integer> {
             throw new IllegalStateException("the PyTorch engine is not on the class path: run `./hnn train` "
                     + "(it adds target/train.classpath) or put DJL's pytorch-engine and pytorch-native-cpu on it");
         }
-        dev.hnn.train.TrainPipeline.run(new dev.hnn.train.TrainPipeline.Options(outDir, epochs, distillEpochs, limit,
-                seed), System.out);
+        dev.hnn.train.TrainPipeline.Stage st = dev.hnn.train.TrainPipeline.Stage.valueOf(
+                stage.toUpperCase(java.util.Locale.ROOT));
+        dev.hnn.train.TrainPipeline.run(new dev.hnn.train.TrainPipeline.Options(outDir, st, epochs, distillEpochs,
+                limit, seed), System.out);
         return 0;
     }
 }

