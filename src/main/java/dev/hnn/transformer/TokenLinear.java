@@ -8,6 +8,7 @@ import dev.hnn.ckks.Evaluator;
 import dev.hnn.ckks.Plaintext;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.TreeSet;
@@ -25,7 +26,9 @@ import java.util.TreeSet;
  *   <li>for each output c and giant step g, one fused multiply-accumulate sums the products of the baby rotations
  *       of <em>all</em> input ciphertexts with the diagonals pre-rotated by -L g b, so the giant rotation by L g b
  *       happens once per (c, g), after the rescale (on one prime fewer), not once per input block;
- *   <li>all-zero diagonals (padding, sparse weights) are skipped, and whole giant groups with them.
+ *   <li>all-zero diagonals (padding, sparse weights) are skipped, and whole giant groups with them;
+ *   <li>several layers reading the same X (Q, K, V) share the baby rotations too ({@link #sharingInput},
+ *       {@link #applyAll}).
  * </ul>
  * Key switches: d_in/F hoisted decompositions with (b - 1) key products each, and d_out/F * (F/b - 1) rotations.
  * b balances the two ({@link #chooseBaby}). Diagonals are encoded once, at the exact scale that lands the result on
@@ -34,10 +37,10 @@ import java.util.TreeSet;
 public final class TokenLinear {
   /**
    * The cost of one extra hoisted rotation relative to a full rotation (key product + division by P without the
-   * shared decomposition), measured at N = 16384 on 2 threads (see docs/encrypted-encoder-algebra.md); it only
-   * steers the choice of b.
+   * shared decomposition): 0.66 measured at N = 16384, 2 threads, level 6 (docs/encrypted-encoder-algebra.md). It
+   * only steers the choice of b.
    */
-  static final double HOISTED_WEIGHT = 0.55;
+  static final double HOISTED_WEIGHT = 0.66;
 
   private final CkksContext ctx;
   private final Evaluator ev;
@@ -61,6 +64,26 @@ public final class TokenLinear {
    */
   public TokenLinear(CkksContext ctx, PlaintextCache cache, TokenLayout in, TokenLayout out, double[][] w,
       double[] bias, String id) {
+    this(ctx, cache, in, out, w, bias, id, out.ciphertexts());
+  }
+
+  /**
+   * Layers reading the same input (Q, K and V; or any projections of one X) that {@link #applyAll} evaluates with
+   * one set of baby rotations: b is chosen for all their output ciphertexts together, which favours more baby
+   * steps (cheap, hoisted, paid once) and fewer giant steps (paid per output ciphertext).
+   */
+  public static TokenLinear[] sharingInput(CkksContext ctx, PlaintextCache cache, TokenLayout in, TokenLayout[] outs,
+      double[][][] ws, double[][] biases, String[] ids) {
+    if (outs.length != ws.length || outs.length != biases.length || outs.length != ids.length)
+      throw new IllegalArgumentException("need one output layout, weight matrix, bias (or null) and id per layer");
+    int total = Arrays.stream(outs).mapToInt(TokenLayout::ciphertexts).sum();
+    TokenLinear[] r = new TokenLinear[outs.length];
+    for (int i = 0; i < outs.length; i++) r[i] = new TokenLinear(ctx, cache, in, outs[i], ws[i], biases[i], ids[i], total);
+    return r;
+  }
+
+  private TokenLinear(CkksContext ctx, PlaintextCache cache, TokenLayout in, TokenLayout out, double[][] w,
+      double[] bias, String id, int sharedOutputs) {
     this.ctx = Objects.requireNonNull(ctx, "context");
     this.ev = ctx.evaluator();
     this.cache = Objects.requireNonNull(cache, "cache");
@@ -82,7 +105,7 @@ public final class TokenLinear {
     this.bias = bias == null ? null : bias.clone();
     this.ring = in.ring();
     this.tokens = in.tokens();
-    this.baby = chooseBaby(ring, in.ciphertexts(), out.ciphertexts());
+    this.baby = chooseBaby(ring, in.ciphertexts(), sharedOutputs);
     this.giant = ring / baby;
     this.nonzero = new boolean[out.ciphertexts()][in.ciphertexts()][ring];
     for (int c = 0; c < out.ciphertexts(); c++)
@@ -128,13 +151,19 @@ public final class TokenLinear {
 
   /** Rotation steps {@link #apply} needs (multiples of L), for key generation. */
   public int[] rotationSteps() {
-    return rotationSteps(in, out);
+    TreeSet<Integer> s = new TreeSet<>();
+    for (int beta = 1; beta < baby; beta++) s.add(beta * tokens);
+    for (int g = 1; g < giant; g++) s.add(g * baby * tokens);
+    return s.stream().mapToInt(Integer::intValue).toArray();
   }
 
-  /** Rotation steps of a layer between these layouts (before its weights are known: for key generation). */
-  public static int[] rotationSteps(TokenLayout in, TokenLayout out) {
+  /**
+   * Rotation steps of a layer between these layouts, or of layers from {@code in} to each of {@code outs} evaluated
+   * together ({@link #sharingInput}), before their weights are known: for key generation.
+   */
+  public static int[] rotationSteps(TokenLayout in, TokenLayout... outs) {
     int ring = in.ring();
-    int b = chooseBaby(ring, in.ciphertexts(), out.ciphertexts());
+    int b = chooseBaby(ring, in.ciphertexts(), Arrays.stream(outs).mapToInt(TokenLayout::ciphertexts).sum());
     TreeSet<Integer> s = new TreeSet<>();
     for (int beta = 1; beta < b; beta++) s.add(beta * in.tokens());
     for (int g = 1; g < ring / b; g++) s.add(g * b * in.tokens());
@@ -143,26 +172,31 @@ public final class TokenLinear {
 
   /** Key-switching work of one {@link #apply}, counted from the nonzero diagonals. */
   public Cost cost() {
-    int decompositions = 0;
-    int hoisted = 0;
+    return cost(this);
+  }
+
+  /** Key-switching work of {@link #applyAll} on these layers (baby rotations counted once). */
+  public static Cost cost(TokenLinear... layers) {
+    TokenLinear first = sameInput(layers);
     int giants = 0;
     int products = 0;
-    boolean[][] babyUsed = new boolean[in.ciphertexts()][baby];
-    for (int c = 0; c < out.ciphertexts(); c++)
-      for (int g = 0; g < giant; g++) {
-        boolean any = false;
-        for (int a = 0; a < in.ciphertexts(); a++)
-          for (int beta = 0; beta < baby; beta++)
-            if (nonzero[c][a][g * baby + beta]) {
-              any = true;
-              products++;
-              babyUsed[a][beta] = true;
-            }
-        if (any && g > 0) giants++;
-      }
-    for (boolean[] used : babyUsed) {
+    for (TokenLinear l : layers)
+      for (int c = 0; c < l.out.ciphertexts(); c++)
+        for (int g = 0; g < l.giant; g++) {
+          boolean any = false;
+          for (int a = 0; a < l.in.ciphertexts(); a++)
+            for (int beta = 0; beta < l.baby; beta++)
+              if (l.nonzero[c][a][g * l.baby + beta]) {
+                any = true;
+                products++;
+              }
+          if (any && g > 0) giants++;
+        }
+    int decompositions = 0;
+    int hoisted = 0;
+    for (int a = 0; a < first.in.ciphertexts(); a++) {
       int n = 0;
-      for (int beta = 1; beta < baby; beta++) if (used[beta]) n++;
+      for (int beta = 1; beta < first.baby; beta++) if (babyUsed(layers, a, beta)) n++;
       if (n > 0) decompositions++;
       hoisted += n;
     }
@@ -183,35 +217,68 @@ public final class TokenLinear {
 
   /** X W + b at level x.level() - 1 and exactly {@code targetScale}. */
   public EncryptedTokens apply(EncryptedTokens x, double targetScale) {
+    return applyAll(x, targetScale, this)[0];
+  }
+
+  /**
+   * X W_i + b_i for each layer, all at level x.level() - 1 and exactly {@code targetScale}, with one set of hoisted
+   * baby rotations of X shared by all of them. The layers must share the input layout and b (build them with
+   * {@link #sharingInput}).
+   */
+  public static EncryptedTokens[] applyAll(EncryptedTokens x, double targetScale, TokenLinear... layers) {
     Objects.requireNonNull(x, "x");
-    if (!x.layout().sameShape(in)) throw new IllegalArgumentException("input layout " + x.layout() + " is not " + in);
+    TokenLinear first = sameInput(layers);
+    if (!x.layout().sameShape(first.in)) throw new IllegalArgumentException("input layout " + x.layout() + " is not " + first.in);
     int level = x.level();
     if (level < 1) throw new DepthExhaustedException("a token linear layer needs one level, the input has none");
-    double ptScale = targetScale * ctx.prime(level) / x.scale();
+    double ptScale = targetScale * first.ctx.prime(level) / x.scale();
     List<Ciphertext> owned = new ArrayList<>();
+    EncryptedTokens[] results = new EncryptedTokens[layers.length];
+    try {
+      Ciphertext[][] rotated = babyRotations(x, owned, layers);
+      for (int i = 0; i < layers.length; i++) results[i] = layers[i].outputs(rotated, level, ptScale, targetScale);
+      EncryptedTokens[] r = results;
+      results = null;
+      return r;
+    } finally {
+      owned.forEach(Ciphertext::close);
+      if (results != null) for (EncryptedTokens r : results) if (r != null) r.close();
+    }
+  }
+
+  private static TokenLinear sameInput(TokenLinear[] layers) {
+    if (layers.length == 0) throw new IllegalArgumentException("no layers");
+    TokenLinear first = layers[0];
+    for (TokenLinear l : layers)
+      if (l.ctx != first.ctx || !l.in.sameShape(first.in) || l.baby != first.baby)
+        throw new IllegalArgumentException("layers evaluated together need one context, input layout and baby step"
+            + " count (build them with sharingInput)");
+    return first;
+  }
+
+  private EncryptedTokens outputs(Ciphertext[][] rotated, int level, double ptScale, double targetScale) {
     Ciphertext[] result = new Ciphertext[out.ciphertexts()];
     try {
-      Ciphertext[][] rotated = babyRotations(x, owned);
-      for (int c = 0; c < out.ciphertexts(); c++) result[c] = outputCiphertext(c, rotated, level, ptScale, targetScale);
+      for (int c = 0; c < result.length; c++) result[c] = outputCiphertext(c, rotated, level, ptScale, targetScale);
       EncryptedTokens y = new EncryptedTokens(out, result);
       result = null;
       return y;
     } finally {
-      owned.forEach(Ciphertext::close);
       if (result != null) for (Ciphertext r : result) if (r != null) r.close();
     }
   }
 
-  /** rotated[a][beta] = rot(X_a, L beta) for the baby steps some diagonal of X_a uses (hoisted per a). */
-  private Ciphertext[][] babyRotations(EncryptedTokens x, List<Ciphertext> owned) {
-    Ciphertext[][] rotated = new Ciphertext[in.ciphertexts()][baby];
-    for (int a = 0; a < in.ciphertexts(); a++) {
+  /** rotated[a][beta] = rot(X_a, L beta) for the baby steps some layer's diagonal of X_a uses (hoisted per a). */
+  private static Ciphertext[][] babyRotations(EncryptedTokens x, List<Ciphertext> owned, TokenLinear[] layers) {
+    TokenLinear first = layers[0];
+    Ciphertext[][] rotated = new Ciphertext[first.in.ciphertexts()][first.baby];
+    for (int a = 0; a < first.in.ciphertexts(); a++) {
       List<Integer> betas = new ArrayList<>();
-      for (int beta = 1; beta < baby; beta++) if (babyUsed(a, beta)) betas.add(beta);
+      for (int beta = 1; beta < first.baby; beta++) if (babyUsed(layers, a, beta)) betas.add(beta);
       rotated[a][0] = x.get(a);
       if (betas.isEmpty()) continue;
-      int[] steps = betas.stream().mapToInt(beta -> beta * tokens).toArray();
-      Ciphertext[] r = ev.rotateHoisted(x.get(a), steps);
+      int[] steps = betas.stream().mapToInt(beta -> beta * first.tokens).toArray();
+      Ciphertext[] r = first.ev.rotateHoisted(x.get(a), steps);
       for (int i = 0; i < r.length; i++) {
         owned.add(r[i]);
         rotated[a][betas.get(i)] = r[i];
@@ -220,9 +287,10 @@ public final class TokenLinear {
     return rotated;
   }
 
-  private boolean babyUsed(int a, int beta) {
-    for (int c = 0; c < out.ciphertexts(); c++)
-      for (int g = 0; g < giant; g++) if (nonzero[c][a][g * baby + beta]) return true;
+  private static boolean babyUsed(TokenLinear[] layers, int a, int beta) {
+    for (TokenLinear l : layers)
+      for (int c = 0; c < l.out.ciphertexts(); c++)
+        for (int g = 0; g < l.giant; g++) if (l.nonzero[c][a][g * l.baby + beta]) return true;
     return false;
   }
 

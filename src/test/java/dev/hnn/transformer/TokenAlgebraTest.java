@@ -48,6 +48,7 @@ class TokenAlgebraTest {
     wide = TokenLayout.featureMajor(slots, L, 300);
     int[] steps = Stream.of(
             TokenLinear.rotationSteps(plain, wide), TokenLinear.rotationSteps(plain, heads),
+            TokenLinear.rotationSteps(plain, heads, heads, heads),
             TokenLinear.rotationSteps(heads, plain), TokenLinear.rotationSteps(wide, plain),
             HeadAttention.rotationSteps(heads), TokenSums.rotationSteps(plain))
         .flatMapToInt(IntStream::of).distinct().toArray();
@@ -96,6 +97,34 @@ class TokenAlgebraTest {
         PlainTokens.random(rnd, D, 1));
     double[][] xw = PlainTokens.random(rnd, L, 300, 1);
     checkLinear("300 -> 200 (3 input ciphertexts)", wide, plain, xw, PlainTokens.random(rnd, 300, D, 0.1), null);
+  }
+
+  @Test
+  void projectionsOfOneInputShareTheBabyRotations() {
+    Random rnd = new Random(8);
+    double[][] x = PlainTokens.random(rnd, L, D, 1);
+    double[][][] ws = new double[3][][];
+    double[][] bs = new double[3][];
+    for (int i = 0; i < 3; i++) {
+      ws[i] = PlainTokens.random(rnd, D, 192, 0.1);
+      bs[i] = PlainTokens.random(rnd, 192, 0.1);
+    }
+    TokenLinear[] qkv = TokenLinear.sharingInput(ctx, cache, plain, new TokenLayout[] {heads, heads, heads}, ws, bs,
+        new String[] {"q", "k", "v"});
+    TokenLinear alone = new TokenLinear(ctx, cache, plain, heads, ws[0], bs[0], "q-alone");
+    assertTrue(qkv[0].babySteps() >= alone.babySteps(), "six outputs favour more baby steps");
+    TokenLinear.Cost shared = TokenLinear.cost(qkv);
+    assertEquals(plain.ciphertexts(), shared.decompositions(), "one decomposition per input ciphertext for all three");
+    EncryptedTokens[] ys = null;
+    try (EncryptedTokens ex = EncryptedTokens.encrypt(ctx, plain, x)) {
+      ys = TokenLinear.applyAll(ex, ctx.scale(), qkv);
+      for (int i = 0; i < 3; i++) {
+        assertEquals(ctx.scale(), ys[i].scale(), 0.0);
+        assertRelative("shared projection " + i, PlainTokens.linear(x, ws[i], bs[i]), ys[i].decrypt(ctx), TOL);
+      }
+    } finally {
+      if (ys != null) for (EncryptedTokens y : ys) y.close();
+    }
   }
 
   @Test

@@ -1,0 +1,248 @@
+package dev.hnn.transformer;
+
+import dev.hnn.circuit.PlaintextCache;
+import dev.hnn.circuit.SlotSum;
+import dev.hnn.ckks.Ciphertext;
+import dev.hnn.ckks.CkksContext;
+import dev.hnn.ckks.CkksParameters;
+import dev.hnn.ckks.Evaluator;
+import dev.hnn.ckks.NativeEngine;
+import dev.hnn.ckks.Plaintext;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.function.Supplier;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+
+/**
+ * Times the encrypted token-matrix algebra at MiniLM's shapes on N = 16384 with the chain 60, 40 x 6 | 60, 60
+ * (420 bits, within the 438-bit bound for 128-bit security), scale 2^40: the engine primitives it is built of,
+ * TokenLinear 384 -> 384, 384 -> 1536, 1536 -> 384, token rotation, the scores and A x V of 12 heads, the
+ * LayerNorm sums; then projects one MiniLM layer. A plain main rather than JMH: each op is hundreds of
+ * milliseconds and needs gigabytes of cached diagonals, so a few repetitions after one cold call (which encodes
+ * the diagonals) say enough; the median of the warm ones is reported.
+ *
+ * <pre>
+ * mvn -B -P benchmarks -DskipTests verify -Djmh.main=dev.hnn.transformer.TokenAlgebraBench -Djmh.args="32 5 2"
+ * </pre>
+ * Arguments: L (default 32), repetitions (5), engine threads (2), ciphertext level of the inputs (top = 6).
+ */
+public final class TokenAlgebraBench {
+  private static final Random RND = new Random(1);
+
+  public static void main(String[] args) {
+    int tokens = args.length > 0 ? Integer.parseInt(args[0]) : 32;
+    int reps = args.length > 1 ? Integer.parseInt(args[1]) : 5;
+    int threads = args.length > 2 ? Integer.parseInt(args[2]) : 2;
+    NativeEngine.setThreadCount(threads);
+    CkksParameters p = CkksParameters.builder().polyDegree(16384).coeffModulusBits(60, 40, 40, 40, 40, 40, 40, 60, 60)
+        .specialPrimes(2).scaleBits(40).build();
+    int slots = 8192;
+    TokenLayout hidden = TokenLayout.featureMajor(slots, tokens, 384);
+    TokenLayout heads = TokenLayout.headInterleaved(slots, tokens, 12, 32);
+    TokenLayout ffn = TokenLayout.featureMajor(slots, tokens, 1536);
+    int[] steps = Stream.of(TokenLinear.rotationSteps(hidden, hidden), TokenLinear.rotationSteps(hidden, ffn),
+            TokenLinear.rotationSteps(ffn, hidden), TokenLinear.rotationSteps(hidden, heads),
+            TokenLinear.rotationSteps(heads, hidden), HeadAttention.rotationSteps(heads),
+            TokenSums.rotationSteps(hidden), new int[] {tokens})
+        .flatMapToInt(IntStream::of).distinct().sorted().toArray();
+    long t0 = System.nanoTime();
+    try (CkksContext ctx = CkksContext.builder(p).rotations(steps).build()) {
+      int level = args.length > 3 ? Integer.parseInt(args[3]) : ctx.maxLevel();
+      System.out.printf(Locale.ROOT, "N = 16384, chain 60, 40 x 6 | 60, 60; L = %d; %d engine threads; inputs at level %d;"
+          + " %d rotation keys generated in %.1f s%n", tokens, threads, level, steps.length, (System.nanoTime() - t0) / 1e9);
+      new TokenAlgebraBench(ctx, reps, level).run(hidden, heads, ffn);
+    }
+  }
+
+  private final CkksContext ctx;
+  private final Evaluator ev;
+  private final int reps;
+  private final int level;
+  private final List<String> rows = new ArrayList<>();
+
+  private TokenAlgebraBench(CkksContext ctx, int reps, int level) {
+    this.ctx = ctx;
+    this.ev = ctx.evaluator();
+    this.reps = reps;
+    this.level = level;
+  }
+
+  private void run(TokenLayout hidden, TokenLayout heads, TokenLayout ffn) {
+    int tokens = hidden.tokens();
+    double[] r = primitives(tokens);
+    double lin384 = linear("TokenLinear 384 -> 384", hidden, hidden);
+    double linQ = linear("TokenLinear 384 -> 12x32 heads (Q, K, V)", hidden, heads);
+    double linO = linear("TokenLinear 12x32 heads -> 384 (O)", heads, hidden);
+    double up = linear("TokenLinear 384 -> 1536 (FFN up)", hidden, ffn);
+    double down = linear("TokenLinear 1536 -> 384 (FFN down)", ffn, hidden);
+    double rot = tokenRotation(hidden);
+    double[] att = attention(heads);
+    double[] sums = sums(hidden);
+    System.out.println();
+    System.out.println("| op | ms (median of warm) | key switching |");
+    System.out.println("|---|---|---|");
+    rows.forEach(System.out::println);
+    double layer = 3 * linQ + linO + up + down + att[0] + att[1] + 2 * (sums[0] + sums[1]);
+    System.out.printf(Locale.ROOT, "%nprojection, one MiniLM layer's linear algebra at level %d (Q, K, V, O, FFN up and down,"
+        + " scores, A x V, 2 LayerNorms' sums; no softmax/GELU polynomials, no refresh): %.0f ms; x 6 layers: %.1f s%n",
+        level, layer, 6 * layer / 1000);
+    System.out.printf(Locale.ROOT, "  of which linear %.0f ms, attention %.0f ms, LayerNorm sums %.0f ms; token rotation"
+        + " of one ciphertext %.1f ms%n", 3 * linQ + linO + up + down, att[0] + att[1], 2 * (sums[0] + sums[1]), rot);
+    System.out.printf(Locale.ROOT, "  (384 -> 384 featureMajor for reference: %.0f ms; primitives: rotate %.2f ms, hoisted"
+        + " extra rotation %.2f ms, relinearize %.2f ms)%n", lin384, r[0], r[1], r[2]);
+  }
+
+  /** rotate, one extra hoisted rotation (from 15 hoisted), relinearize, all at the input level. */
+  private double[] primitives(int tokens) {
+    double[] v = new double[ctx.slotCount()];
+    for (int i = 0; i < v.length; i++) v[i] = RND.nextDouble();
+    try (Ciphertext x = encryptAt(v)) {
+      double rotate = time(() -> ev.rotate(x, tokens));
+      int[] fifteen = IntStream.rangeClosed(1, 15).map(i -> i * tokens).toArray();
+      double hoisted15 = time(() -> closing(ev.rotateHoisted(x, fifteen)));
+      double relin;
+      try (Ciphertext sq = ev.square(x)) {
+        relin = time(() -> ev.relinearize(sq));
+      }
+      double extra = (hoisted15 - rotate) / 14;
+      row("rotate (one key switch)", rotate, "1 rotation");
+      row("rotateHoisted, 15 steps", hoisted15,
+          String.format(Locale.ROOT, "1 decomposition + 15 key products: %.2f ms per extra step = %.2f of a rotation",
+              extra, extra / rotate));
+      row("relinearize", relin, "1");
+      return new double[] {rotate, extra, relin};
+    }
+  }
+
+  private double linear(String name, TokenLayout in, TokenLayout out) {
+    double[][] w = random(in.features(), out.features(), 0.05);
+    double[] b = random(1, out.features(), 0.05)[0];
+    try (PlaintextCache cache = new PlaintextCache(ctx);
+        EncryptedTokens x = encrypt(in, random(in.tokens(), in.features(), 1))) {
+      TokenLinear lin = new TokenLinear(ctx, cache, in, out, w, b, name);
+      long c0 = System.nanoTime();
+      lin.apply(x, ctx.scale()).close();
+      double cold = (System.nanoTime() - c0) / 1e6;
+      double warm = time(() -> lin.apply(x, ctx.scale()));
+      row(name, warm, String.format(Locale.ROOT, "b = %d: %s (cold, encoding %d diagonals: %.0f ms)", lin.babySteps(),
+          lin.cost(), cache.size(), cold));
+      return warm;
+    }
+  }
+
+  private double tokenRotation(TokenLayout hidden) {
+    int tokens = hidden.tokens();
+    try (PlaintextCache cache = new PlaintextCache(ctx);
+        EncryptedTokens x = encrypt(hidden, random(tokens, hidden.features(), 1))) {
+      TokenRotation rot = new TokenRotation(ctx, cache, tokens);
+      double one = time(() -> rot.rotate(x.get(0), 5));
+      row("token rotation, one ciphertext, delta = 5", one, "1 decomposition + 2 key products, 2 mask products");
+      int[] all = TokenRotation.allShifts(tokens);
+      double every = time(() -> closing(rot.rotateAll(x.get(0), all)));
+      row("token rotation, one ciphertext, all " + tokens + " shifts", every,
+          "1 decomposition + " + 2 * (tokens - 1) + " key products");
+      return one;
+    }
+  }
+
+  /** {scores, A x V} of 12 heads. */
+  private double[] attention(TokenLayout heads) {
+    int tokens = heads.tokens();
+    int n = heads.ciphertexts();
+    int dims = heads.ring() / heads.headSlots();
+    int sumRounds = SlotSum.rotationSteps(heads.headSlots() * tokens, dims).length;
+    try (PlaintextCache cache = new PlaintextCache(ctx);
+        EncryptedTokens q = encrypt(heads, random(tokens, 384, 0.5));
+        EncryptedTokens k = encrypt(heads, random(tokens, 384, 0.5));
+        EncryptedTokens v = encrypt(heads, random(tokens, 384, 1))) {
+      HeadAttention att = new HeadAttention(ctx, cache, heads);
+      double scores = time(() -> closing(att.scores(q, k)));
+      row("attention scores, 12 heads, all " + tokens + " token diagonals", scores, String.format(Locale.ROOT,
+          "%d decompositions + %d key products (rotTok K), %d relinearizations, %d head-sum rounds (%d key products)",
+          n, n * 2 * (tokens - 1), tokens, tokens * rounds(dims), tokens * sumRounds));
+      Ciphertext[] a = att.scores(q, k);
+      try {
+        double av = time(() -> att.attend(a, v));
+        row("A x V, 12 heads", av, String.format(Locale.ROOT,
+            "%d decompositions + %d key products (rotTok V), %d relinearizations", n, n * 2 * (tokens - 1), n));
+        return new double[] {scores, av};
+      } finally {
+        closing(a);
+      }
+    }
+  }
+
+  /** {sum, sum of squares} per token. */
+  private double[] sums(TokenLayout hidden) {
+    int rounds = rounds(hidden.ring());
+    try (EncryptedTokens x = encrypt(hidden, random(hidden.tokens(), 384, 1))) {
+      TokenSums s = new TokenSums(ctx);
+      double sum = time(() -> s.sum(x));
+      row("per-token sum over 384 features", sum, rounds + " rotate-and-sum rounds");
+      double sq = time(() -> s.sumOfSquares(x));
+      row("per-token sum of squares", sq, "1 relinearization + " + rounds + " rounds");
+      return new double[] {sum, sq};
+    }
+  }
+
+  /** Rounds of {@link SlotSum} for a count: radix 4, one radix 2 if log2 is odd. */
+  private static int rounds(int count) {
+    int log = Integer.numberOfTrailingZeros(count);
+    return log / 2 + log % 2;
+  }
+
+  private double time(Supplier<AutoCloseable> op) {
+    try {
+      op.get().close(); // warm: caches, JIT
+      double[] ms = new double[reps];
+      for (int i = 0; i < reps; i++) {
+        long s = System.nanoTime();
+        AutoCloseable r = op.get();
+        ms[i] = (System.nanoTime() - s) / 1e6;
+        r.close();
+      }
+      Arrays.sort(ms);
+      return ms[reps / 2];
+    } catch (Exception e) {
+      throw new RuntimeException(e);
+    }
+  }
+
+  private static AutoCloseable closing(Ciphertext[] cts) {
+    for (Ciphertext c : cts) c.close();
+    return () -> {};
+  }
+
+  private void row(String op, double ms, String ks) {
+    String r = String.format(Locale.ROOT, "| %s | %.1f | %s |", op, ms, ks);
+    rows.add(r);
+    System.out.println(r);
+  }
+
+  private EncryptedTokens encrypt(TokenLayout layout, double[][] x) {
+    EncryptedTokens top = EncryptedTokens.encrypt(ctx, layout, x);
+    if (level == ctx.maxLevel()) return top;
+    try (top) {
+      Ciphertext[] c = new Ciphertext[top.size()];
+      for (int i = 0; i < c.length; i++) c[i] = ev.modSwitchTo(top.get(i), level);
+      return new EncryptedTokens(layout, c);
+    }
+  }
+
+  private Ciphertext encryptAt(double[] v) {
+    try (Plaintext pt = ctx.encoder().encode(v, ctx.scale(), level)) {
+      return ctx.encryptor().encryptSymmetric(pt);
+    }
+  }
+
+  private static double[][] random(int rows, int cols, double amp) {
+    double[][] m = new double[rows][cols];
+    for (double[] r : m) for (int j = 0; j < cols; j++) r[j] = amp * (2 * RND.nextDouble() - 1);
+    return m;
+  }
+}
