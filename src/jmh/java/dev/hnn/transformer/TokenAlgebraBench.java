@@ -47,7 +47,8 @@ public final class TokenAlgebraBench {
     TokenLayout ffn = TokenLayout.featureMajor(slots, tokens, 1536);
     int[] steps = Stream.of(TokenLinear.rotationSteps(hidden, hidden), TokenLinear.rotationSteps(hidden, ffn),
             TokenLinear.rotationSteps(ffn, hidden), TokenLinear.rotationSteps(hidden, heads),
-            TokenLinear.rotationSteps(heads, hidden), HeadAttention.rotationSteps(heads),
+            TokenLinear.rotationSteps(heads, hidden), TokenLinear.rotationSteps(hidden, heads, heads, heads),
+            HeadAttention.rotationSteps(heads),
             TokenSums.rotationSteps(hidden), new int[] {tokens})
         .flatMapToInt(IntStream::of).distinct().sorted().toArray();
     long t0 = System.nanoTime();
@@ -64,6 +65,7 @@ public final class TokenAlgebraBench {
   private final int reps;
   private final int level;
   private final List<String> rows = new ArrayList<>();
+  private double lastMin;
 
   private TokenAlgebraBench(CkksContext ctx, int reps, int level) {
     this.ctx = ctx;
@@ -76,7 +78,8 @@ public final class TokenAlgebraBench {
     int tokens = hidden.tokens();
     double[] r = primitives(tokens);
     double lin384 = linear("TokenLinear 384 -> 384", hidden, hidden);
-    double linQ = linear("TokenLinear 384 -> 12x32 heads (Q, K, V)", hidden, heads);
+    double linQ = linear("TokenLinear 384 -> 12x32 heads (one of Q, K, V alone)", hidden, heads);
+    double qkv = fusedQkv(hidden, heads);
     double linO = linear("TokenLinear 12x32 heads -> 384 (O)", heads, hidden);
     double up = linear("TokenLinear 384 -> 1536 (FFN up)", hidden, ffn);
     double down = linear("TokenLinear 1536 -> 384 (FFN down)", ffn, hidden);
@@ -84,37 +87,53 @@ public final class TokenAlgebraBench {
     double[] att = attention(heads);
     double[] sums = sums(hidden);
     System.out.println();
-    System.out.println("| op | ms (median of warm) | key switching |");
+    System.out.println("| op | ms: median (min) of warm calls | key switching |");
     System.out.println("|---|---|---|");
     rows.forEach(System.out::println);
-    double layer = 3 * linQ + linO + up + down + att[0] + att[1] + 2 * (sums[0] + sums[1]);
-    System.out.printf(Locale.ROOT, "%nprojection, one MiniLM layer's linear algebra at level %d (Q, K, V, O, FFN up and down,"
-        + " scores, A x V, 2 LayerNorms' sums; no softmax/GELU polynomials, no refresh): %.0f ms; x 6 layers: %.1f s%n",
-        level, layer, 6 * layer / 1000);
+    double layer = qkv + linO + up + down + att[0] + att[1] + 2 * (sums[0] + sums[1]);
+    System.out.printf(Locale.ROOT, "%nprojection, one MiniLM layer's linear algebra with inputs at level %d (attention %d)"
+        + " (Q, K, V, O, FFN up and down, scores, A x V, 2 LayerNorms' sums; no softmax/GELU polynomials, no refresh):"
+        + " %.0f ms; x 6 layers: %.1f s%n", level, attentionLevel(), layer, 6 * layer / 1000);
     System.out.printf(Locale.ROOT, "  of which linear %.0f ms, attention %.0f ms, LayerNorm sums %.0f ms; token rotation"
-        + " of one ciphertext %.1f ms%n", 3 * linQ + linO + up + down, att[0] + att[1], 2 * (sums[0] + sums[1]), rot);
+        + " of one ciphertext %.1f ms%n", qkv + linO + up + down, att[0] + att[1], 2 * (sums[0] + sums[1]), rot);
     System.out.printf(Locale.ROOT, "  (384 -> 384 featureMajor for reference: %.0f ms; primitives: rotate %.2f ms, hoisted"
         + " extra rotation %.2f ms, relinearize %.2f ms)%n", lin384, r[0], r[1], r[2]);
   }
 
-  /** rotate, one extra hoisted rotation (from 15 hoisted), relinearize, all at the input level. */
+  /**
+   * rotate, one extra hoisted rotation (from 15 hoisted), relinearize, one multiply-accumulate term, all at the
+   * input level. Each row follows its own measurement (row() reports the last one's minimum).
+   */
   private double[] primitives(int tokens) {
     double[] v = new double[ctx.slotCount()];
     for (int i = 0; i < v.length; i++) v[i] = RND.nextDouble();
     try (Ciphertext x = encryptAt(v)) {
       double rotate = time(() -> ev.rotate(x, tokens));
+      row("rotate (one key switch)", rotate, "1 rotation");
       int[] fifteen = IntStream.rangeClosed(1, 15).map(i -> i * tokens).toArray();
       double hoisted15 = time(() -> closing(ev.rotateHoisted(x, fifteen)));
+      double extra = (hoisted15 - rotate) / 14;
+      row("rotateHoisted, 15 steps", hoisted15, String.format(Locale.ROOT,
+          "1 decomposition + 15 key products: %.2f ms per extra step = %.2f of a rotation", extra, extra / rotate));
       double relin;
       try (Ciphertext sq = ev.square(x)) {
         relin = time(() -> ev.relinearize(sq));
       }
-      double extra = (hoisted15 - rotate) / 14;
-      row("rotate (one key switch)", rotate, "1 rotation");
-      row("rotateHoisted, 15 steps", hoisted15,
-          String.format(Locale.ROOT, "1 decomposition + 15 key products: %.2f ms per extra step = %.2f of a rotation",
-              extra, extra / rotate));
       row("relinearize", relin, "1");
+      Ciphertext[] terms = ev.rotateHoisted(x, fifteen);
+      try (PlaintextCache cache = new PlaintextCache(ctx)) {
+        List<Ciphertext> cts = new ArrayList<>();
+        List<Plaintext> pts = new ArrayList<>();
+        for (int i = 0; i < 32; i++) {
+          double[] d = random(1, ctx.slotCount(), 0.1)[0];
+          cts.add(i % 16 == 0 ? x : terms[i % 16 - 1]);
+          pts.add(cache.get("mpa" + i, level, ctx.scale(), () -> d));
+        }
+        double mpa = time(() -> ev.multiplyPlainAccumulate(cts, pts));
+        row("multiplyPlainAccumulate, 32 terms", mpa, String.format(Locale.ROOT, "none (%.3f ms per term)", mpa / 32));
+      } finally {
+        closing(terms);
+      }
       return new double[] {rotate, extra, relin};
     }
   }
@@ -133,6 +152,26 @@ public final class TokenAlgebraBench {
           lin.cost(), cache.size(), cold));
       return warm;
     }
+  }
+
+  /** Q, K and V from one X with shared baby rotations. */
+  private double fusedQkv(TokenLayout hidden, TokenLayout heads) {
+    double[][][] ws = {random(384, 384, 0.05), random(384, 384, 0.05), random(384, 384, 0.05)};
+    double[][] bs = random(3, 384, 0.05);
+    try (PlaintextCache cache = new PlaintextCache(ctx);
+        EncryptedTokens x = encrypt(hidden, random(hidden.tokens(), 384, 1))) {
+      TokenLinear[] qkv = TokenLinear.sharingInput(ctx, cache, hidden, new TokenLayout[] {heads, heads, heads}, ws, bs,
+          new String[] {"q", "k", "v"});
+      double ms = time(() -> closing(TokenLinear.applyAll(x, ctx.scale(), qkv)));
+      row("TokenLinear Q, K, V together (384 -> 3 x 12x32 heads)", ms,
+          "b = " + qkv[0].babySteps() + ": " + TokenLinear.cost(qkv));
+      return ms;
+    }
+  }
+
+  private static AutoCloseable closing(EncryptedTokens[] xs) {
+    for (EncryptedTokens x : xs) x.close();
+    return () -> {};
   }
 
   private double tokenRotation(TokenLayout hidden) {
@@ -157,15 +196,17 @@ public final class TokenAlgebraBench {
     int dims = heads.ring() / heads.headSlots();
     int sumRounds = SlotSum.rotationSteps(heads.headSlots() * tokens, dims).length;
     try (PlaintextCache cache = new PlaintextCache(ctx);
-        EncryptedTokens q = encrypt(heads, random(tokens, 384, 0.5));
-        EncryptedTokens k = encrypt(heads, random(tokens, 384, 0.5));
-        EncryptedTokens v = encrypt(heads, random(tokens, 384, 1))) {
+        EncryptedTokens q = encrypt(heads, random(tokens, 384, 0.5), attentionLevel());
+        EncryptedTokens k = encrypt(heads, random(tokens, 384, 0.5), attentionLevel());
+        EncryptedTokens v = encrypt(heads, random(tokens, 384, 1), attentionLevel())) {
       HeadAttention att = new HeadAttention(ctx, cache, heads);
       double scores = time(() -> closing(att.scores(q, k)));
       row("attention scores, 12 heads, all " + tokens + " token diagonals", scores, String.format(Locale.ROOT,
           "%d decompositions + %d key products (rotTok K), %d relinearizations, %d head-sum rounds (%d key products)",
           n, n * 2 * (tokens - 1), tokens, tokens * rounds(dims), tokens * sumRounds));
-      Ciphertext[] a = att.scores(q, k);
+      // A: fresh encryptions at the input level (what the softmax replacement and a refresh would hand over)
+      Ciphertext[] a = new Ciphertext[tokens];
+      for (int d = 0; d < tokens; d++) a[d] = encryptAt(random(1, ctx.slotCount(), 0.1)[0], attentionLevel() - 1);
       try {
         double av = time(() -> att.attend(a, v));
         row("A x V, 12 heads", av, String.format(Locale.ROOT,
@@ -207,6 +248,7 @@ public final class TokenAlgebraBench {
         r.close();
       }
       Arrays.sort(ms);
+      lastMin = ms[0];
       return ms[reps / 2];
     } catch (Exception e) {
       throw new RuntimeException(e);
@@ -219,12 +261,16 @@ public final class TokenAlgebraBench {
   }
 
   private void row(String op, double ms, String ks) {
-    String r = String.format(Locale.ROOT, "| %s | %.1f | %s |", op, ms, ks);
+    String r = String.format(Locale.ROOT, "| %s | %.1f (%.1f) | %s |", op, ms, lastMin, ks);
     rows.add(r);
     System.out.println(r);
   }
 
   private EncryptedTokens encrypt(TokenLayout layout, double[][] x) {
+    return encrypt(layout, x, level);
+  }
+
+  private EncryptedTokens encrypt(TokenLayout layout, double[][] x, int level) {
     EncryptedTokens top = EncryptedTokens.encrypt(ctx, layout, x);
     if (level == ctx.maxLevel()) return top;
     try (top) {
@@ -234,7 +280,16 @@ public final class TokenAlgebraBench {
     }
   }
 
+  /** K and V need two levels (token-rotation masks, product); Q and A one. */
+  private int attentionLevel() {
+    return Math.max(level, 2);
+  }
+
   private Ciphertext encryptAt(double[] v) {
+    return encryptAt(v, level);
+  }
+
+  private Ciphertext encryptAt(double[] v, int level) {
     try (Plaintext pt = ctx.encoder().encode(v, ctx.scale(), level)) {
       return ctx.encryptor().encryptSymmetric(pt);
     }

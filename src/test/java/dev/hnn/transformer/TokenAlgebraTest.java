@@ -37,6 +37,7 @@ class TokenAlgebraTest {
   static TokenLayout plain;
   static TokenLayout heads;
   static TokenLayout wide;
+  static TokenLayout distil;
 
   @BeforeAll
   static void setUp() {
@@ -46,9 +47,11 @@ class TokenAlgebraTest {
     plain = TokenLayout.featureMajor(slots, L, D);
     heads = TokenLayout.headInterleaved(slots, L, HEADS, WIDTH);
     wide = TokenLayout.featureMajor(slots, L, 300);
+    distil = TokenLayout.featureMajor(slots, L, 768); // DistilBERT's width: 6 full rings at F = 128
     int[] steps = Stream.of(
             TokenLinear.rotationSteps(plain, wide), TokenLinear.rotationSteps(plain, heads),
-            TokenLinear.rotationSteps(plain, heads, heads, heads),
+            TokenLinear.rotationSteps(plain, heads, heads, heads), TokenLinear.rotationSteps(plain, distil),
+            TokenLinear.rotationSteps(distil, plain),
             TokenLinear.rotationSteps(heads, plain), TokenLinear.rotationSteps(wide, plain),
             HeadAttention.rotationSteps(heads), TokenSums.rotationSteps(plain))
         .flatMapToInt(IntStream::of).distinct().toArray();
@@ -97,6 +100,10 @@ class TokenAlgebraTest {
         PlainTokens.random(rnd, D, 1));
     double[][] xw = PlainTokens.random(rnd, L, 300, 1);
     checkLinear("300 -> 200 (3 input ciphertexts)", wide, plain, xw, PlainTokens.random(rnd, 300, D, 0.1), null);
+    checkLinear("200 -> 768 (DistilBERT width)", plain, distil, x, PlainTokens.random(rnd, D, 768, 0.1),
+        PlainTokens.random(rnd, 768, 1));
+    double[][] xd = PlainTokens.random(rnd, L, 768, 1);
+    checkLinear("768 -> 200", distil, plain, xd, PlainTokens.random(rnd, 768, D, 0.05), null);
   }
 
   @Test
