@@ -180,11 +180,11 @@ public final class TokenAlgebraBench {
         EncryptedTokens x = encrypt(hidden, random(tokens, hidden.features(), 1))) {
       TokenRotation rot = new TokenRotation(ctx, cache, tokens);
       double one = time(() -> rot.rotate(x.get(0), 5));
-      row("token rotation, one ciphertext, delta = 5", one, "1 decomposition + 2 key products, 2 mask products");
+      row("token rotation, one ciphertext, delta = 5", one, "2 rotations (by -L, by delta), 2 mask products");
       int[] all = TokenRotation.allShifts(tokens);
       double every = time(() -> closing(rot.rotateAll(x.get(0), all)));
       row("token rotation, one ciphertext, all " + tokens + " shifts", every,
-          "1 decomposition + " + 2 * (tokens - 1) + " key products");
+          tokens + " rotations (-L once, then each shift)");
       return one;
     }
   }
@@ -202,15 +202,15 @@ public final class TokenAlgebraBench {
       HeadAttention att = new HeadAttention(ctx, cache, heads);
       double scores = time(() -> closing(att.scores(q, k)));
       row("attention scores, 12 heads, all " + tokens + " token diagonals", scores, String.format(Locale.ROOT,
-          "%d decompositions + %d key products (rotTok K), %d relinearizations, %d head-sum rounds (%d key products)",
-          n, n * 2 * (tokens - 1), tokens, tokens * rounds(dims), tokens * sumRounds));
+          "%d rotations (rotTok K), %d relinearizations, %d head-sum rounds (%d key products)",
+          n * tokens, tokens, tokens * rounds(dims), tokens * sumRounds));
       // A: fresh encryptions at the input level (what the softmax replacement and a refresh would hand over)
       Ciphertext[] a = new Ciphertext[tokens];
       for (int d = 0; d < tokens; d++) a[d] = encryptAt(random(1, ctx.slotCount(), 0.1)[0], attentionLevel() - 1);
       try {
         double av = time(() -> att.attend(a, v));
         row("A x V, 12 heads", av, String.format(Locale.ROOT,
-            "%d decompositions + %d key products (rotTok V), %d relinearizations", n, n * 2 * (tokens - 1), n));
+            "%d rotations (rotTok V), %d relinearizations", n * tokens, n));
         return new double[] {scores, av};
       } finally {
         closing(a);

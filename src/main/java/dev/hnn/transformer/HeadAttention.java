@@ -23,10 +23,10 @@ import java.util.stream.IntStream;
  *   <li>{@link #attend}: O = sum_delta A_delta * rotTok(V, delta), A_delta in the layout of the scores (after the
  *       caller's softmax replacement and padding mask).
  * </ul>
- * Scores: K is token-rotated for all shifts with one hoisted decomposition per ciphertext ({@link TokenRotation});
+ * Scores: K is token-rotated for all shifts, L rotations per ciphertext ({@link TokenRotation#rotateAll});
  * for each delta the products Q_c * rotTok(K_c, delta) of all ciphertexts are added before one relinearization,
  * then one rotate-and-sum with stride Hp L over the ring adds a head's D dimensions of the ring into each of them.
- * Key switches per delta: 1 relinearization + log2(D) rotations (radix-4 rounds). A x V: V is token-rotated the same
+ * Key switches per delta: 1 relinearization + ceil(log4 D) rotate-and-sum rounds. A x V: V is token-rotated the same
  * way, the L products per output ciphertext are accumulated before one relinearization. The 1/sqrt(w) of attention
  * is best folded into W_Q by the caller.
  */
