@@ -56,7 +56,9 @@ public final class TokenAlgebraBench {
       int level = args.length > 3 ? Integer.parseInt(args[3]) : ctx.maxLevel();
       System.out.printf(Locale.ROOT, "N = 16384, chain 60, 40 x 6 | 60, 60; L = %d; %d engine threads; inputs at level %d;"
           + " %d rotation keys generated in %.1f s%n", tokens, threads, level, steps.length, (System.nanoTime() - t0) / 1e9);
-      new TokenAlgebraBench(ctx, reps, level).run(hidden, heads, ffn);
+      TokenAlgebraBench bench = new TokenAlgebraBench(ctx, reps, level);
+      if (args.length > 4 && args[4].equals("qkv")) bench.qkvAlternating(hidden, heads);
+      else bench.run(hidden, heads, ffn);
     }
   }
 
@@ -166,6 +168,41 @@ public final class TokenAlgebraBench {
       row("TokenLinear Q, K, V together (384 -> 3 x 12x32 heads)", ms,
           "b = " + qkv[0].babySteps() + ": " + TokenLinear.cost(qkv));
       return ms;
+    }
+  }
+
+  /**
+   * Q, K, V as three separate layers against the three sharing baby rotations, alternating call by call so that
+   * the machine's load hits both alike (extra argument "qkv").
+   */
+  private void qkvAlternating(TokenLayout hidden, TokenLayout heads) {
+    double[][][] ws = {random(384, 384, 0.05), random(384, 384, 0.05), random(384, 384, 0.05)};
+    double[][] bs = random(3, 384, 0.05);
+    try (PlaintextCache cache = new PlaintextCache(ctx);
+        EncryptedTokens x = encrypt(hidden, random(hidden.tokens(), 384, 1))) {
+      TokenLayout[] outs = {heads, heads, heads};
+      String[] ids = {"q", "k", "v"};
+      TokenLinear[] fused = TokenLinear.sharingInput(ctx, cache, hidden, outs, ws, bs, ids);
+      TokenLinear[] alone = new TokenLinear[3];
+      for (int i = 0; i < 3; i++) alone[i] = new TokenLinear(ctx, cache, hidden, heads, ws[i], bs[i], ids[i] + "-alone");
+      double[] f = new double[reps];
+      double[] a = new double[reps];
+      for (int r = -1; r < reps; r++) {
+        long s0 = System.nanoTime();
+        closing(TokenLinear.applyAll(x, ctx.scale(), fused));
+        long s1 = System.nanoTime();
+        for (TokenLinear l : alone) l.apply(x, ctx.scale()).close();
+        long s2 = System.nanoTime();
+        if (r >= 0) {
+          f[r] = (s1 - s0) / 1e6;
+          a[r] = (s2 - s1) / 1e6;
+        }
+      }
+      Arrays.sort(f);
+      Arrays.sort(a);
+      System.out.printf(Locale.ROOT, "level %d: QKV sharing baby rotations (b = %d) median %.0f ms (min %.0f); three"
+          + " separate layers (b = %d) median %.0f ms (min %.0f)%n", level, fused[0].babySteps(), f[reps / 2], f[0],
+          alone[0].babySteps(), a[reps / 2], a[0]);
     }
   }
 
