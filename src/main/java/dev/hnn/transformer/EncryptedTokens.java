@@ -1,5 +1,6 @@
 package dev.hnn.transformer;
 
+import dev.hnn.circuit.ScaleLanding;
 import dev.hnn.ckks.Ciphertext;
 import dev.hnn.ckks.CkksContext;
 import dev.hnn.ckks.Plaintext;
@@ -54,6 +55,30 @@ public final class EncryptedTokens implements AutoCloseable {
     double[][] v = new double[cts.length][];
     for (int c = 0; c < cts.length; c++) v[c] = ctx.decryptor().decryptValues(cts[c]);
     return layout.unpack(v);
+  }
+
+  /**
+   * this + other (a residual connection), at the lower of the two levels with that operand's scale: the other
+   * operand is mod-switched down if its scale already matches, else landed exactly with a multiplication by 1
+   * (circuit.ScaleLanding), which needs it to be at least a level higher. Same layout required.
+   */
+  public EncryptedTokens add(CkksContext ctx, EncryptedTokens other) {
+    Objects.requireNonNull(other, "other");
+    if (!layout.sameShape(other.layout)) throw new IllegalArgumentException("layouts differ: " + layout + " vs " + other.layout);
+    EncryptedTokens low = level() <= other.level() ? this : other;
+    EncryptedTokens high = low == this ? other : this;
+    Ciphertext[] r = new Ciphertext[cts.length];
+    try {
+      for (int c = 0; c < r.length; c++) {
+        r[c] = ScaleLanding.land(ctx, high.cts[c], low.level(), low.scale());
+        ctx.evaluator().addInPlace(r[c], low.cts[c]);
+      }
+      EncryptedTokens sum = new EncryptedTokens(layout, r);
+      r = null;
+      return sum;
+    } finally {
+      if (r != null) for (Ciphertext c : r) if (c != null) c.close();
+    }
   }
 
   public TokenLayout layout() {

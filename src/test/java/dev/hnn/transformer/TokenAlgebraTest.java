@@ -135,6 +135,26 @@ class TokenAlgebraTest {
   }
 
   @Test
+  void residualAddLandsTheHigherOperandExactly() {
+    Random rnd = new Random(9);
+    double[][] x = PlainTokens.random(rnd, L, D, 1);
+    double[][] w = PlainTokens.random(rnd, D, D, 0.1);
+    TokenLinear lin = new TokenLinear(ctx, cache, plain, plain, w, null, "residual");
+    double[][] want = PlainTokens.linear(x, w, null);
+    for (int t = 0; t < L; t++) for (int i = 0; i < D; i++) want[t][i] += x[t][i];
+    // same scale: x is only mod-switched down; another scale: x is landed with a multiplication by 1
+    for (double target : new double[] {ctx.scale(), 1.5 * ctx.scale()}) {
+      try (EncryptedTokens ex = EncryptedTokens.encrypt(ctx, plain, x);
+          EncryptedTokens y = lin.apply(ex, target);
+          EncryptedTokens sum = y.add(ctx, ex)) {
+        assertEquals(y.level(), sum.level());
+        assertEquals(target, sum.scale(), 0.0);
+        assertRelative("residual at scale " + target / ctx.scale() + " x default", want, sum.decrypt(ctx), TOL);
+      }
+    }
+  }
+
+  @Test
   void zeroDiagonalsAndBlocksAreSkipped() {
     Random rnd = new Random(4);
     double[][] w = new double[D][300];
