@@ -382,23 +382,37 @@ void CkksEvaluator::multiply_plain_accumulate(const std::vector<const Ciphertext
     target.finish(shape.scale);
     return;
   }
-  // 128-bit accumulators take 256 products of 60-bit residues before they must be reduced.
-  constexpr std::size_t kBatch = 256;
-  parallel_for(0, 2 * (level + 1), [&](std::size_t idx) {
-    const std::size_t poly = idx / (level + 1), i = idx % (level + 1);
+  // Many terms (the diagonals of a matrix product): dot_product_pair, the inner-product kernel of key switching,
+  // with the plaintext limbs as its shared factor and the two ciphertext polynomials as its pair. It keeps the
+  // sums in registers (no 128-bit accumulator to load and store per term) and reads each plaintext limb once for
+  // both polynomials; products are memory-bound, and this measured faster than one 128-bit accumulator per
+  // polynomial (docs/encrypted-encoder-algebra.md). Tasks: limbs x halves of the coefficients, so that a level-0
+  // product still has two.
+  constexpr std::size_t kParts = 2;
+  const std::size_t part = n / kParts;
+  parallel_for(0, kParts * (level + 1), [&](std::size_t idx) {
+    const std::size_t i = idx / kParts, off = (idx % kParts) * part;
     const Modulus& q = ctx_->prime(i);
-    U128Vector acc(n, 0);
-    RawU64Vector partial(a.size() > kBatch ? n : 0);
-    std::uint64_t* o = r.limb(poly, i);
-    for (std::size_t k0 = 0; k0 < a.size(); k0 += kBatch) {
-      std::fill(acc.begin(), acc.end(), 0);
-      for (std::size_t k = k0; k < std::min(a.size(), k0 + kBatch); ++k)
-        mul_accumulate_u128(a[k]->limb(poly, i), p[k]->limb(i), acc.data(), n);
+    std::uint64_t* o0 = r.limb(0, i) + off;
+    std::uint64_t* o1 = r.limb(1, i) + off;
+    std::vector<const std::uint64_t*> pl, c0, c1;
+    RawU64Vector partial0(a.size() > kMaxDotProductTerms ? part : 0), partial1(partial0.size());
+    for (std::size_t k0 = 0; k0 < a.size(); k0 += kMaxDotProductTerms) {
+      const std::size_t count = std::min(a.size() - k0, kMaxDotProductTerms);
+      pl.clear();
+      c0.clear();
+      c1.clear();
+      for (std::size_t k = k0; k < k0 + count; ++k) {
+        pl.push_back(p[k]->limb(i) + off);
+        c0.push_back(a[k]->limb(0, i) + off);
+        c1.push_back(a[k]->limb(1, i) + off);
+      }
       if (k0 == 0) {
-        reduce_u128(acc.data(), o, n, q);  // the first batch writes the limb
+        dot_product_pair(pl.data(), c0.data(), c1.data(), count, o0, o1, part, q);  // the first batch writes
       } else {
-        reduce_u128(acc.data(), partial.data(), n, q);
-        add_mod(o, partial.data(), o, n, q);
+        dot_product_pair(pl.data(), c0.data(), c1.data(), count, partial0.data(), partial1.data(), part, q);
+        add_mod(o0, partial0.data(), o0, part, q);
+        add_mod(o1, partial1.data(), o1, part, q);
       }
     }
   });
