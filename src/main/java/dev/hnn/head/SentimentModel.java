@@ -142,8 +142,13 @@ public final class SentimentModel {
         return name.toLowerCase(Locale.ROOT);
     }
 
+    /** The head stored in a delta file, with its ranges and metadata. */
+    public static HeadFile.Loaded headOf(EncoderDelta delta) {
+        return DeltaHead.of(delta);
+    }
+
     /** The head of a delta file as a {@link HeadFile.Loaded}. */
-    static final class DeltaHead {
+    private static final class DeltaHead {
         private DeltaHead() {
         }
 
@@ -159,6 +164,9 @@ public final class SentimentModel {
             SentimentHead h = new SentimentHead(mean.clone(), std.clone(), transpose(w1.values(), in, hidden),
                     doubles(d.tensor("head.b1").values()), ActivationKind.GELU, new double[0],
                     transpose(w2.values(), hidden, 2), doubles(d.tensor("head.b2").values()), temperature);
+            if (!(d.metadata().get("ranges") instanceof Map<?, ?>)) {
+                throw new IllegalArgumentException("the encoder delta records no ranges (written by an older hnn train?)");
+            }
             Map<String, Object> ranges = (Map<String, Object>) d.metadata().get("ranges");
             Map<String, Object> training = (Map<String, Object>) d.metadata().get("training");
             Map<String, Object> metrics = (Map<String, Object>) d.metadata().get("metrics");

