@@ -32,6 +32,10 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--limit", description = "Train on at most this many texts, 0 = all (default: ${DEFAULT-VALUE}).")
     int limit = 0;
 
+    @Option(names = "--distilbert", paramLabel = "DIR", description = "Fine-tune this DistilBERT checkpoint directory "
+            + "(see `hnn download`) instead of the shipped MiniLM-L6; write the deltas to --out-dir.")
+    Path distilBert;
+
     @Option(names = "--seed", description = "Seed (default: ${DEFAULT-VALUE}).")
     long seed = 42;
 
@@ -46,7 +50,7 @@ public final class TrainCommand implements Callable<Integer> {
         dev.hnn.train.TrainPipeline.Stage st = dev.hnn.train.TrainPipeline.Stage.valueOf(
                 stage.toUpperCase(java.util.Locale.ROOT));
         dev.hnn.train.TrainPipeline.run(new dev.hnn.train.TrainPipeline.Options(outDir, st, epochs, distillEpochs,
-                limit, seed), System.out);
+                limit, seed, distilBert), System.out);
         return 0;
     }
 }

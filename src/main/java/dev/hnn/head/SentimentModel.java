@@ -82,6 +82,10 @@ public final class SentimentModel {
     }
 
     static SentimentModel fromDelta(String name, EncoderDelta delta) {
+        if (!MiniLmLoader.MODEL_NAME.equals(delta.metadata().get("base_model"))) {
+            throw new IllegalArgumentException(name + " was trained over " + delta.metadata().get("base_model")
+                    + ", not the shipped " + MiniLmLoader.MODEL_NAME + "; this command runs MiniLM deltas only");
+        }
         return new SentimentModel(name, DeltaHead.of(delta), delta);
     }
 

@@ -25,7 +25,9 @@ public final class TrainPipeline {
 
     public enum Stage { ALL, FINETUNE, DISTILL }
 
-    public record Options(Path outDir, Stage stage, int epochs, int distillEpochs, int trainLimit, long seed) {
+    /** {@code distilBert}: a checkpoint directory to fine-tune instead of the shipped MiniLM, or null. */
+    public record Options(Path outDir, Stage stage, int epochs, int distillEpochs, int trainLimit, long seed,
+                          Path distilBert) {
     }
 
     private TrainPipeline() {
@@ -33,7 +35,8 @@ public final class TrainPipeline {
 
     public static void run(Options o, PrintStream log) throws IOException {
         long t0 = System.nanoTime();
-        try (Workbench wb = Workbench.miniLmSst2(o.seed(), o.trainLimit(), log)) {
+        try (Workbench wb = o.distilBert() == null ? Workbench.miniLmSst2(o.seed(), o.trainLimit(), log)
+                : Workbench.distilBertSst2(o.distilBert(), o.seed(), o.trainLimit(), log)) {
             FineTuning.Options ft = FineTuning.Options.defaults();
             ft = new FineTuning.Options(o.epochs(), ft.batchSize(), ft.learningRate(), ft.weightDecay(), ft.rank(),
                     ft.headUnits(), ft.rangePenalty(), ft.activationBound(), ft.logitBound(), o.seed());

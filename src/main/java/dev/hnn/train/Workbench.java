@@ -8,12 +8,15 @@ import dev.hnn.data.Sst2Reader;
 import dev.hnn.head.FullSentenceSplit;
 import dev.hnn.model.MiniLm;
 import dev.hnn.model.TransformerEncoder;
+import dev.hnn.model.distilbert.DistilBertClassifier;
+import dev.hnn.model.distilbert.DistilBertLoader;
 import dev.hnn.model.onnx.MiniLmLoader;
 import dev.hnn.text.Offline;
 import dev.hnn.text.TextTokenizer;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -55,7 +58,21 @@ public final class Workbench implements AutoCloseable {
     /** The shipped MiniLM on the full-sentence split of the shared SST-2 file ({@code trainLimit > 0} subsamples). */
     public static Workbench miniLmSst2(long seed, int trainLimit, PrintStream log) throws IOException {
         Offline.enable();
-        TransformerEncoder base = MiniLmLoader.loadDefault();
+        try (TextTokenizer tokenizer = TextTokenizer.fromResource(MiniLmLoader.TOKENIZER_RESOURCE, MiniLm.MAX_TOKENS)) {
+            return sst2(MiniLmLoader.loadDefault(), tokenizer, seed, trainLimit, log);
+        }
+    }
+
+    /** A DistilBERT checkpoint directory (config.json, model.safetensors, tokenizer) on the same split. */
+    public static Workbench distilBertSst2(Path checkpoint, long seed, int trainLimit, PrintStream log)
+            throws IOException {
+        try (DistilBertClassifier model = DistilBertLoader.load(checkpoint)) {
+            return sst2(model.encoder(), model.tokenizer(), seed, trainLimit, log);
+        }
+    }
+
+    private static Workbench sst2(TransformerEncoder base, TextTokenizer tokenizer, long seed, int trainLimit,
+                                  PrintStream log) throws IOException {
         FullSentenceSplit split = FullSentenceSplit.make(Sst2Reader.read(SharedData.sst2Train()),
                 FullSentenceSplit.DEFAULT_SEED, FullSentenceSplit.DEFAULT_VALIDATION, FullSentenceSplit.DEFAULT_CALIBRATION);
         List<LabeledSentence> train = split.train();
@@ -70,11 +87,9 @@ public final class Workbench implements AutoCloseable {
                 + " validation and " + split.calibration().size() + " calibration full sentences; " + train.size()
                 + " training texts (" + st.subPhrasesRemoved() + " sub-phrases of held-out sentences removed)";
         log.println("split: " + description);
-        try (TextTokenizer tokenizer = TextTokenizer.fromResource(MiniLmLoader.TOKENIZER_RESOURCE, MiniLm.MAX_TOKENS)) {
-            return new Workbench(base, examples(tokenizer, train), examples(tokenizer, split.calibration()),
-                    examples(tokenizer, split.validation()), description,
-                    dev.hnn.head.Sst2Split.fingerprint(split.validation()));
-        }
+        return new Workbench(base, examples(tokenizer, train), examples(tokenizer, split.calibration()),
+                examples(tokenizer, split.validation()), description,
+                dev.hnn.head.Sst2Split.fingerprint(split.validation()));
     }
 
     private static List<Example> examples(TextTokenizer tokenizer, List<LabeledSentence> part) {
