@@ -30,6 +30,9 @@ final class Distillation {
 
     static TorchEncoder run(TorchEncoder teacher, TransformerEncoder base, List<Example> train, Options o, long seed,
                             NDManager root, PrintStream log) {
+        for (NDArray p : teacher.trainable().values()) {
+            p.setRequiresGradient(false); // the teacher is fixed: no graph, no gradients for it
+        }
         double[] scales = attentionScales(teacher, train, base, o.initialOffset(), root, seed);
         StringBuilder s = new StringBuilder();
         for (double v : scales) {
