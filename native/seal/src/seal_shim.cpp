@@ -587,9 +587,10 @@ void multiply_plain_accumulate(const ContextHandle& c, const std::int64_t* cts, 
       check_size2(at_address(cts[i]));
       low = std::min(low, level(c, at_address(cts[i])));
     }
-    seal::Ciphertext acc, term;
+    seal::Ciphertext acc;  // SEAL's moved-from objects have no memory pool: never reuse one
     double scale = 0;
     for (std::size_t i = 0; i < count; ++i) {
+      seal::Ciphertext term;
       const seal::Ciphertext& a = at_address(cts[i]);
       const seal::Plaintext& p = *reinterpret_cast<const seal::Plaintext*>(static_cast<std::intptr_t>(pts[i]));
       if (level(c, a) != low) {
@@ -621,9 +622,10 @@ void multiply_scalar_accumulate(const ContextHandle& c, const std::int64_t* cts,
       check_size2(at_address(cts[i]));
       low = std::min(low, level(c, at_address(cts[i])));
     }
-    seal::Ciphertext acc, term;
+    seal::Ciphertext acc;  // SEAL's moved-from objects have no memory pool: never reuse one
     double scale = 0;
     for (std::size_t i = 0; i < count; ++i) {
+      seal::Ciphertext term;
       const seal::Ciphertext& a = at_address(cts[i]);
       if (level(c, a) != low) {
         c.evaluator.mod_switch_to(a, c.levels[low], term);
