@@ -153,18 +153,19 @@ const seal::Plaintext& plain_at(const ContextHandle& c, const seal::Plaintext& p
   return tmp;
 }
 
-/// out = a (unless out is a), then f(out); if out is the other operand b, work on a temporary.
+/// out = a (unless out is a), then f(out); if out is the other operand b, work on a temporary. Transparent
+/// results (see allow_transparent) are accepted throughout.
 template <class F>
 void into(const seal::Ciphertext& a, const void* other, seal::Ciphertext& out, F&& f) {
   if (&out == &a) {
-    f(out);
+    allow_transparent([&] { f(out); });
   } else if (&out == other) {
     seal::Ciphertext t = a;
-    f(t);
+    allow_transparent([&] { f(t); });
     out = std::move(t);
   } else {
     out = a;
-    f(out);
+    allow_transparent([&] { f(out); });
   }
 }
 
@@ -573,8 +574,8 @@ void multiply_relin_rescale(const ContextHandle& c, const seal::Ciphertext& a, c
     check_size2(b);
     seal::Ciphertext t = a;
     allow_transparent([&] { c.evaluator.multiply_inplace(t, b); });
-    c.evaluator.relinearize_inplace(t, rk);
-    c.evaluator.rescale_to_next_inplace(t);
+    allow_transparent([&] { c.evaluator.relinearize_inplace(t, rk); });
+    allow_transparent([&] { c.evaluator.rescale_to_next_inplace(t); });
     out = std::move(t);
   });
 }
@@ -594,7 +595,7 @@ void multiply_plain_accumulate(const ContextHandle& c, const std::int64_t* cts, 
       const seal::Ciphertext& a = at_address(cts[i]);
       const seal::Plaintext& p = *reinterpret_cast<const seal::Plaintext*>(static_cast<std::intptr_t>(pts[i]));
       if (level(c, a) != low) {
-        c.evaluator.mod_switch_to(a, c.levels[low], term);
+        allow_transparent([&] { c.evaluator.mod_switch_to(a, c.levels[low], term); });
       } else {
         term = a;
       }
@@ -628,7 +629,7 @@ void multiply_scalar_accumulate(const ContextHandle& c, const std::int64_t* cts,
       seal::Ciphertext term;
       const seal::Ciphertext& a = at_address(cts[i]);
       if (level(c, a) != low) {
-        c.evaluator.mod_switch_to(a, c.levels[low], term);
+        allow_transparent([&] { c.evaluator.mod_switch_to(a, c.levels[low], term); });
       } else {
         term = a;
       }
@@ -668,8 +669,8 @@ void mod_switch_plain_to(const ContextHandle& c, seal::Plaintext& p, std::size_t
 void align_inplace(const ContextHandle& c, seal::Ciphertext& a, seal::Ciphertext& b) {
   SHIM({
     std::size_t la = level(c, a), lb = level(c, b);
-    if (la > lb) c.evaluator.mod_switch_to_inplace(a, c.levels[lb]);
-    if (lb > la) c.evaluator.mod_switch_to_inplace(b, c.levels[la]);
+    if (la > lb) allow_transparent([&] { c.evaluator.mod_switch_to_inplace(a, c.levels[lb]); });
+    if (lb > la) allow_transparent([&] { c.evaluator.mod_switch_to_inplace(b, c.levels[la]); });
     check_scales(a.scale(), b.scale(), "align");
   });
 }
