@@ -354,4 +354,22 @@ class BackendDifferentialTest {
         () -> CkksParameters.builder().polyDegree(8192).coeffModulusBits(60, 40, 40, 40, 40, 60).specialPrimes(1).build());
     assertThrows(HeException.class, () -> RefreshPrimitives.sampleMask(seal, 20));
   }
+
+  @Test
+  void sealObjectsCloseDeterministically() {
+    Ciphertext c = seal.encryptor().encrypt(values(1));
+    assertTrue(NativeEngine.liveNativeBytes() > 0);
+    c.close();
+    c.close(); // idempotent
+    assertTrue(c.isClosed());
+    assertThrows(IllegalStateException.class, c::level);
+    CkksContext tmp = CkksContext.builder(params()).backend(Backend.SEAL).relinearizationKey(false).build();
+    Ciphertext survivor = tmp.encryptor().encrypt(values(1));
+    tmp.close();
+    assertTrue(tmp.isClosed());
+    assertThrows(IllegalStateException.class, tmp::encoder);
+    assertThrows(IllegalStateException.class, () -> tmp.evaluator().negate(survivor));
+    survivor.close();
+    assertTrue(tmp.toString().contains("SEAL"));
+  }
 }
