@@ -3,6 +3,8 @@ package dev.hnn.ckks;
 import dev.hnn.ckks.presets.HnnNative;
 import dev.hnn.ckks.presets.HnnNative.NCiphertext;
 import dev.hnn.ckks.presets.HnnNative.NContext;
+import dev.hnn.ckks.presets.HnnNative.NGaloisKeys;
+import dev.hnn.ckks.presets.HnnNative.NRelinKeys;
 import dev.hnn.ckks.presets.HnnNative.NDecryptor;
 import dev.hnn.ckks.presets.HnnNative.NEncryptor;
 import dev.hnn.ckks.presets.HnnNative.NEvaluator;
@@ -62,15 +64,15 @@ public final class ApiOverheadProbe {
       Ciphertext product = ev.multiply(ct, ct2);
       Ciphertext relin = ev.relinearize(product);
 
-      NContext c = ctx.ctx.peer();
-      NEvaluator e = ctx.evaluatorPeer;
+      NContext c = (NContext) ctx.ctx.peer();
+      NEvaluator e = (NEvaluator) ctx.evaluatorPeer;
       NEncryptor encPeer = (NEncryptor) encrHandle(encr).peer();
       NDecryptor decPeer = (NDecryptor) decHandle(dec).peer();
-      NPlaintext ptP = pt.handle.peer();
-      NCiphertext ctP = ct.handle.peer();
-      NCiphertext ct2P = ct2.handle.peer();
-      NCiphertext productP = product.handle.peer();
-      NCiphertext relinP = relin.handle.peer();
+      NPlaintext ptP = (NPlaintext) pt.handle.peer();
+      NCiphertext ctP = (NCiphertext) ct.handle.peer();
+      NCiphertext ct2P = (NCiphertext) ct2.handle.peer();
+      NCiphertext productP = (NCiphertext) product.handle.peer();
+      NCiphertext relinP = (NCiphertext) relin.handle.peer();
       NCiphertext out = HnnNative.new_ciphertext();
       NPlaintext pout = HnnNative.new_plaintext();
       double[] decoded = new double[slots];
@@ -88,10 +90,10 @@ public final class ApiOverheadProbe {
       ops.put("add", new Op[] {() -> ev.add(ct, ct2, apiOut), () -> e.add(ctP, ct2P, out)});
       ops.put("multiply_plain", new Op[] {() -> ev.multiplyPlain(ct, pt, apiOut), () -> e.multiply_plain(ctP, ptP, out)});
       ops.put("multiply", new Op[] {() -> ev.multiply(ct, ct2, apiOut), () -> e.multiply(ctP, ct2P, out)});
-      ops.put("relinearize", new Op[] {() -> ev.relinearize(product, apiOut), () -> HnnNative.relinearize(c, productP, ctx.rk.peer(), out)});
+      ops.put("relinearize", new Op[] {() -> ev.relinearize(product, apiOut), () -> HnnNative.relinearize(c, productP, (NRelinKeys) ctx.rk.peer(), out)});
       ops.put("rescale", new Op[] {() -> ev.rescale(relin, apiOut), () -> HnnNative.rescale(c, relinP, out)});
-      ops.put("mul_relin_rescale", new Op[] {() -> ev.multiplyRelinRescale(ct, ct2, apiOut), () -> e.multiply_relin_rescale(ctP, ct2P, ctx.rk.peer(), out)});
-      ops.put("rotate_1", new Op[] {() -> ev.rotate(ct, 1, apiOut), () -> e.rotate(ctP, 1, ctx.gk.peer(), out)});
+      ops.put("mul_relin_rescale", new Op[] {() -> ev.multiplyRelinRescale(ct, ct2, apiOut), () -> e.multiply_relin_rescale(ctP, ct2P, (NRelinKeys) ctx.rk.peer(), out)});
+      ops.put("rotate_1", new Op[] {() -> ev.rotate(ct, 1, apiOut), () -> e.rotate(ctP, 1, (NGaloisKeys) ctx.gk.peer(), out)});
 
       System.out.println("N=" + n + ", threads=" + threads + ", " + seconds + " s per op, alternating pairs");
       System.out.println("op,pairs,raw_median_us,api_median_us,overhead_percent,overhead_us");

@@ -52,7 +52,7 @@ public class WrapperOverheadBenchmark {
     a = ctx.encryptor().encrypt(new double[] {1, 2, 3});
     b = ctx.encryptor().encrypt(new double[] {4, 5, 6});
     out = HnnNative.new_ciphertext();
-    evPeer = ctx.evaluatorPeer;
+    evPeer = (NEvaluator) ctx.evaluatorPeer;
   }
 
   @TearDown(Level.Trial)
@@ -78,7 +78,7 @@ public class WrapperOverheadBenchmark {
 
   @Benchmark
   public NCiphertext raw_add() {
-    evPeer.add(a.handle.peer(), b.handle.peer(), out);
+    evPeer.add((NCiphertext) a.handle.peer(), (NCiphertext) b.handle.peer(), out);
     return out;
   }
 

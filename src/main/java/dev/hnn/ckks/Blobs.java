@@ -1,7 +1,6 @@
 package dev.hnn.ckks;
 
-import dev.hnn.ckks.presets.HnnNative;
-import dev.hnn.ckks.presets.HnnNative.NBytes;
+import org.bytedeco.javacpp.Pointer;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
@@ -24,36 +23,36 @@ final class Blobs {
   private static final int SLICE = 1 << 24;
 
   /** Calls a native save function and copies the result into a Java array. */
-  static byte[] toArray(Supplier<NBytes> save) {
-    NBytes b = Native.get(save);
+  static byte[] toArray(BackendOps ops, Supplier<? extends Pointer> save) {
+    Pointer b = Native.get(save);
     try {
-      long size = HnnNative.bytes_size(b);
+      long size = ops.bytesSize(b);
       if (size > MAX_ARRAY)
         throw new HeException("serialized object of " + size + " bytes is too large for a byte array: use save(OutputStream)");
       byte[] out = new byte[(int) size];
-      if (size > 0) HnnNative.bytes_copy(b, 0, size, out);
+      if (size > 0) ops.bytesCopy(b, 0, size, out);
       return out;
     } finally {
-      HnnNative.delete_bytes(b);
+      ops.deleteBytes(b);
     }
   }
 
   /** Calls a native save function and writes the result to a stream in slices (any size). */
-  static void toStream(Supplier<NBytes> save, OutputStream out) {
-    NBytes b = Native.get(save);
+  static void toStream(BackendOps ops, Supplier<? extends Pointer> save, OutputStream out) {
+    Pointer b = Native.get(save);
     try {
-      long size = HnnNative.bytes_size(b);
+      long size = ops.bytesSize(b);
       byte[] buf = new byte[(int) Math.min(size, SLICE)];
       for (long off = 0; off < size; off += SLICE) {
         int n = (int) Math.min(SLICE, size - off);
-        HnnNative.bytes_copy(b, off, n, buf);
+        ops.bytesCopy(b, off, n, buf);
         out.write(buf, 0, n);
       }
       out.flush();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } finally {
-      HnnNative.delete_bytes(b);
+      ops.deleteBytes(b);
     }
   }
 

@@ -1,12 +1,9 @@
 package dev.hnn.ckks;
 
-import dev.hnn.ckks.presets.HnnNative;
-import dev.hnn.ckks.presets.HnnNative.NBytes;
-import dev.hnn.ckks.presets.HnnNative.NCiphertext;
-import dev.hnn.ckks.presets.HnnNative.NContext;
 import java.io.InputStream;
 import java.lang.ref.Cleaner;
 import java.util.Objects;
+import org.bytedeco.javacpp.Pointer;
 
 /**
  * A CKKS ciphertext: two (or, after a multiplication and before relinearization, three) polynomials in RNS
@@ -19,46 +16,46 @@ import java.util.Objects;
  * <p>Not for concurrent modification: reading one ciphertext from many threads is safe; modifying it in place
  * while other threads use it serializes those calls (each call locks it) but their order is unspecified.
  */
-public final class Ciphertext extends EngineObject<NCiphertext> {
-  Ciphertext(CkksContext context, NCiphertext peer) {
-    super(context, "Ciphertext", peer, HnnNative::delete_ciphertext);
+public final class Ciphertext extends EngineObject<Pointer> {
+  Ciphertext(CkksContext context, Pointer peer) {
+    super(context, "Ciphertext", peer, context.ops::deleteCiphertext);
   }
 
   static Ciphertext allocate(CkksContext context) {
-    return new Ciphertext(context, HnnNative.new_ciphertext());
+    return new Ciphertext(context, context.ops.newCiphertext());
   }
 
   @Override
-  long nativeWords(NCiphertext peer) {
-    return HnnNative.ciphertext_words(peer);
+  long nativeWords(Pointer peer) {
+    return context.ops.ciphertextWords(peer);
   }
 
   @Override
-  long nativeLevel(NCiphertext peer) {
-    return peer.level();
+  long nativeLevel(Pointer peer) {
+    return context.ops.ciphertextLevel(context, peer);
   }
 
   @Override
-  double nativeScale(NCiphertext peer) {
-    return peer.scale();
+  double nativeScale(Pointer peer) {
+    return context.ops.ciphertextScale(peer);
   }
 
   @Override
-  NBytes nativeSave(NContext ctx, NCiphertext peer, boolean compress) {
-    return HnnNative.save_ciphertext(ctx, peer, compress);
+  Pointer nativeSave(Pointer ctx, Pointer peer, boolean compress) {
+    return context.ops.saveCiphertext(ctx, peer, compress);
   }
 
   /** Number of polynomials: 2, or 3 after a multiplication until relinearized. */
   public int size() {
     try (Guard g = new Guard().read(handle).lock()) {
-      return (int) handle.peer().size();
+      return (int) context.ops.ciphertextSize(handle.peer());
     }
   }
 
   /** An independent copy. */
   public Ciphertext copy() {
     try (Guard g = new Guard().read(handle).lock()) {
-      Ciphertext c = new Ciphertext(context, Native.get(() -> HnnNative.copy_ciphertext(handle.peer())));
+      Ciphertext c = new Ciphertext(context, Native.get(() -> context.ops.copyCiphertext(handle.peer())));
       c.account();
       return c;
     }
@@ -74,7 +71,7 @@ public final class Ciphertext extends EngineObject<NCiphertext> {
     Objects.requireNonNull(bytes, "bytes");
     Ciphertext p = allocate(context);
     try (Guard g = new Guard().read(context.ctx).write(p.handle).lock()) {
-      Native.run(() -> HnnNative.load_ciphertext(context.ctx.peer(), bytes, bytes.length, p.handle.peer()));
+      Native.run(() -> context.ops.loadCiphertext(context.ctx.peer(), bytes, p.handle.peer()));
       p.account();
     } catch (RuntimeException e) {
       p.close();
@@ -87,7 +84,7 @@ public final class Ciphertext extends EngineObject<NCiphertext> {
   public static Ciphertext load(CkksContext context, InputStream in) {
     Objects.requireNonNull(in, "in");
     Objects.requireNonNull(context, "context");
-    return load(context, Blobs.readEngineObject(in));
+    return load(context, context.ops.readObject(in));
   }
 
   @Override

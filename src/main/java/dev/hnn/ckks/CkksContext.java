@@ -1,15 +1,5 @@
 package dev.hnn.ckks;
 
-import dev.hnn.ckks.presets.HnnNative;
-import dev.hnn.ckks.presets.HnnNative.NContext;
-import dev.hnn.ckks.presets.HnnNative.NDecryptor;
-import dev.hnn.ckks.presets.HnnNative.NEncryptor;
-import dev.hnn.ckks.presets.HnnNative.NEvaluator;
-import dev.hnn.ckks.presets.HnnNative.NGaloisKeys;
-import dev.hnn.ckks.presets.HnnNative.NParameters;
-import dev.hnn.ckks.presets.HnnNative.NPublicKey;
-import dev.hnn.ckks.presets.HnnNative.NRelinKeys;
-import dev.hnn.ckks.presets.HnnNative.NSecretKey;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -29,6 +19,7 @@ import java.util.TreeSet;
 import java.util.zip.CRC32;
 import java.util.zip.CheckedInputStream;
 import java.util.zip.CheckedOutputStream;
+import org.bytedeco.javacpp.Pointer;
 
 /**
  * A CKKS context: validated parameters and keys, and the encoder, encryptor, decryptor and evaluator that use
@@ -56,14 +47,18 @@ public final class CkksContext implements AutoCloseable {
   private static final int VERSION = 1;
   private static final int FLAG_SECRET = 1;
   private static final int FLAG_RELIN = 2;
+  /** The context's objects are SEAL's ({@link Backend#SEAL}). */
+  private static final int FLAG_SEAL = 4;
 
   final CkksParameters params;
-  final Handle<NContext> ctx;
-  final Handle<NSecretKey> sk; // null in a public context
-  final Handle<NPublicKey> pk;
-  final Handle<NRelinKeys> rk; // null without relinearization key
-  final Handle<NGaloisKeys> gk; // possibly an empty set
-  final NEvaluator evaluatorPeer; // a view into ctx
+  /** The backend's native operations (issue 19); every peer below belongs to it. */
+  final BackendOps ops;
+  final Handle<Pointer> ctx;
+  final Handle<Pointer> sk; // null in a public context
+  final Handle<Pointer> pk;
+  final Handle<Pointer> rk; // null without relinearization key
+  final Handle<Pointer> gk; // possibly an empty set
+  final Pointer evaluatorPeer; // a view into ctx
   final long keyIdHi;
   final long keyIdLo;
   final int slots;
@@ -111,14 +106,16 @@ public final class CkksContext implements AutoCloseable {
   }
 
   private CkksContext(
+      BackendOps ops,
       CkksParameters params,
-      Handle<NContext> ctx,
-      Handle<NSecretKey> sk,
-      Handle<NPublicKey> pk,
-      Handle<NRelinKeys> rk,
-      Handle<NGaloisKeys> gk,
+      Handle<Pointer> ctx,
+      Handle<Pointer> sk,
+      Handle<Pointer> pk,
+      Handle<Pointer> rk,
+      Handle<Pointer> gk,
       long keyIdHi,
       long keyIdLo) {
+    this.ops = ops;
     this.params = params;
     this.ctx = ctx;
     this.sk = sk;
@@ -134,18 +131,18 @@ public final class CkksContext implements AutoCloseable {
     if (rk != null) resources.add(rk);
     resources.add(gk);
     this.cleanable = Native.CLEANER.register(this, resources);
-    NContext c = ctx.peer();
-    this.evaluatorPeer = c.evaluator();
-    this.slots = (int) c.slot_count();
-    this.maxLevel = (int) c.max_level();
+    Pointer c = ctx.peer();
+    this.evaluatorPeer = ops.evaluatorOf(c);
+    this.slots = ops.slotCount(c);
+    this.maxLevel = ops.maxLevel(c);
     this.primes = new long[maxLevel + 1];
-    for (int i = 0; i <= maxLevel; i++) primes[i] = c.prime(i);
+    for (int i = 0; i <= maxLevel; i++) primes[i] = ops.prime(c, i);
     this.levelScales = new double[maxLevel + 1];
     levelScales[maxLevel] = params.scale();
     for (int l = maxLevel; l > 0; l--) levelScales[l - 1] = levelScales[l] * levelScales[l] / (double) primes[l];
-    int count = (int) HnnNative.galois_key_count(gk.peer());
+    int count = (int) ops.galoisKeyCount(gk.peer());
     this.galoisElements = new long[count];
-    if (count > 0) HnnNative.galois_elements(gk.peer(), galoisElements);
+    if (count > 0) ops.galoisElements(gk.peer(), galoisElements);
     Arrays.sort(galoisElements);
     this.encoder = new Encoder(this);
     this.evaluator = new Evaluator(this);
@@ -172,9 +169,20 @@ public final class CkksContext implements AutoCloseable {
     private final TreeSet<Long> elements = new TreeSet<>();
     private boolean conjugation;
     private boolean relin = true;
+    private Backend backend = Backend.HNN;
 
     private Builder(CkksParameters params) {
       this.params = Objects.requireNonNull(params, "params");
+    }
+
+    /**
+     * The CKKS implementation (default {@link Backend#HNN}). {@link Backend#SEAL} needs the SEAL binding
+     * ({@code hnn-<version>-seal.jar}); without it {@link #build()} throws {@link HeException} saying how to
+     * build it, and parameters with more than one special prime throw {@link InvalidParametersException}.
+     */
+    public Builder backend(Backend backend) {
+      this.backend = Objects.requireNonNull(backend, "backend");
+      return this;
     }
 
     /** Galois keys for rotations by these steps (positive: left; negative: right). */
@@ -219,30 +227,27 @@ public final class CkksContext implements AutoCloseable {
     }
 
     public CkksContext build() {
-      Native.ensureLoaded();
-      Handle<NContext> ctx = newContext(params);
-      Handle<NSecretKey> sk = null;
-      Handle<NPublicKey> pk = null;
-      Handle<NRelinKeys> rk = null;
-      Handle<NGaloisKeys> gk = null;
+      BackendOps ops = BackendOps.of(backend);
+      ops.ensureLoaded();
+      Handle<Pointer> ctx = newContext(ops, params);
+      Handle<Pointer> sk = null;
+      Handle<Pointer> pk = null;
+      Handle<Pointer> rk = null;
+      Handle<Pointer> gk = null;
       try {
-        NContext c = ctx.peer();
-        sk = new Handle<>("secret key", Native.get(() -> HnnNative.generate_secret_key(c)), HnnNative::delete_secret_key);
-        NSecretKey s = sk.peer();
-        pk = new Handle<>("public key", Native.get(() -> HnnNative.create_public_key(c, s)), HnnNative::delete_public_key);
+        Pointer c = ctx.peer();
+        sk = new Handle<>("secret key", Native.get(() -> ops.generateSecretKey(c)), ops::deleteSecretKey);
+        Pointer s = sk.peer();
+        pk = new Handle<>("public key", Native.get(() -> ops.createPublicKey(c, s)), ops::deletePublicKey);
         if (relin)
-          rk = new Handle<>("relinearization key", Native.get(() -> HnnNative.create_relin_keys(c, s)), HnnNative::delete_relin_keys);
+          rk = new Handle<>("relinearization key", Native.get(() -> ops.createRelinKeys(c, s)), ops::deleteRelinKeys);
         TreeSet<Long> all = new TreeSet<>(elements);
-        for (int step : steps) all.add(HnnNative.galois_element_for_step(c, step));
-        if (conjugation) all.add(HnnNative.galois_element_conjugate(c));
+        for (int step : steps) all.add(Native.get(() -> ops.galoisElementForStep(c, step)));
+        if (conjugation) all.add(ops.galoisElementConjugate(c));
         long[] el = all.stream().mapToLong(Long::longValue).toArray();
-        gk =
-            new Handle<>(
-                "Galois keys",
-                Native.get(() -> HnnNative.create_galois_keys_for_elements(c, s, el, el.length)),
-                HnnNative::delete_galois_keys);
+        gk = new Handle<>("Galois keys", Native.get(() -> ops.createGaloisKeys(c, s, el)), ops::deleteGaloisKeys);
         SecureRandom rnd = new SecureRandom();
-        return new CkksContext(params, ctx, sk, pk, rk, gk, rnd.nextLong(), rnd.nextLong());
+        return new CkksContext(ops, params, ctx, sk, pk, rk, gk, rnd.nextLong(), rnd.nextLong());
       } catch (RuntimeException | Error e) {
         for (Handle<?> h : Arrays.asList(gk, rk, pk, sk, ctx)) if (h != null) h.release();
         throw e;
@@ -250,20 +255,8 @@ public final class CkksContext implements AutoCloseable {
     }
   }
 
-  private static Handle<NContext> newContext(CkksParameters params) {
-    int[] bits = params.coeffModulusBits();
-    NParameters p =
-        Native.get(() -> HnnNative.new_parameters(params.polyDegree(), bits, bits.length, params.specialPrimeCount()));
-    try {
-      return newContext(p, params.securityLevel());
-    } finally {
-      HnnNative.delete_parameters(p);
-    }
-  }
-
-  private static Handle<NContext> newContext(NParameters p, SecurityLevel security) {
-    NContext c = Native.get(() -> HnnNative.new_context(p, security == SecurityLevel.CLASSICAL_128));
-    return new Handle<>("CKKS context", c, HnnNative::delete_context);
+  private static Handle<Pointer> newContext(BackendOps ops, CkksParameters params) {
+    return new Handle<>("CKKS context", ops.newContext(params), ops::deleteContext);
   }
 
   /**
@@ -274,11 +267,11 @@ public final class CkksContext implements AutoCloseable {
     checkOpen();
     List<Handle<?>> retained = new ArrayList<>();
     try {
-      Handle<NContext> c = retain(ctx, retained);
-      Handle<NPublicKey> p = retain(pk, retained);
-      Handle<NRelinKeys> r = rk == null ? null : retain(rk, retained);
-      Handle<NGaloisKeys> g = retain(gk, retained);
-      return new CkksContext(params, c, null, p, r, g, keyIdHi, keyIdLo);
+      Handle<Pointer> c = retain(ctx, retained);
+      Handle<Pointer> p = retain(pk, retained);
+      Handle<Pointer> r = rk == null ? null : retain(rk, retained);
+      Handle<Pointer> g = retain(gk, retained);
+      return new CkksContext(ops, params, c, null, p, r, g, keyIdHi, keyIdLo);
     } catch (RuntimeException e) {
       for (Handle<?> h : retained) h.release();
       throw e;
@@ -295,6 +288,11 @@ public final class CkksContext implements AutoCloseable {
 
   public CkksParameters parameters() {
     return params;
+  }
+
+  /** The CKKS implementation of this context (see {@link Builder#backend}). */
+  public Backend backend() {
+    return ops.kind();
   }
 
   /** N/2: the number of values one ciphertext holds. */
@@ -343,14 +341,14 @@ public final class CkksContext implements AutoCloseable {
 
   public boolean hasConjugationKey() {
     try (Guard g = new Guard().read(ctx).lock()) {
-      return Arrays.binarySearch(galoisElements, HnnNative.galois_element_conjugate(ctx.peer())) >= 0;
+      return Arrays.binarySearch(galoisElements, ops.galoisElementConjugate(ctx.peer())) >= 0;
     }
   }
 
   /** The Galois element of a rotation by {@code steps} (5^steps mod 2N). */
   public long galoisElement(int steps) {
     try (Guard g = new Guard().read(ctx).lock()) {
-      return HnnNative.galois_element_for_step(ctx.peer(), steps);
+      return ops.galoisElementForStep(ctx.peer(), steps);
     }
   }
 
@@ -363,7 +361,7 @@ public final class CkksContext implements AutoCloseable {
   public double log2ModulusAt(int level) {
     Objects.checkIndex(level, maxLevel + 1);
     try (Guard g = new Guard().read(ctx).lock()) {
-      return ctx.peer().log2_modulus_at(level);
+      return ops.log2ModulusAt(ctx.peer(), level);
     }
   }
 
@@ -384,9 +382,9 @@ public final class CkksContext implements AutoCloseable {
     synchronized (this) {
       if (encryptor == null) {
         try (Guard g = new Guard().read(ctx).read(pk).lock()) {
-          NSecretKey s = sk == null ? null : sk.peer();
-          NEncryptor n = Native.get(() -> HnnNative.new_encryptor(ctx.peer(), pk.peer(), s));
-          encryptor = new Encryptor(this, resources.add(new Handle<>("encryptor", n, HnnNative::delete_encryptor)));
+          Pointer s = sk == null ? null : sk.peer();
+          Pointer n = Native.get(() -> ops.newEncryptor(ctx.peer(), pk.peer(), s));
+          encryptor = new Encryptor(this, resources.add(new Handle<>("encryptor", n, ops::deleteEncryptor)));
         }
       }
       return encryptor;
@@ -402,8 +400,8 @@ public final class CkksContext implements AutoCloseable {
     synchronized (this) {
       if (decryptor == null) {
         try (Guard g = new Guard().read(ctx).read(sk).lock()) {
-          NDecryptor n = Native.get(() -> HnnNative.new_decryptor(ctx.peer(), sk.peer()));
-          decryptor = new Decryptor(this, resources.add(new Handle<>("decryptor", n, HnnNative::delete_decryptor)));
+          Pointer n = Native.get(() -> ops.newDecryptor(ctx.peer(), sk.peer()));
+          decryptor = new Decryptor(this, resources.add(new Handle<>("decryptor", n, ops::deleteDecryptor)));
         }
       }
       return decryptor;
@@ -428,6 +426,9 @@ public final class CkksContext implements AutoCloseable {
     Objects.requireNonNull(p, what);
     if (p.context != this && !p.context.params.equals(params))
       throw new IncompatibleObjectsException(what + " was encoded for other encryption parameters");
+    if (p.context.ops != ops)
+      throw new IncompatibleObjectsException(
+          what + " belongs to the " + p.context.ops.kind() + " backend, this context to " + ops.kind());
   }
 
   void checkLevel(int level) {
@@ -436,14 +437,14 @@ public final class CkksContext implements AutoCloseable {
   }
 
   Ciphertext newCiphertext() {
-    return new Ciphertext(this, HnnNative.new_ciphertext());
+    return new Ciphertext(this, ops.newCiphertext());
   }
 
   Plaintext newPlaintext() {
     return Plaintext.allocate(this);
   }
 
-  NRelinKeys relinKeysPeer() {
+  Pointer relinKeysPeer() {
     if (rk == null)
       throw new MissingKeyException("this context has no relinearization key: build it with relinearizationKey(true)");
     return rk.peer();
@@ -481,41 +482,37 @@ public final class CkksContext implements AutoCloseable {
       DataOutputStream d = new DataOutputStream(checked);
       d.writeInt(MAGIC);
       d.writeShort(VERSION);
-      d.writeShort((sk != null ? FLAG_SECRET : 0) | (rk != null ? FLAG_RELIN : 0));
+      d.writeShort(
+          (sk != null ? FLAG_SECRET : 0) | (rk != null ? FLAG_RELIN : 0) | (ops.kind() == Backend.SEAL ? FLAG_SEAL : 0));
       d.writeLong(keyIdHi);
       d.writeLong(keyIdLo);
       byte[] p = params.serialize();
       d.writeInt(p.length);
       d.write(p);
       try (Guard g = new Guard().read(ctx).lock()) {
-        NParameters np = ctx.peer().parameters();
-        try {
-          writePrefixed(d, Blobs.toArray(() -> HnnNative.save_parameters(np)));
-        } finally {
-          HnnNative.delete_parameters(np);
-        }
+        writePrefixed(d, Blobs.toArray(ops, () -> ops.saveParameters(ctx.peer())));
       }
       if (sk != null) {
         try (Guard g = new Guard().read(ctx).read(sk).lock()) {
-          writePrefixed(d, Blobs.toArray(() -> HnnNative.save_secret_key(ctx.peer(), sk.peer(), false)));
+          writePrefixed(d, Blobs.toArray(ops, () -> ops.saveSecretKey(ctx.peer(), sk.peer(), false)));
         }
       }
       try (Guard g = new Guard().read(ctx).read(pk).lock()) {
-        writePrefixed(d, Blobs.toArray(() -> HnnNative.save_public_key(ctx.peer(), pk.peer(), false)));
+        writePrefixed(d, Blobs.toArray(ops, () -> ops.savePublicKey(ctx.peer(), pk.peer(), false)));
       }
       if (rk != null) {
         try (Guard g = new Guard().read(ctx).read(rk).lock()) {
-          writePrefixed(d, Blobs.toArray(() -> HnnNative.save_relin_keys(ctx.peer(), rk.peer(), false)));
+          writePrefixed(d, Blobs.toArray(ops, () -> ops.saveRelinKeys(ctx.peer(), rk.peer(), false)));
         }
       }
       d.writeInt(galoisElements.length);
       for (long elt : galoisElements) {
         try (Guard g = new Guard().read(ctx).read(gk).lock()) {
-          NGaloisKeys one = Native.get(() -> HnnNative.galois_single(gk.peer(), elt));
+          Pointer one = Native.get(() -> ops.galoisSingle(ctx.peer(), gk.peer(), elt));
           try {
-            writePrefixed(d, Blobs.toArray(() -> HnnNative.save_galois_keys(ctx.peer(), one, false)));
+            writePrefixed(d, Blobs.toArray(ops, () -> ops.saveGaloisKeys(ctx.peer(), one, false)));
           } finally {
-            HnnNative.delete_galois_keys(one);
+            ops.deleteGaloisKeys(one);
           }
         }
       }
@@ -569,7 +566,7 @@ public final class CkksContext implements AutoCloseable {
         version = d.readUnsignedShort();
         if (version != VERSION) throw new CorruptDataException("unsupported context format version " + version);
         flags = d.readUnsignedShort();
-        if ((flags & ~(FLAG_SECRET | FLAG_RELIN)) != 0) throw new CorruptDataException("unknown context flags " + flags);
+        if ((flags & ~(FLAG_SECRET | FLAG_RELIN | FLAG_SEAL)) != 0) throw new CorruptDataException("unknown context flags " + flags);
         idHi = d.readLong();
         idLo = d.readLong();
         int plen = d.readInt();
@@ -580,35 +577,25 @@ public final class CkksContext implements AutoCloseable {
         throw new CorruptDataException("serialized context is truncated", e);
       }
       CkksParameters params = CkksParameters.load(pbytes);
+      BackendOps ops = BackendOps.of((flags & FLAG_SEAL) != 0 ? Backend.SEAL : Backend.HNN);
+      ops.ensureLoaded();
       byte[] engineParams = Blobs.readPrefixed(d, "engine parameters");
-      NParameters np = Native.get(() -> HnnNative.load_parameters(engineParams, engineParams.length));
-      Handle<NContext> ctx;
-      try {
-        checkParametersAgree(params, np);
-        try {
-          ctx = newContext(np, params.securityLevel());
-        } catch (InvalidParametersException e) {
-          throw new CorruptDataException("serialized parameters are invalid: " + e.getMessage(), e);
-        }
-      } finally {
-        HnnNative.delete_parameters(np);
-      }
+      Handle<Pointer> ctx = new Handle<>("CKKS context", ops.loadContext(params, engineParams), ops::deleteContext);
       made.add(ctx);
-      NContext c = ctx.peer();
-      Handle<NSecretKey> sk = null;
+      Pointer c = ctx.peer();
+      Handle<Pointer> sk = null;
       if ((flags & FLAG_SECRET) != 0) {
         byte[] b = Blobs.readPrefixed(d, "secret key");
-        sk = new Handle<>("secret key", Native.get(() -> HnnNative.load_secret_key(c, b, b.length)), HnnNative::delete_secret_key);
+        sk = new Handle<>("secret key", Native.get(() -> ops.loadSecretKey(c, b)), ops::deleteSecretKey);
         made.add(sk);
       }
       byte[] pkb = Blobs.readPrefixed(d, "public key");
-      Handle<NPublicKey> pk =
-          new Handle<>("public key", Native.get(() -> HnnNative.load_public_key(c, pkb, pkb.length)), HnnNative::delete_public_key);
+      Handle<Pointer> pk = new Handle<>("public key", Native.get(() -> ops.loadPublicKey(c, pkb)), ops::deletePublicKey);
       made.add(pk);
-      Handle<NRelinKeys> rk = null;
+      Handle<Pointer> rk = null;
       if ((flags & FLAG_RELIN) != 0) {
         byte[] b = Blobs.readPrefixed(d, "relinearization key");
-        rk = new Handle<>("relinearization key", Native.get(() -> HnnNative.load_relin_keys(c, b, b.length)), HnnNative::delete_relin_keys);
+        rk = new Handle<>("relinearization key", Native.get(() -> ops.loadRelinKeys(c, b)), ops::deleteRelinKeys);
         made.add(rk);
       }
       int count;
@@ -617,17 +604,18 @@ public final class CkksContext implements AutoCloseable {
       } catch (EOFException e) {
         throw new CorruptDataException("serialized context is truncated before its Galois keys", e);
       }
-      if (count < 0 || count > 2 * c.n()) throw new CorruptDataException("Galois key count out of range: " + count);
-      Handle<NGaloisKeys> gk = new Handle<>("Galois keys", HnnNative.new_galois_keys(), HnnNative::delete_galois_keys);
+      if (count < 0 || count > 2 * ops.polyDegree(c))
+        throw new CorruptDataException("Galois key count out of range: " + count);
+      Handle<Pointer> gk = new Handle<>("Galois keys", ops.newGaloisKeys(), ops::deleteGaloisKeys);
       made.add(gk);
       for (int i = 0; i < count; i++) {
         byte[] b = Blobs.readPrefixed(d, "Galois key");
-        NGaloisKeys one = Native.get(() -> HnnNative.load_galois_keys(c, b, b.length));
+        Pointer one = Native.get(() -> ops.loadGaloisKeys(c, b));
         try {
-          if (HnnNative.galois_key_count(one) != 1) throw new CorruptDataException("a Galois key entry must hold one key");
-          Native.run(() -> HnnNative.galois_merge(gk.peer(), one));
+          if (ops.galoisKeyCount(one) != 1) throw new CorruptDataException("a Galois key entry must hold one key");
+          Native.run(() -> ops.galoisMerge(c, gk.peer(), one));
         } finally {
-          HnnNative.delete_galois_keys(one);
+          ops.deleteGaloisKeys(one);
         }
       }
       int expected = (int) checked.getChecksum().getValue();
@@ -638,7 +626,7 @@ public final class CkksContext implements AutoCloseable {
         throw new CorruptDataException("serialized context is truncated before its checksum", e);
       }
       if (stored != expected) throw new CorruptDataException("serialized context: checksum mismatch (altered data)");
-      return new CkksContext(params, ctx, sk, pk, rk, gk, idHi, idLo);
+      return new CkksContext(ops, params, ctx, sk, pk, rk, gk, idHi, idLo);
     } catch (IncompatibleObjectsException e) {
       for (int i = made.size() - 1; i >= 0; i--) made.get(i).release();
       throw new CorruptDataException("serialized context holds objects of other parameters: " + e.getMessage(), e);
@@ -649,20 +637,6 @@ public final class CkksContext implements AutoCloseable {
       for (int i = made.size() - 1; i >= 0; i--) made.get(i).release();
       throw new UncheckedIOException(e);
     }
-  }
-
-  private static void checkParametersAgree(CkksParameters params, NParameters np) {
-    int count = (int) HnnNative.parameters_prime_count(np);
-    int[] bits = params.coeffModulusBits();
-    boolean ok =
-        HnnNative.parameters_degree(np) == params.polyDegree()
-            && count == bits.length
-            && HnnNative.parameters_special_count(np) == params.specialPrimeCount();
-    for (int i = 0; ok && i < count; i++) {
-      long q = HnnNative.parameters_prime(np, i);
-      ok = 64 - Long.numberOfLeadingZeros(q) == bits[i];
-    }
-    if (!ok) throw new CorruptDataException("the serialized context's primes do not match its parameters");
   }
 
   // ------------------------------------------------------------------------------------------ lifecycle
@@ -683,6 +657,7 @@ public final class CkksContext implements AutoCloseable {
   @Override
   public String toString() {
     return (sk != null ? "CkksContext{client, " : "CkksContext{public, ")
+        + (ops.kind() == Backend.HNN ? "" : ops.kind() + ", ")
         + params
         + ", rotations="
         + galoisElements.length

@@ -1,18 +1,19 @@
 package dev.hnn.ckks;
 
-import dev.hnn.ckks.presets.HnnNative.NDecryptor;
+import org.bytedeco.javacpp.Pointer;
+
 
 /** Decryption with the secret key (client contexts only). Thread-safe. */
 public final class Decryptor {
   private final CkksContext context;
-  private final Handle<NDecryptor> handle;
+  private final Handle<Pointer> handle;
 
-  Decryptor(CkksContext context, Handle<NDecryptor> handle) {
+  Decryptor(CkksContext context, Handle<Pointer> handle) {
     this.context = context;
     this.handle = handle;
   }
 
-  Handle<NDecryptor> handle() {
+  Handle<Pointer> handle() {
     return handle;
   }
 
@@ -21,7 +22,7 @@ public final class Decryptor {
     context.checkOwn(ct, "ciphertext");
     Plaintext out = context.newPlaintext();
     try (Guard g = new Guard().read(context.ctx).read(handle).read(ct.handle).write(out.handle).lock()) {
-      Native.run(() -> handle.peer().decrypt(ct.handle.peer(), out.handle.peer()));
+      Native.run(() -> context.ops.decrypt(context, handle.peer(), ct.handle.peer(), out.handle.peer()));
       out.account();
     } catch (RuntimeException e) {
       out.close();
@@ -35,7 +36,7 @@ public final class Decryptor {
     context.checkOwn(ct, "ciphertext");
     context.checkPlain(out, "out");
     try (Guard g = new Guard().read(context.ctx).read(handle).read(ct.handle).write(out.handle).lock()) {
-      Native.run(() -> handle.peer().decrypt(ct.handle.peer(), out.handle.peer()));
+      Native.run(() -> context.ops.decrypt(context, handle.peer(), ct.handle.peer(), out.handle.peer()));
       out.account();
     }
   }

@@ -1,6 +1,5 @@
 package dev.hnn.ckks;
 
-import dev.hnn.ckks.presets.HnnNative;
 import java.util.Objects;
 
 /**
@@ -34,7 +33,7 @@ public final class Encoder {
     context.checkLevel(level);
     Plaintext p = context.newPlaintext();
     try (Guard g = new Guard().read(context.ctx).write(p.handle).lock()) {
-      Native.run(() -> HnnNative.encode(context.ctx.peer(), values, values.length, scale, level, p.handle.peer()));
+      Native.run(() -> context.ops.encode(context, values, values.length, scale, level, p.handle.peer()));
       p.account();
     } catch (RuntimeException e) {
       p.close();
@@ -50,7 +49,7 @@ public final class Encoder {
     context.checkLevel(level);
     context.checkPlain(out, "out");
     try (Guard g = new Guard().read(context.ctx).write(out.handle).lock()) {
-      Native.run(() -> HnnNative.encode(context.ctx.peer(), values, values.length, scale, level, out.handle.peer()));
+      Native.run(() -> context.ops.encode(context, values, values.length, scale, level, out.handle.peer()));
       out.account();
     }
   }
@@ -62,7 +61,7 @@ public final class Encoder {
     context.checkLevel(level);
     Plaintext p = context.newPlaintext();
     try (Guard g = new Guard().read(context.ctx).write(p.handle).lock()) {
-      Native.run(() -> HnnNative.encode_constant(context.ctx.peer(), value, scale, level, p.handle.peer()));
+      Native.run(() -> context.ops.encodeConstant(context, value, scale, level, p.handle.peer()));
       p.account();
     } catch (RuntimeException e) {
       p.close();
@@ -86,7 +85,7 @@ public final class Encoder {
     }
     Plaintext p = context.newPlaintext();
     try (Guard g = new Guard().read(context.ctx).write(p.handle).lock()) {
-      Native.run(() -> HnnNative.encode_complex(context.ctx.peer(), inter, real.length, scale, level, p.handle.peer()));
+      Native.run(() -> context.ops.encodeComplex(context, inter, real.length, scale, level, p.handle.peer()));
       p.account();
     } catch (RuntimeException e) {
       p.close();
@@ -107,7 +106,7 @@ public final class Encoder {
       throw new IllegalArgumentException("count must be in [0, " + context.slots + "], got " + count);
     double[] out = new double[count];
     try (Guard g = new Guard().read(context.ctx).read(plain.handle).lock()) {
-      Native.run(() -> HnnNative.decode(context.ctx.peer(), plain.handle.peer(), out, count));
+      Native.run(() -> context.ops.decode(context, plain.handle.peer(), out, count));
     }
     return out;
   }
@@ -119,7 +118,7 @@ public final class Encoder {
     if (out.length > context.slots)
       throw new IllegalArgumentException("out has " + out.length + " entries, more than " + context.slots + " slots");
     try (Guard g = new Guard().read(context.ctx).read(plain.handle).lock()) {
-      Native.run(() -> HnnNative.decode(context.ctx.peer(), plain.handle.peer(), out, out.length));
+      Native.run(() -> context.ops.decode(context, plain.handle.peer(), out, out.length));
     }
   }
 
@@ -129,7 +128,7 @@ public final class Encoder {
     int count = context.slots;
     double[] inter = new double[2 * count];
     try (Guard g = new Guard().read(context.ctx).read(plain.handle).lock()) {
-      Native.run(() -> HnnNative.decode_complex(context.ctx.peer(), plain.handle.peer(), inter, count));
+      Native.run(() -> context.ops.decodeComplex(context, plain.handle.peer(), inter, count));
     }
     double[][] out = new double[2][count];
     for (int i = 0; i < count; i++) {

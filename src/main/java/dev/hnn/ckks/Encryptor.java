@@ -1,6 +1,7 @@
 package dev.hnn.ckks;
 
-import dev.hnn.ckks.presets.HnnNative.NEncryptor;
+import org.bytedeco.javacpp.Pointer;
+
 
 /**
  * Encryption with the context's public key, or (client contexts only) with the secret key: symmetric
@@ -8,14 +9,14 @@ import dev.hnn.ckks.presets.HnnNative.NEncryptor;
  */
 public final class Encryptor {
   private final CkksContext context;
-  private final Handle<NEncryptor> handle;
+  private final Handle<Pointer> handle;
 
-  Encryptor(CkksContext context, Handle<NEncryptor> handle) {
+  Encryptor(CkksContext context, Handle<Pointer> handle) {
     this.context = context;
     this.handle = handle;
   }
 
-  Handle<NEncryptor> handle() {
+  Handle<Pointer> handle() {
     return handle;
   }
 
@@ -24,7 +25,7 @@ public final class Encryptor {
     context.checkPlain(plain, "plaintext");
     Ciphertext out = context.newCiphertext();
     try (Guard g = new Guard().read(context.ctx).read(handle).read(plain.handle).write(out.handle).lock()) {
-      Native.run(() -> handle.peer().encrypt(plain.handle.peer(), out.handle.peer()));
+      Native.run(() -> context.ops.encrypt(context, handle.peer(), plain.handle.peer(), out.handle.peer()));
       out.account();
     } catch (RuntimeException e) {
       out.close();
@@ -38,7 +39,7 @@ public final class Encryptor {
     context.checkPlain(plain, "plaintext");
     context.checkOwn(out, "out");
     try (Guard g = new Guard().read(context.ctx).read(handle).read(plain.handle).write(out.handle).lock()) {
-      Native.run(() -> handle.peer().encrypt(plain.handle.peer(), out.handle.peer()));
+      Native.run(() -> context.ops.encrypt(context, handle.peer(), plain.handle.peer(), out.handle.peer()));
       out.account();
     }
   }
@@ -57,7 +58,7 @@ public final class Encryptor {
       throw new MissingKeyException("symmetric encryption needs the secret key: this is a public context");
     Ciphertext out = context.newCiphertext();
     try (Guard g = new Guard().read(context.ctx).read(handle).read(plain.handle).write(out.handle).lock()) {
-      Native.run(() -> handle.peer().encrypt_symmetric(plain.handle.peer(), out.handle.peer()));
+      Native.run(() -> context.ops.encryptSymmetric(context, handle.peer(), plain.handle.peer(), out.handle.peer()));
       out.account();
     } catch (RuntimeException e) {
       out.close();
@@ -73,7 +74,7 @@ public final class Encryptor {
     if (!context.hasSecretKey())
       throw new MissingKeyException("symmetric encryption needs the secret key: this is a public context");
     try (Guard g = new Guard().read(context.ctx).read(handle).read(plain.handle).write(out.handle).lock()) {
-      Native.run(() -> handle.peer().encrypt_symmetric(plain.handle.peer(), out.handle.peer()));
+      Native.run(() -> context.ops.encryptSymmetric(context, handle.peer(), plain.handle.peer(), out.handle.peer()));
       out.account();
     }
   }
@@ -83,7 +84,7 @@ public final class Encryptor {
     context.checkLevel(level);
     Ciphertext out = context.newCiphertext();
     try (Guard g = new Guard().read(context.ctx).read(handle).write(out.handle).lock()) {
-      Native.run(() -> handle.peer().encrypt_zero(level, out.handle.peer()));
+      Native.run(() -> context.ops.encryptZero(context, handle.peer(), level, out.handle.peer()));
       out.account();
     } catch (RuntimeException e) {
       out.close();

@@ -1,7 +1,5 @@
 package dev.hnn.ckks;
 
-import dev.hnn.ckks.presets.HnnNative.NBytes;
-import dev.hnn.ckks.presets.HnnNative.NContext;
 import java.io.OutputStream;
 import java.lang.ref.Cleaner;
 import java.util.Objects;
@@ -32,7 +30,7 @@ abstract class EngineObject<P extends Pointer> implements AutoCloseable {
 
   abstract double nativeScale(P peer);
 
-  abstract NBytes nativeSave(NContext ctx, P peer, boolean compress);
+  abstract Pointer nativeSave(Pointer ctx, P peer, boolean compress);
 
   /** Accounts for the native size after a write (caller holds the write lock or owns the only reference). */
   void account() {
@@ -46,7 +44,9 @@ abstract class EngineObject<P extends Pointer> implements AutoCloseable {
 
   /** Level l: the object lives modulo q_0 ... q_l. */
   public int level() {
-    try (Guard g = new Guard().read(handle).lock()) {
+    Guard guard = new Guard();
+    if (context.ops.levelNeedsContext()) guard.read(context.ctx);
+    try (Guard g = guard.read(handle).lock()) {
       return (int) nativeLevel(handle.peer());
     }
   }
@@ -65,7 +65,7 @@ abstract class EngineObject<P extends Pointer> implements AutoCloseable {
   /** Serializes in the engine's versioned, checksummed format, optionally zlib-compressed. */
   public byte[] serialize(boolean compress) {
     try (Guard g = new Guard().read(context.ctx).read(handle).lock()) {
-      return Blobs.toArray(() -> nativeSave(context.ctx.peer(), handle.peer(), compress));
+      return Blobs.toArray(context.ops, () -> nativeSave(context.ctx.peer(), handle.peer(), compress));
     }
   }
 
@@ -76,7 +76,7 @@ abstract class EngineObject<P extends Pointer> implements AutoCloseable {
   public void save(OutputStream out, boolean compress) {
     Objects.requireNonNull(out, "out");
     try (Guard g = new Guard().read(context.ctx).read(handle).lock()) {
-      Blobs.toStream(() -> nativeSave(context.ctx.peer(), handle.peer(), compress), out);
+      Blobs.toStream(context.ops, () -> nativeSave(context.ctx.peer(), handle.peer(), compress), out);
     }
   }
 

@@ -1,11 +1,9 @@
 package dev.hnn.ckks;
 
-import dev.hnn.ckks.presets.HnnNative;
-import dev.hnn.ckks.presets.HnnNative.NCiphertext;
-import dev.hnn.ckks.presets.HnnNative.NEvaluator;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
+import org.bytedeco.javacpp.Pointer;
 
 /**
  * Every homomorphic operation of the engine on {@link Ciphertext}s, with the keys of its context. Operations
@@ -35,8 +33,8 @@ public final class Evaluator {
 
   // ------------------------------------------------------------------------------------------ plumbing
 
-  private NEvaluator ev() {
-    return ctx.evaluatorPeer;
+  private BackendOps ops() {
+    return ctx.ops;
   }
 
   private static final int RELIN = 1;
@@ -54,7 +52,7 @@ public final class Evaluator {
   }
 
   /** Runs op(out) on a fresh ciphertext with the operands read-locked. */
-  private Ciphertext produce(int keys, Consumer<NCiphertext> op, Object... operands) {
+  private Ciphertext produce(int keys, Consumer<Pointer> op, Object... operands) {
     ctx.checkOpen();
     Ciphertext out = ctx.newCiphertext();
     try {
@@ -67,10 +65,10 @@ public final class Evaluator {
   }
 
   /** Runs op(out) on the caller's ciphertext (write-locked; it may also be an operand). */
-  private void into(Ciphertext out, int keys, Consumer<NCiphertext> op, Object... operands) {
+  private void into(Ciphertext out, int keys, Consumer<Pointer> op, Object... operands) {
     ctx.checkOpen();
     try (Guard g = guard(keys, operands).write(out.handle).lock()) {
-      NCiphertext o = out.handle.peer();
+      Pointer o = out.handle.peer();
       Native.run(() -> op.accept(o));
       out.account();
     }
@@ -81,10 +79,10 @@ public final class Evaluator {
   }
 
   /** Runs op on target (write-locked) with the other operands read-locked. */
-  private void modify(Ciphertext target, int keys, Consumer<NCiphertext> op, Object... operands) {
+  private void modify(Ciphertext target, int keys, Consumer<Pointer> op, Object... operands) {
     ctx.checkOpen();
     try (Guard g = guard(keys, operands).write(target.handle).lock()) {
-      NCiphertext t = target.handle.peer();
+      Pointer t = target.handle.peer();
       Native.run(() -> op.accept(t));
       target.account();
     }
@@ -106,7 +104,7 @@ public final class Evaluator {
   public Ciphertext add(Ciphertext a, Ciphertext b) {
     own(a, "a");
     own(b, "b");
-    return produce(0, o -> ev().add(a.handle.peer(), b.handle.peer(), o), a, b);
+    return produce(0, o -> ops().add(ctx, a.handle.peer(), b.handle.peer(), o), a, b);
   }
 
   /**
@@ -116,32 +114,32 @@ public final class Evaluator {
   public void add(Ciphertext a, Ciphertext b, Ciphertext out) {
     own(a, "a");
     own(b, "b");
-    into(target(out), 0, o -> ev().add(a.handle.peer(), b.handle.peer(), o), a, b);
+    into(target(out), 0, o -> ops().add(ctx, a.handle.peer(), b.handle.peer(), o), a, b);
   }
 
   public void addInPlace(Ciphertext a, Ciphertext b) {
     own(a, "a");
     own(b, "b");
-    modify(a, 0, t -> ev().add_inplace(t, b.handle.peer()), b);
+    modify(a, 0, t -> ops().addInPlace(ctx, t, b.handle.peer()), b);
   }
 
   /** a - b (equal levels and scales). */
   public Ciphertext sub(Ciphertext a, Ciphertext b) {
     own(a, "a");
     own(b, "b");
-    return produce(0, o -> ev().sub(a.handle.peer(), b.handle.peer(), o), a, b);
+    return produce(0, o -> ops().sub(ctx, a.handle.peer(), b.handle.peer(), o), a, b);
   }
 
   public void sub(Ciphertext a, Ciphertext b, Ciphertext out) {
     own(a, "a");
     own(b, "b");
-    into(target(out), 0, o -> ev().sub(a.handle.peer(), b.handle.peer(), o), a, b);
+    into(target(out), 0, o -> ops().sub(ctx, a.handle.peer(), b.handle.peer(), o), a, b);
   }
 
   public void subInPlace(Ciphertext a, Ciphertext b) {
     own(a, "a");
     own(b, "b");
-    modify(a, 0, t -> ev().sub_inplace(t, b.handle.peer()), b);
+    modify(a, 0, t -> ops().subInPlace(ctx, t, b.handle.peer()), b);
   }
 
   public Ciphertext negate(Ciphertext a) {
@@ -152,7 +150,7 @@ public final class Evaluator {
 
   public void negateInPlace(Ciphertext a) {
     own(a, "a");
-    modify(a, 0, t -> ev().negate_inplace(t));
+    modify(a, 0, t -> ops().negateInPlace(ctx, t));
   }
 
   /** a + p: the plaintext at the ciphertext's scale and at its level or above. */
@@ -170,7 +168,7 @@ public final class Evaluator {
   public void addPlainInPlace(Ciphertext a, Plaintext p) {
     own(a, "a");
     plain(p);
-    modify(a, 0, t -> ev().add_plain_inplace(t, p.handle.peer()), p);
+    modify(a, 0, t -> ops().addPlainInPlace(ctx, t, p.handle.peer()), p);
   }
 
   public Ciphertext subPlain(Ciphertext a, Plaintext p) {
@@ -187,7 +185,7 @@ public final class Evaluator {
   public void subPlainInPlace(Ciphertext a, Plaintext p) {
     own(a, "a");
     plain(p);
-    modify(a, 0, t -> ev().sub_plain_inplace(t, p.handle.peer()), p);
+    modify(a, 0, t -> ops().subPlainInPlace(ctx, t, p.handle.peer()), p);
   }
 
   /** Adds a finite real constant to every slot (no level used). */
@@ -205,7 +203,7 @@ public final class Evaluator {
   public void addScalarInPlace(Ciphertext a, double value) {
     own(a, "a");
     Encoder.checkFinite(value, "value");
-    modify(a, 0, t -> ev().add_scalar_inplace(t, value));
+    modify(a, 0, t -> ops().addScalarInPlace(ctx, t, value));
   }
 
   // ------------------------------------------------------------------------------------------ multiplicative
@@ -214,53 +212,53 @@ public final class Evaluator {
   public Ciphertext multiply(Ciphertext a, Ciphertext b) {
     own(a, "a");
     own(b, "b");
-    return produce(0, o -> ev().multiply(a.handle.peer(), b.handle.peer(), o), a, b);
+    return produce(0, o -> ops().multiply(ctx, a.handle.peer(), b.handle.peer(), o), a, b);
   }
 
   public void multiply(Ciphertext a, Ciphertext b, Ciphertext out) {
     own(a, "a");
     own(b, "b");
-    into(target(out), 0, o -> ev().multiply(a.handle.peer(), b.handle.peer(), o), a, b);
+    into(target(out), 0, o -> ops().multiply(ctx, a.handle.peer(), b.handle.peer(), o), a, b);
   }
 
   public void multiplyInPlace(Ciphertext a, Ciphertext b) {
     own(a, "a");
     own(b, "b");
-    modify(a, 0, t -> ev().multiply(t, b.handle.peer(), t), b);
+    modify(a, 0, t -> ops().multiply(ctx, t, b.handle.peer(), t), b);
   }
 
   public Ciphertext square(Ciphertext a) {
     own(a, "a");
-    return produce(0, o -> ev().square(a.handle.peer(), o), a);
+    return produce(0, o -> ops().square(ctx, a.handle.peer(), o), a);
   }
 
   public void square(Ciphertext a, Ciphertext out) {
     own(a, "a");
-    into(target(out), 0, o -> ev().square(a.handle.peer(), o), a);
+    into(target(out), 0, o -> ops().square(ctx, a.handle.peer(), o), a);
   }
 
   public void squareInPlace(Ciphertext a) {
     own(a, "a");
-    modify(a, 0, t -> ev().square(t, t));
+    modify(a, 0, t -> ops().square(ctx, t, t));
   }
 
   /** a * p (no rescaling): the plaintext at the ciphertext's level or above. */
   public Ciphertext multiplyPlain(Ciphertext a, Plaintext p) {
     own(a, "a");
     plain(p);
-    return produce(0, o -> ev().multiply_plain(a.handle.peer(), p.handle.peer(), o), a, p);
+    return produce(0, o -> ops().multiplyPlain(ctx, a.handle.peer(), p.handle.peer(), o), a, p);
   }
 
   public void multiplyPlain(Ciphertext a, Plaintext p, Ciphertext out) {
     own(a, "a");
     plain(p);
-    into(target(out), 0, o -> ev().multiply_plain(a.handle.peer(), p.handle.peer(), o), a, p);
+    into(target(out), 0, o -> ops().multiplyPlain(ctx, a.handle.peer(), p.handle.peer(), o), a, p);
   }
 
   public void multiplyPlainInPlace(Ciphertext a, Plaintext p) {
     own(a, "a");
     plain(p);
-    modify(a, 0, t -> ev().multiply_plain_inplace(t, p.handle.peer()), p);
+    modify(a, 0, t -> ops().multiplyPlainInPlace(ctx, t, p.handle.peer()), p);
   }
 
   /**
@@ -283,7 +281,7 @@ public final class Evaluator {
     Encoder.checkFinite(value, "value");
     if (!(scale >= 1) || !Double.isFinite(scale))
       throw new IllegalArgumentException("scale must be finite and at least 1, got " + scale);
-    modify(a, 0, t -> ev().multiply_scalar_inplace(t, value, scale));
+    modify(a, 0, t -> ops().multiplyScalarInPlace(ctx, t, value, scale));
   }
 
   /** Multiplies by an integer: no new scale, no level used (keep |value| small: noise grows with it). */
@@ -295,39 +293,39 @@ public final class Evaluator {
 
   public void multiplyIntegerInPlace(Ciphertext a, long value) {
     own(a, "a");
-    modify(a, 0, t -> ev().multiply_integer_inplace(t, value));
+    modify(a, 0, t -> ops().multiplyIntegerInPlace(ctx, t, value));
   }
 
   /** Size 3 to size 2 with the relinearization key (a size-2 ciphertext is copied unchanged). */
   public Ciphertext relinearize(Ciphertext a) {
     own(a, "a");
-    return produce(RELIN, o -> HnnNative.relinearize(ctx.ctx.peer(), a.handle.peer(), ctx.relinKeysPeer(), o), a);
+    return produce(RELIN, o -> ops().relinearize(ctx, a.handle.peer(), ctx.relinKeysPeer(), o), a);
   }
 
   public void relinearize(Ciphertext a, Ciphertext out) {
     own(a, "a");
-    into(target(out), RELIN, o -> HnnNative.relinearize(ctx.ctx.peer(), a.handle.peer(), ctx.relinKeysPeer(), o), a);
+    into(target(out), RELIN, o -> ops().relinearize(ctx, a.handle.peer(), ctx.relinKeysPeer(), o), a);
   }
 
   public void relinearizeInPlace(Ciphertext a) {
     own(a, "a");
-    modify(a, RELIN, t -> ev().relinearize_inplace(t, ctx.relinKeysPeer()));
+    modify(a, RELIN, t -> ops().relinearizeInPlace(ctx, t, ctx.relinKeysPeer()));
   }
 
   /** Divides by the last prime of the level: level - 1, scale / q_level. */
   public Ciphertext rescale(Ciphertext a) {
     own(a, "a");
-    return produce(0, o -> HnnNative.rescale(ctx.ctx.peer(), a.handle.peer(), o), a);
+    return produce(0, o -> ops().rescale(ctx, a.handle.peer(), o), a);
   }
 
   public void rescale(Ciphertext a, Ciphertext out) {
     own(a, "a");
-    into(target(out), 0, o -> HnnNative.rescale(ctx.ctx.peer(), a.handle.peer(), o), a);
+    into(target(out), 0, o -> ops().rescale(ctx, a.handle.peer(), o), a);
   }
 
   public void rescaleInPlace(Ciphertext a) {
     own(a, "a");
-    modify(a, 0, t -> ev().rescale_inplace(t));
+    modify(a, 0, t -> ops().rescaleInPlace(ctx, t));
   }
 
   /** multiply, relinearize and rescale in one call. */
@@ -335,7 +333,7 @@ public final class Evaluator {
     own(a, "a");
     own(b, "b");
     return produce(
-        RELIN, o -> ev().multiply_relin_rescale(a.handle.peer(), b.handle.peer(), ctx.relinKeysPeer(), o), a, b);
+        RELIN, o -> ops().multiplyRelinRescale(ctx, a.handle.peer(), b.handle.peer(), ctx.relinKeysPeer(), o), a, b);
   }
 
   public void multiplyRelinRescale(Ciphertext a, Ciphertext b, Ciphertext out) {
@@ -344,7 +342,7 @@ public final class Evaluator {
     into(
         target(out),
         RELIN,
-        o -> ev().multiply_relin_rescale(a.handle.peer(), b.handle.peer(), ctx.relinKeysPeer(), o),
+        o -> ops().multiplyRelinRescale(ctx, a.handle.peer(), b.handle.peer(), ctx.relinKeysPeer(), o),
         a,
         b);
   }
@@ -377,7 +375,7 @@ public final class Evaluator {
             ca[i] = a[i].handle.peer().address();
             pa[i] = p[i].handle.peer().address();
           }
-          HnnNative.multiply_plain_accumulate(ctx.ctx.peer(), ca, pa, a.length, o);
+          ops().multiplyPlainAccumulate(ctx, ca, pa, o);
         },
         operands);
   }
@@ -402,7 +400,7 @@ public final class Evaluator {
         o -> {
           long[] ca = new long[a.length];
           for (int i = 0; i < a.length; i++) ca[i] = a[i].handle.peer().address();
-          HnnNative.multiply_scalar_accumulate(ctx.ctx.peer(), ca, v, s, a.length, o);
+          ops().multiplyScalarAccumulate(ctx, ca, v, s, o);
         },
         (Object[]) a);
   }
@@ -419,19 +417,19 @@ public final class Evaluator {
   public Ciphertext modSwitchTo(Ciphertext a, int level) {
     own(a, "a");
     ctx.checkLevel(level);
-    return produce(0, o -> ev().mod_switch_to(a.handle.peer(), level, o), a);
+    return produce(0, o -> ops().modSwitchTo(ctx, a.handle.peer(), level, o), a);
   }
 
   public void modSwitchTo(Ciphertext a, int level, Ciphertext out) {
     own(a, "a");
     ctx.checkLevel(level);
-    into(target(out), 0, o -> ev().mod_switch_to(a.handle.peer(), level, o), a);
+    into(target(out), 0, o -> ops().modSwitchTo(ctx, a.handle.peer(), level, o), a);
   }
 
   public void modSwitchToInPlace(Ciphertext a, int level) {
     own(a, "a");
     ctx.checkLevel(level);
-    modify(a, 0, t -> ev().mod_switch_to_inplace(t, level));
+    modify(a, 0, t -> ops().modSwitchToInPlace(ctx, t, level));
   }
 
   public Plaintext modSwitchTo(Plaintext p, int level) {
@@ -450,7 +448,7 @@ public final class Evaluator {
     ctx.checkLevel(level);
     ctx.checkOpen();
     try (Guard g = new Guard().read(ctx.ctx).write(p.handle).lock()) {
-      Native.run(() -> ev().mod_switch_to_inplace(p.handle.peer(), level));
+      Native.run(() -> ops().modSwitchPlainToInPlace(ctx, p.handle.peer(), level));
       p.account();
     }
   }
@@ -465,7 +463,7 @@ public final class Evaluator {
     if (a == b) return;
     ctx.checkOpen();
     try (Guard g = new Guard().read(ctx.ctx).write(a.handle).write(b.handle).lock()) {
-      Native.run(() -> ev().align_inplace(a.handle.peer(), b.handle.peer()));
+      Native.run(() -> ops().alignInPlace(ctx, a.handle.peer(), b.handle.peer()));
       a.account();
       b.account();
     }
@@ -478,7 +476,7 @@ public final class Evaluator {
   public void setScale(Ciphertext a, double scale) {
     own(a, "a");
     Encoder.checkScale(scale);
-    modify(a, 0, t -> ev().set_scale(t, scale));
+    modify(a, 0, t -> ops().setScale(ctx, t, scale));
   }
 
   // ------------------------------------------------------------------------------------------ rotations
@@ -487,19 +485,19 @@ public final class Evaluator {
   public Ciphertext rotate(Ciphertext a, int steps) {
     own(a, "a");
     checkRotation(steps);
-    return produce(GALOIS, o -> ev().rotate(a.handle.peer(), steps, ctx.gk.peer(), o), a);
+    return produce(GALOIS, o -> ops().rotate(ctx, a.handle.peer(), steps, ctx.gk.peer(), o), a);
   }
 
   public void rotate(Ciphertext a, int steps, Ciphertext out) {
     own(a, "a");
     checkRotation(steps);
-    into(target(out), GALOIS, o -> ev().rotate(a.handle.peer(), steps, ctx.gk.peer(), o), a);
+    into(target(out), GALOIS, o -> ops().rotate(ctx, a.handle.peer(), steps, ctx.gk.peer(), o), a);
   }
 
   public void rotateInPlace(Ciphertext a, int steps) {
     own(a, "a");
     checkRotation(steps);
-    modify(a, GALOIS, t -> ev().rotate_inplace(t, steps, ctx.gk.peer()));
+    modify(a, GALOIS, t -> ops().rotateInPlace(ctx, t, steps, ctx.gk.peer()));
   }
 
   /**
@@ -523,7 +521,7 @@ public final class Evaluator {
       try (Guard locked = g.lock()) {
         long[] addr = new long[steps.length];
         for (int i = 0; i < steps.length; i++) addr[i] = out[i].handle.peer().address();
-        Native.run(() -> HnnNative.rotate_hoisted(ctx.ctx.peer(), a.handle.peer(), st, st.length, ctx.gk.peer(), addr));
+        Native.run(() -> ops().rotateHoisted(ctx, a.handle.peer(), st, ctx.gk.peer(), addr));
         for (Ciphertext c : out) c.account();
       }
     } catch (RuntimeException e) {
@@ -542,14 +540,14 @@ public final class Evaluator {
   public Ciphertext rotateSum(Ciphertext a, int... steps) {
     own(a, "a");
     long[] st = rotationSumSteps(steps);
-    return produce(GALOIS, o -> HnnNative.rotate_sum(ctx.ctx.peer(), a.handle.peer(), st, st.length, ctx.gk.peer(), o), a);
+    return produce(GALOIS, o -> ops().rotateSum(ctx, a.handle.peer(), st, ctx.gk.peer(), o), a);
   }
 
   /** {@link #rotateSum} written over {@code a}. */
   public void rotateSumInPlace(Ciphertext a, int... steps) {
     own(a, "a");
     long[] st = rotationSumSteps(steps);
-    modify(a, GALOIS, t -> HnnNative.rotate_sum(ctx.ctx.peer(), t, st, st.length, ctx.gk.peer(), t));
+    modify(a, GALOIS, t -> ops().rotateSum(ctx, t, st, ctx.gk.peer(), t));
   }
 
   private long[] rotationSumSteps(int[] steps) {
@@ -566,13 +564,13 @@ public final class Evaluator {
   /** Complex conjugation of the slots (needs the conjugation key). */
   public Ciphertext conjugate(Ciphertext a) {
     own(a, "a");
-    return produce(GALOIS, o -> ev().conjugate(a.handle.peer(), ctx.gk.peer(), o), a);
+    return produce(GALOIS, o -> ops().conjugate(ctx, a.handle.peer(), ctx.gk.peer(), o), a);
   }
 
   /** The automorphism X -> X^galoisElement (odd, below 2N), for which a key must exist. */
   public Ciphertext applyGalois(Ciphertext a, long galoisElement) {
     own(a, "a");
-    return produce(GALOIS, o -> ev().apply_galois(a.handle.peer(), galoisElement, ctx.gk.peer(), o), a);
+    return produce(GALOIS, o -> ops().applyGalois(ctx, a.handle.peer(), galoisElement, ctx.gk.peer(), o), a);
   }
 
   // ------------------------------------------------------------------------------------------ helpers

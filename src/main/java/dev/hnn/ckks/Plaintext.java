@@ -1,12 +1,9 @@
 package dev.hnn.ckks;
 
-import dev.hnn.ckks.presets.HnnNative;
-import dev.hnn.ckks.presets.HnnNative.NBytes;
-import dev.hnn.ckks.presets.HnnNative.NContext;
-import dev.hnn.ckks.presets.HnnNative.NPlaintext;
 import java.io.InputStream;
 import java.lang.ref.Cleaner;
 import java.util.Objects;
+import org.bytedeco.javacpp.Pointer;
 
 /**
  * An encoded (not encrypted) CKKS plaintext: a polynomial in RNS and NTT form at some level, with its scale.
@@ -16,39 +13,39 @@ import java.util.Objects;
  * <p>Not for concurrent modification: reading one plaintext from many threads is safe; modifying it in place
  * while other threads use it serializes those calls (each call locks it) but their order is unspecified.
  */
-public final class Plaintext extends EngineObject<NPlaintext> {
-  Plaintext(CkksContext context, NPlaintext peer) {
-    super(context, "Plaintext", peer, HnnNative::delete_plaintext);
+public final class Plaintext extends EngineObject<Pointer> {
+  Plaintext(CkksContext context, Pointer peer) {
+    super(context, "Plaintext", peer, context.ops::deletePlaintext);
   }
 
   static Plaintext allocate(CkksContext context) {
-    return new Plaintext(context, HnnNative.new_plaintext());
+    return new Plaintext(context, context.ops.newPlaintext());
   }
 
   @Override
-  long nativeWords(NPlaintext peer) {
-    return HnnNative.plaintext_words(peer);
+  long nativeWords(Pointer peer) {
+    return context.ops.plaintextWords(peer);
   }
 
   @Override
-  long nativeLevel(NPlaintext peer) {
-    return peer.level();
+  long nativeLevel(Pointer peer) {
+    return context.ops.plaintextLevel(context, peer);
   }
 
   @Override
-  double nativeScale(NPlaintext peer) {
-    return peer.scale();
+  double nativeScale(Pointer peer) {
+    return context.ops.plaintextScale(peer);
   }
 
   @Override
-  NBytes nativeSave(NContext ctx, NPlaintext peer, boolean compress) {
-    return HnnNative.save_plaintext(ctx, peer, compress);
+  Pointer nativeSave(Pointer ctx, Pointer peer, boolean compress) {
+    return context.ops.savePlaintext(ctx, peer, compress);
   }
 
   /** An independent copy. */
   public Plaintext copy() {
     try (Guard g = new Guard().read(handle).lock()) {
-      Plaintext c = new Plaintext(context, Native.get(() -> HnnNative.copy_plaintext(handle.peer())));
+      Plaintext c = new Plaintext(context, Native.get(() -> context.ops.copyPlaintext(handle.peer())));
       c.account();
       return c;
     }
@@ -63,7 +60,7 @@ public final class Plaintext extends EngineObject<NPlaintext> {
     Objects.requireNonNull(bytes, "bytes");
     Plaintext p = allocate(context);
     try (Guard g = new Guard().read(context.ctx).write(p.handle).lock()) {
-      Native.run(() -> HnnNative.load_plaintext(context.ctx.peer(), bytes, bytes.length, p.handle.peer()));
+      Native.run(() -> context.ops.loadPlaintext(context.ctx.peer(), bytes, p.handle.peer()));
       p.account();
     } catch (RuntimeException e) {
       p.close();
@@ -76,6 +73,6 @@ public final class Plaintext extends EngineObject<NPlaintext> {
   public static Plaintext load(CkksContext context, InputStream in) {
     Objects.requireNonNull(in, "in");
     Objects.requireNonNull(context, "context");
-    return load(context, Blobs.readEngineObject(in));
+    return load(context, context.ops.readObject(in));
   }
 }

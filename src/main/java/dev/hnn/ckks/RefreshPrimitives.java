@@ -1,6 +1,11 @@
 package dev.hnn.ckks;
 
 import dev.hnn.ckks.presets.HnnNative;
+import dev.hnn.ckks.presets.HnnNative.NCiphertext;
+import dev.hnn.ckks.presets.HnnNative.NContext;
+import dev.hnn.ckks.presets.HnnNative.NDecryptor;
+import dev.hnn.ckks.presets.HnnNative.NEncryptor;
+import dev.hnn.ckks.presets.HnnNative.NPlaintext;
 import java.util.Objects;
 
 /**
@@ -25,9 +30,10 @@ public final class RefreshPrimitives {
   public static Plaintext sampleMask(CkksContext context, int bits) {
     Objects.requireNonNull(context, "context");
     if (bits < 1) throw new IllegalArgumentException("mask bits must be positive, got " + bits);
+    hnnOnly(context);
     Plaintext out = context.newPlaintext();
     try (Guard g = new Guard().read(context.ctx).write(out.handle).lock()) {
-      Native.run(() -> HnnNative.refresh_sample_mask(context.ctx.peer(), bits, out.handle.peer()));
+      Native.run(() -> HnnNative.refresh_sample_mask((NContext) context.ctx.peer(), bits, (NPlaintext) out.handle.peer()));
       out.account();
     } catch (RuntimeException e) {
       out.close();
@@ -44,6 +50,7 @@ public final class RefreshPrimitives {
   public static void applyMask(Ciphertext ct, Plaintext mask, int bits) {
     Objects.requireNonNull(ct, "ciphertext");
     CkksContext context = ct.context;
+    hnnOnly(context);
     context.checkPlain(mask, "mask");
     Encryptor enc = context.encryptor();
     try (Guard g =
@@ -51,7 +58,8 @@ public final class RefreshPrimitives {
       Native.run(
           () ->
               HnnNative.refresh_apply_mask(
-                  context.ctx.peer(), enc.handle().peer(), mask.handle.peer(), bits, ct.handle.peer()));
+                  (NContext) context.ctx.peer(), (NEncryptor) enc.handle().peer(), (NPlaintext) mask.handle.peer(),
+                  bits, (NCiphertext) ct.handle.peer()));
     }
   }
 
@@ -59,9 +67,11 @@ public final class RefreshPrimitives {
   public static void removeMask(Ciphertext ct, Plaintext mask) {
     Objects.requireNonNull(ct, "ciphertext");
     CkksContext context = ct.context;
+    hnnOnly(context);
     context.checkPlain(mask, "mask");
     try (Guard g = new Guard().read(context.ctx).read(mask.handle).write(ct.handle).lock()) {
-      Native.run(() -> HnnNative.refresh_remove_mask(context.ctx.peer(), mask.handle.peer(), ct.handle.peer()));
+      Native.run(() -> HnnNative.refresh_remove_mask(
+          (NContext) context.ctx.peer(), (NPlaintext) mask.handle.peer(), (NCiphertext) ct.handle.peer()));
     }
   }
 
@@ -72,6 +82,7 @@ public final class RefreshPrimitives {
    */
   public static Ciphertext reencrypt(CkksContext client, Ciphertext ct, int level) {
     Objects.requireNonNull(client, "client context");
+    hnnOnly(client);
     client.checkOwn(ct, "ciphertext");
     client.checkLevel(level);
     if (!client.hasSecretKey())
@@ -90,8 +101,8 @@ public final class RefreshPrimitives {
       Native.run(
           () ->
               HnnNative.refresh_reencrypt(
-                  client.ctx.peer(), dec.handle().peer(), enc.handle().peer(), ct.handle.peer(), level,
-                  out.handle.peer()));
+                  (NContext) client.ctx.peer(), (NDecryptor) dec.handle().peer(), (NEncryptor) enc.handle().peer(),
+                  (NCiphertext) ct.handle.peer(), level, (NCiphertext) out.handle.peer()));
       out.account();
     } catch (RuntimeException e) {
       out.close();
@@ -108,11 +119,13 @@ public final class RefreshPrimitives {
     Objects.requireNonNull(plain, "plaintext");
     if (shift < 0) throw new IllegalArgumentException("shift must be non-negative, got " + shift);
     CkksContext context = plain.context;
+    hnnOnly(context);
     long n = 2L * context.slotCount();
     long[] out = new long[(int) n];
     try (Guard g = new Guard().read(context.ctx).read(plain.handle).lock()) {
       Native.run(
-          () -> HnnNative.plaintext_integer_coefficients(context.ctx.peer(), plain.handle.peer(), shift, out, n));
+          () -> HnnNative.plaintext_integer_coefficients(
+              (NContext) context.ctx.peer(), (NPlaintext) plain.handle.peer(), shift, out, n));
     }
     return out;
   }
@@ -120,8 +133,16 @@ public final class RefreshPrimitives {
   /** Overwrites the plaintext's coefficients with zeros (before closing a mask). */
   public static void wipe(Plaintext plain) {
     Objects.requireNonNull(plain, "plaintext");
+    hnnOnly(plain.context);
     try (Guard g = new Guard().write(plain.handle).lock()) {
-      HnnNative.wipe_plaintext(plain.handle.peer());
+      HnnNative.wipe_plaintext((NPlaintext) plain.handle.peer());
     }
+  }
+
+  /** Client-aided refresh works on the engine's exact integer representation: HNN backend only (issue 19). */
+  private static void hnnOnly(CkksContext context) {
+    if (context.backend() != Backend.HNN)
+      throw new HeException(
+          "client-aided refresh is implemented by the HNN engine only, not by the " + context.backend() + " backend");
   }
 }

@@ -34,6 +34,11 @@ public final class ClassifyCommand implements Callable<Integer> {
             + "checkpoint directory (see `hnn download`) instead of MiniLM + the sentiment head (plaintext only).")
     java.nio.file.Path distilbert;
 
+    @Option(names = "--backend", defaultValue = "hnn", paramLabel = "hnn|seal",
+            description = "CKKS backend of the encrypted head: hnn (HNN's engine, default) or seal (Microsoft SEAL; "
+                    + "needs the SEAL binding jar, see README; keys are generated for the run, not kept).")
+    String backend;
+
     @Mixin
     EncryptedHeadOption head;
 
@@ -88,8 +93,21 @@ public final class ClassifyCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         HeadFile.Loaded loaded = head.loaded();
         HeadCircuit circuit = head.circuit();
-        try (EncryptedClassifier ec = EncryptedClassifier.open(circuit, keys.directory(),
-                msg -> System.err.println("hnn: " + msg + " (once; kept in " + keys.directory().path() + ")"));
+        dev.hnn.ckks.Backend be;
+        try {
+            be = dev.hnn.ckks.Backend.valueOf(backend.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            System.err.println("unknown backend '" + backend + "': use hnn or seal");
+            return 2;
+        }
+        if (be == dev.hnn.ckks.Backend.SEAL && !be.isAvailable()) {
+            System.err.println("hnn: " + dev.hnn.ckks.sealjni.SealAvailability.HOW_TO_ENABLE);
+            return 2;
+        }
+        try (EncryptedClassifier ec = be == dev.hnn.ckks.Backend.HNN
+                ? EncryptedClassifier.open(circuit, keys.directory(),
+                        msg -> System.err.println("hnn: " + msg + " (once; kept in " + keys.directory().path() + ")"))
+                : sealClassifier(circuit);
              SentenceEncoder enc = head.model().openEncoder()) {
             long t1 = System.nanoTime();
             long tok0 = System.nanoTime();
@@ -123,8 +141,22 @@ public final class ClassifyCommand implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "bytes: client -> server %,d (request), server -> client %,d (response)%n",
                     r.requestBytes(), r.responseBytes());
             System.out.printf(Locale.ROOT, "circuit: %s%n", circuit);
+            if (be != dev.hnn.ckks.Backend.HNN) {
+                System.out.printf(Locale.ROOT, "backend: %s (%s)%n", be, ec.spec().parameters());
+            }
         }
         return 0;
+    }
+
+    /** The encrypted head on Microsoft SEAL: fresh keys for this run (one special prime, see ServiceSpec). */
+    private static EncryptedClassifier sealClassifier(HeadCircuit circuit) {
+        dev.hnn.inference.ServiceSpec spec =
+                dev.hnn.inference.ServiceSpec.of(circuit, dev.hnn.inference.ServiceSpec.SingleLayout.AUTO,
+                        dev.hnn.ckks.Backend.SEAL);
+        System.err.println("hnn: generating SEAL keys for this run ...");
+        dev.hnn.ckks.CkksContext keys = dev.hnn.ckks.CkksContext.builder(spec.parameters())
+                .backend(dev.hnn.ckks.Backend.SEAL).rotations(spec.rotationSteps()).build();
+        return EncryptedClassifier.inMemory(circuit, spec, keys);
     }
 
     private int classifyDistilBert(String text) throws java.io.IOException {

@@ -6,6 +6,7 @@ import com.google.gson.JsonParseException;
 import dev.hnn.circuit.BsgsLinearTransform;
 import dev.hnn.circuit.ReplicatedLinearTransform;
 import dev.hnn.circuit.SlotSum;
+import dev.hnn.ckks.Backend;
 import dev.hnn.ckks.CkksParameters;
 import dev.hnn.ckks.HeException;
 
@@ -115,7 +116,21 @@ public final class ServiceSpec {
     return of(c, layout, true);
   }
 
+  /**
+   * The spec for a backend: {@link Backend#SEAL} keeps one special prime (SEAL key-switches with the last prime
+   * of the chain only), so its parameters have a single, larger special prime; {@link Backend#HNN} gives
+   * {@link #of(HeadCircuit, SingleLayout)}.
+   */
+  public static ServiceSpec of(HeadCircuit c, SingleLayout layout, Backend backend) {
+    Objects.requireNonNull(backend, "backend");
+    return of(c, layout, false, backend == Backend.SEAL ? 1 : MAX_SPECIAL_PRIMES);
+  }
+
   private static ServiceSpec of(HeadCircuit c, SingleLayout layout, boolean insecureForTesting) {
+    return of(c, layout, insecureForTesting, MAX_SPECIAL_PRIMES);
+  }
+
+  private static ServiceSpec of(HeadCircuit c, SingleLayout layout, boolean insecureForTesting, int maxSpecial) {
     int m = c.hiddenDim();
     int n = c.inputDim();
     int mPad = Integer.highestOneBit(m) == m ? m : Integer.highestOneBit(m) << 1;
@@ -124,7 +139,7 @@ public final class ServiceSpec {
     int perCt = replicated ? Math.min(REPLICATED_FEATURES_PER_CIPHERTEXT, Integer.highestOneBit(n) == n ? n
         : Integer.highestOneBit(n) << 1) : 0;
     int period = replicated ? perCt * mPad : BsgsLinearTransform.inputPeriod(m, n);
-    CkksParameters p = parametersFor(c.depth(), period, insecureForTesting);
+    CkksParameters p = parametersFor(c.depth(), period, insecureForTesting, maxSpecial);
     TreeSet<Integer> steps = new TreeSet<>();
     int[] hidden = replicated ? ReplicatedLinearTransform.rotationSteps(m, perCt) : BsgsLinearTransform.rotationSteps(m, n);
     for (int s : hidden) steps.add(s);
@@ -141,11 +156,15 @@ public final class ServiceSpec {
    * P(positive) was about five times that with P = 2^4 D). So each special prime gets 28 + ceil((4 + 4) / k) bits.
    */
   static CkksParameters parametersFor(int depth, int period, boolean insecureForTesting) {
+    return parametersFor(depth, period, insecureForTesting, MAX_SPECIAL_PRIMES);
+  }
+
+  static CkksParameters parametersFor(int depth, int period, boolean insecureForTesting, int maxSpecial) {
     int data = FIRST_PRIME_BITS + LEVEL_BITS * depth;
     for (int n = 4096; n <= 65536; n *= 2) {
       if (n / 2 < period) continue;
       int bound = insecureForTesting ? Integer.MAX_VALUE : CkksParameters.maxSecureModulusBits(n);
-      for (int k = Math.min(MAX_SPECIAL_PRIMES, depth + 1); k >= 1; k--) {
+      for (int k = Math.min(maxSpecial, depth + 1); k >= 1; k--) {
         int special = LEVEL_BITS + (FIRST_PRIME_BITS - LEVEL_BITS + SPECIAL_MARGIN_BITS + k - 1) / k;
         if (data + k * special > bound) continue;
         int[] bits = new int[1 + depth + k];

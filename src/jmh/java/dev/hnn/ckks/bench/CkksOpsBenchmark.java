@@ -1,5 +1,6 @@
 package dev.hnn.ckks.bench;
 
+import dev.hnn.ckks.Backend;
 import dev.hnn.ckks.Ciphertext;
 import dev.hnn.ckks.CkksContext;
 import dev.hnn.ckks.CkksParameters;
@@ -32,6 +33,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * does, each call writes into one output object that is reused (the {@code (..., out)} forms of the API); the
  * {@code fresh_*} benchmarks show the cost of a new result object per call instead. Compare the p0.50 sample
  * times with hnn_bench's {@code median_us} column.
+ *
+ * <p>{@code -p backend=HNN,SEAL} runs every op on both backends in one run (issue 19; SEAL needs the SEAL binding,
+ * see README "SEAL backend"), with {@code threads=1}: SEAL runs each operation on one thread.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SampleTime)
@@ -46,6 +50,10 @@ public class CkksOpsBenchmark {
   /** Engine threads (1 = single-threaded, as in hnn_bench's threads=1 rows). */
   @Param({"1"})
   public int threads;
+
+  /** The CKKS backend: HNN's engine or Microsoft SEAL. */
+  @Param({"HNN"})
+  public String backend;
 
   CkksContext ctx;
   Encoder encoder;
@@ -79,7 +87,7 @@ public class CkksOpsBenchmark {
     NativeEngine.setThreadCount(threads);
     JitWarmup.run(20_000);
     CkksParameters p = CkksParameters.builder().polyDegree(n).coeffModulusBits(chain(n)).specialPrimes(1).scaleBits(40).build();
-    ctx = CkksContext.generate(p, 1);
+    ctx = CkksContext.builder(p).backend(Backend.valueOf(backend)).rotations(1).build();
     encoder = ctx.encoder();
     encryptor = ctx.encryptor();
     decryptor = ctx.decryptor();
