@@ -11,16 +11,6 @@ public final class Gelu {
         return 0.5 * x * (1.0 + erf(x * INV_SQRT2));
     }
 
-    /** GELU applied element-wise, returning a new matrix. */
-    public static Matrix forward(Matrix x) {
-        float[] in = x.data();
-        float[] out = new float[in.length];
-        for (int i = 0; i < in.length; i++) {
-            out[i] = (float) apply(in[i]);
-        }
-        return new Matrix(x.rows(), x.cols(), out);
-    }
-
     /**
      * Error function via the complementary-error-function Chebyshev fit of Numerical Recipes (erfcc),
      * fractional error below 1.2e-7 everywhere: ample for float32 activations.

@@ -36,12 +36,7 @@ final class TrainableLinear {
         int out = base.outFeatures();
         NDArray w = m.create(base.weight().data(), new Shape(in, out));
         NDArray b = m.create(base.bias().clone(), new Shape(out));
-        float[] a = new float[in * rank];
-        double sd = 1.0 / Math.sqrt(in);
-        for (int i = 0; i < a.length; i++) {
-            a[i] = (float) (rng.nextGaussian() * sd);
-        }
-        return new TrainableLinear(name, w, b, m.create(a, new Shape(in, rank)), m.zeros(new Shape(rank, out)));
+        return new TrainableLinear(name, w, b, adapterColumns(in, rank, m, rng), m.zeros(new Shape(rank, out)));
     }
 
     /** A trained layer restored from a delta file's tensors over the pre-trained layer. */
@@ -66,14 +61,19 @@ final class TrainableLinear {
     TrainableLinear widened(int extraRank, NDManager m, Random rng) {
         int in = (int) weight.getShape().get(0);
         int out = (int) weight.getShape().get(1);
-        float[] a = new float[in * extraRank];
+        NDArray wideA = loraA.concat(adapterColumns(in, extraRank, m, rng), 1);
+        NDArray wideB = loraB.concat(m.zeros(new Shape(extraRank, out)), 0);
+        return new TrainableLinear(name, weight, bias.duplicate(), wideA, wideB);
+    }
+
+    /** Seeded Gaussian columns of {@code A} with variance {@code 1 / in}: {@code x A} starts at unit scale. */
+    private static NDArray adapterColumns(int in, int columns, NDManager m, Random rng) {
+        float[] a = new float[in * columns];
         double sd = 1.0 / Math.sqrt(in);
         for (int i = 0; i < a.length; i++) {
             a[i] = (float) (rng.nextGaussian() * sd);
         }
-        NDArray wideA = loraA.concat(m.create(a, new Shape(in, extraRank)), 1);
-        NDArray wideB = loraB.concat(m.zeros(new Shape(extraRank, out)), 0);
-        return new TrainableLinear(name, weight, bias.duplicate(), wideA, wideB);
+        return m.create(a, new Shape(in, columns));
     }
 
     NDArray forward(NDArray x) {
