@@ -36,6 +36,10 @@ public final class TrainCommand implements Callable<Integer> {
             + "(see `hnn download`) instead of the shipped MiniLM-L6; write the deltas to --out-dir.")
     Path distilBert;
 
+    @Option(names = "--continue", description = "Distillation continues from the HE-friendly delta in --out-dir "
+            + "instead of starting from the teacher.")
+    boolean continueStudent;
+
     @Option(names = "--seed", description = "Seed (default: ${DEFAULT-VALUE}).")
     long seed = 42;
 
@@ -50,7 +54,7 @@ public final class TrainCommand implements Callable<Integer> {
         dev.hnn.train.TrainPipeline.Stage st = dev.hnn.train.TrainPipeline.Stage.valueOf(
                 stage.toUpperCase(java.util.Locale.ROOT));
         dev.hnn.train.TrainPipeline.run(new dev.hnn.train.TrainPipeline.Options(outDir, st, epochs, distillEpochs,
-                limit, seed, distilBert), System.out);
+                limit, seed, distilBert, continueStudent), System.out);
         return 0;
     }
 }

@@ -30,9 +30,6 @@ final class Distillation {
 
     static TorchEncoder run(TorchEncoder teacher, TransformerEncoder base, List<Example> train, Options o, long seed,
                             NDManager root, PrintStream log) {
-        for (NDArray p : teacher.trainable().values()) {
-            p.setRequiresGradient(false); // the teacher is fixed: no graph, no gradients for it
-        }
         double[] scales = attentionScales(teacher, train, base, o.initialOffset(), root, seed);
         StringBuilder s = new StringBuilder();
         for (double v : scales) {
@@ -41,6 +38,15 @@ final class Distillation {
         log.println("polynomial attention normalisers per layer:" + s);
         TorchEncoder student = teacher.heFriendlyStudent(o.extraRank(), o.initialOffset(), scales, root,
                 new Random(seed));
+        return train(teacher, student, base, train, o, seed, root, log);
+    }
+
+    /** Trains {@code student} (new, or restored to continue) against {@code teacher}. */
+    static TorchEncoder train(TorchEncoder teacher, TorchEncoder student, TransformerEncoder base, List<Example> train,
+                              Options o, long seed, NDManager root, PrintStream log) {
+        for (NDArray p : teacher.trainable().values()) {
+            p.setRequiresGradient(false); // the teacher is fixed: no graph, no gradients for it
+        }
         FineTuning.Options h = o.headRanges();
         TrainingLoop.Settings settings = new TrainingLoop.Settings(o.epochs(), o.batchSize(), o.learningRate(), 0.01f,
                 0.06f, seed + 1);

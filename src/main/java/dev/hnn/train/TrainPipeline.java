@@ -27,7 +27,7 @@ public final class TrainPipeline {
 
     /** {@code distilBert}: a checkpoint directory to fine-tune instead of the shipped MiniLM, or null. */
     public record Options(Path outDir, Stage stage, int epochs, int distillEpochs, int trainLimit, long seed,
-                          Path distilBert) {
+                          Path distilBert, boolean continueStudent) {
     }
 
     private TrainPipeline() {
@@ -54,11 +54,21 @@ public final class TrainPipeline {
             if (o.stage() != Stage.FINETUNE && o.distillEpochs() > 0) {
                 long t1 = System.nanoTime();
                 Distillation.Options d = Distillation.Options.defaults(o.distillEpochs());
-                TorchEncoder student = Distillation.run(teacher, wb.base, wb.train, d, o.seed(), wb.root, log);
+                Path studentFile = o.outDir().resolve(HE_FRIENDLY_FILE);
+                TorchEncoder student;
+                if (o.continueStudent()) {
+                    try (InputStream in = Files.newInputStream(studentFile)) {
+                        student = TorchEncoder.restore(wb.base, EncoderDelta.read(in), wb.root);
+                    }
+                    log.println("continuing the distillation of " + studentFile);
+                    student = Distillation.train(teacher, student, wb.base, wb.train, d, o.seed(), wb.root, log);
+                } else {
+                    student = Distillation.run(teacher, wb.base, wb.train, d, o.seed(), wb.root, log);
+                }
                 Map<String, Object> training = trainingRecord(wb, ft, o);
                 training.put("distillation", d);
                 training.put("teacher", FINE_TUNED_FILE);
-                save(student, wb, "sst2-minilm-he", training, t1, o.outDir().resolve(HE_FRIENDLY_FILE), o.seed(), log);
+                save(student, wb, "sst2-minilm-he", training, t1, studentFile, o.seed(), log);
             }
         }
     }

@@ -26,7 +26,7 @@ class ShippedModelsTest {
     private static final int ACCURACY_SENTENCES = 400;
 
     @ParameterizedTest
-    @CsvSource({"minilm-sst2, 0.86", "minilm-sst2-he, 0.84"})
+    @CsvSource({"minilm-sst2, 0.86", "minilm-sst2-he, 0.82"})
     void javaForwardAgreesWithPyTorchAndKeepsItsAccuracy(String name, double minAccuracy) throws Exception {
         SentimentModel model = SentimentModel.load(name);
         HeadFile.Loaded head = model.head();
