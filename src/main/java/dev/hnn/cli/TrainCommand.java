@@ -18,8 +18,8 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--out-dir", paramLabel = "DIR", description = "Where the model files go (default: ${DEFAULT-VALUE}).")
     Path outDir = Path.of("src/main/resources/dev/hnn/model");
 
-    @Option(names = "--stage", description = "all, finetune or distill (distill reads the fine-tuned delta from "
-            + "--out-dir) (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--stage", description = "all, finetune, distill (reads the fine-tuned delta from --out-dir) or "
+            + "ranges (records the ranges of both saved models again) (default: ${DEFAULT-VALUE}).")
     String stage = "all";
 
     @Option(names = "--epochs", description = "Fine-tuning epochs (default: ${DEFAULT-VALUE}).")

@@ -15,7 +15,8 @@ import java.util.Random;
  * The input range of every non-linearity on training texts, per layer and per token position: what the encrypted
  * encoder fits its polynomials (and Newton starting points) on. Recorded per position because position 0 ([CLS])
  * is an outlier in every BERT-family encoder (its LayerNorm variance after the feed-forward block is tens of times
- * the others'). Positions past {@link #POSITIONS} share the last row.
+ * the others'). Positions past {@link #POSITIONS} share the last row. {@code position_counts} says how many tokens
+ * each row saw; a row that saw none holds zeros, which mean "no data", not a range.
  */
 final class RangeRecorder {
     static final int POSITIONS = 64;
@@ -79,6 +80,12 @@ final class RangeRecorder {
         Table outputVariance = new Table(layers);
         List<Double> headPre = new ArrayList<>();
         List<Double> logitDiff = new ArrayList<>();
+        long[] positionCounts = new long[POSITIONS];
+        for (Example e : sample) {
+            for (int p = 0; p < e.ids().length; p++) {
+                positionCounts[Math.min(p, POSITIONS - 1)]++;
+            }
+        }
         for (List<Example> part : TrainingLoop.batches(sample, 64, new Random(seed))) {
             try (NDManager bm = root.newSubManager()) {
                 Batch b = Batch.of(part, embeddings, model.hidden, bm);
@@ -119,6 +126,7 @@ final class RangeRecorder {
         Map<String, Object> ranges = new LinkedHashMap<>();
         ranges.put("texts", sample.size());
         ranges.put("positions", POSITIONS);
+        ranges.put("position_counts", positionCounts);
         ranges.put("attention_scores", scores.toJson());
         ranges.put("attention_layernorm_variance", attentionVariance.toJson());
         ranges.put("activation_input", activation.toJson());

@@ -23,7 +23,7 @@ public final class TrainPipeline {
     /** Training texts the ranges are recorded on. */
     static final int RANGE_SAMPLE = 5000;
 
-    public enum Stage { ALL, FINETUNE, DISTILL }
+    public enum Stage { ALL, FINETUNE, DISTILL, RANGES }
 
     /** {@code distilBert}: a checkpoint directory to fine-tune instead of the shipped MiniLM, or null. */
     public record Options(Path outDir, Stage stage, int epochs, int distillEpochs, int trainLimit, long seed,
@@ -40,6 +40,12 @@ public final class TrainPipeline {
             FineTuning.Options ft = FineTuning.Options.defaults();
             ft = new FineTuning.Options(o.epochs(), ft.batchSize(), ft.learningRate(), ft.weightDecay(), ft.rank(),
                     ft.headUnits(), ft.rangePenalty(), ft.activationBound(), ft.logitBound(), o.seed());
+            if (o.stage() == Stage.RANGES) {
+                for (String f : new String[] {FINE_TUNED_FILE, HE_FRIENDLY_FILE}) {
+                    rerecordRanges(wb, o.outDir().resolve(f), o.seed(), log);
+                }
+                return;
+            }
             Path teacherFile = o.outDir().resolve(FINE_TUNED_FILE);
             TorchEncoder teacher;
             if (o.stage() != Stage.DISTILL) {
@@ -98,6 +104,19 @@ public final class TrainPipeline {
         meta.put("metrics", metrics);
         meta.put("ranges", RangeRecorder.record(model, wb.train, wb.base.embeddings(), RANGE_SAMPLE, wb.root, seed));
         return DeltaExport.of(model, meta);
+    }
+
+    /** Records a saved model's ranges again (same texts and seed as at training time) and rewrites its metadata. */
+    private static void rerecordRanges(Workbench wb, Path file, long seed, PrintStream log) throws IOException {
+        EncoderDelta delta;
+        try (InputStream in = Files.newInputStream(file)) {
+            delta = EncoderDelta.read(in);
+        }
+        TorchEncoder model = TorchEncoder.restore(wb.base, delta, wb.root);
+        Map<String, Object> meta = new LinkedHashMap<>(delta.metadata());
+        meta.put("ranges", RangeRecorder.record(model, wb.train, wb.base.embeddings(), RANGE_SAMPLE, wb.root, seed));
+        write(file, new EncoderDelta(meta, delta.tensors()));
+        log.printf("re-recorded the ranges of %s%n", file);
     }
 
     private static Map<String, Object> trainingRecord(Workbench wb, FineTuning.Options ft, Options o) {
