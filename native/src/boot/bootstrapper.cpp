@@ -174,7 +174,7 @@ void Bootstrapper::slots_to_coeffs(const Ciphertext& real, const Ciphertext& ima
   out = std::move(ct);
 }
 
-void Bootstrapper::bootstrap(const Ciphertext& in, const GaloisKeys& gk, const RelinKeys& rk, Ciphertext& out) const {
+void Bootstrapper::check_input(const Ciphertext& in, const GaloisKeys& gk, const RelinKeys& rk) const {
   const Context& ctx = *ctx_;
   if (in.empty() || in.params_hash() != ctx.params_hash())
     throw IncompatibleObjectsError("bootstrap: the ciphertext belongs to other encryption parameters");
@@ -185,23 +185,39 @@ void Bootstrapper::bootstrap(const Ciphertext& in, const GaloisKeys& gk, const R
                                std::to_string(std::log2(q0) - 6) + ")");
   if (rk.empty()) throw MissingKeyError("bootstrap: the relinearization key is empty: generate it first");
   for (std::uint64_t g : galois_elements()) gk.key(g);  // every key present before any work
-  Ciphertext low;
-  evaluator_.mod_switch_to(in, 0, low);
-  Ciphertext raised;
-  mod_raise(ctx, low, ctx.max_level(), raised);
-  raised.set_scale(q0);
+}
+
+void Bootstrapper::bootstrap_raised(Ciphertext& raised, double in_scale, const GaloisKeys& gk, const RelinKeys& rk,
+                                    Ciphertext& out) const {
+  const double q0 = static_cast<double>(ctx_->prime(0).value());
   evaluator_.multiply_integer_inplace(raised, 1LL << raise_bits_);
   raised.set_scale(std::ldexp(q0, raise_bits_));
   Ciphertext real, imag;
   coeffs_to_slots(raised, gk, real, imag);
-  const double eval_out_scale = eval_scale_;
   Ciphertext real_mod, imag_mod;
-  eval_mod_.evaluate(evaluator_, rk, real, eval_out_scale, real_mod);
-  eval_mod_.evaluate(evaluator_, rk, imag, eval_out_scale, imag_mod);
+  eval_mod_.evaluate(evaluator_, rk, real, eval_scale_, real_mod);
+  eval_mod_.evaluate(evaluator_, rk, imag, eval_scale_, imag_mod);
   slots_to_coeffs(real_mod, imag_mod, gk, out);
   // The transforms assumed message_scale: an input at scale s comes out as m s / message_scale at
   // message_scale, the same polynomial as m at scale s.
-  out.set_scale(in.scale());
+  out.set_scale(in_scale);
+}
+
+void Bootstrapper::bootstrap(const Ciphertext& in, const GaloisKeys& gk, const RelinKeys& rk, Ciphertext& out) const {
+  check_input(in, gk, rk);
+  Ciphertext low, raised;
+  evaluator_.mod_switch_to(in, 0, low);
+  mod_raise(*ctx_, low, ctx_->max_level(), raised);
+  bootstrap_raised(raised, in.scale(), gk, rk, out);
+}
+
+void Bootstrapper::bootstrap(const Ciphertext& in, const GaloisKeys& gk, const RelinKeys& rk,
+                             const SparseSecretEncapsulation& encapsulation, Ciphertext& out) const {
+  check_input(in, gk, rk);
+  Ciphertext low, raised;
+  evaluator_.mod_switch_to(in, 0, low);
+  encapsulation.mod_raise(low, ctx_->max_level(), raised);
+  bootstrap_raised(raised, in.scale(), gk, rk, out);
 }
 
 }  // namespace hnn::boot

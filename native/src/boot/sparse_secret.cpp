@@ -4,6 +4,9 @@
 #include <vector>
 
 #include "../rlwe/sampling.h"
+#include "hnn/boot/mod_raise.h"
+#include "hnn/rlwe/key_generator.h"
+#include "hnn/rlwe/key_switcher.h"
 #include "hnn/util/errors.h"
 #include "hnn/util/memory.h"
 #include "hnn/util/random.h"
@@ -47,6 +50,46 @@ void convert_secret_key(const Context& from, const SecretKey& sk, const Context&
   SecretKey r;
   r.resize(to.params_hash(), n, to.prime_count());
   detail::small_to_ntt(to, s, to.prime_count(), r.data());
+  out = std::move(r);
+}
+
+SparseSecretEncapsulation::SparseSecretEncapsulation(ContextPtr ctx, const SecretKey& sk, std::size_t hamming_weight,
+                                                     SecurityLevel security)
+    : ctx_(std::move(ctx)), weight_(hamming_weight) {
+  if (!ctx_) throw InvalidArgumentError("sparse-secret encapsulation: context is null");
+  const Context& c = *ctx_;
+  EncryptionParameters small(c.n());
+  small.set_coeff_modulus({c.prime(0), c.prime(c.data_prime_count())});
+  small.set_special_prime_count(1);
+  small_ = Context::create(small, security);
+  // s' over both contexts; s over the small one. All wiped when these go out of scope.
+  SecretKey sparse_big, sparse_small, dense_small;
+  create_sparse_secret_key(c, hamming_weight, sparse_big);
+  convert_secret_key(c, sparse_big, *small_, sparse_small);
+  convert_secret_key(c, sk, *small_, dense_small);
+  KeyGenerator(small_, sparse_small).create_switch_key_from(dense_small, to_sparse_);
+  KeyGenerator(ctx_, sk).create_switch_key_from(sparse_big, to_dense_);
+}
+
+void SparseSecretEncapsulation::mod_raise(const Ciphertext& in, std::size_t level, Ciphertext& out) const {
+  const Context& c = *ctx_;
+  if (in.empty() || in.params_hash() != c.params_hash())
+    throw IncompatibleObjectsError("encapsulated mod_raise: the ciphertext belongs to other encryption parameters");
+  if (in.level() != 0 || in.size() != 2)
+    throw InvalidArgumentError("encapsulated mod_raise: needs a size-2 ciphertext at level 0");
+  const std::size_t n = c.n();
+  // s -> s' modulo q_0 (keys over q_0 p): (c_0, 0) + switch(c_1).
+  Ciphertext low;
+  low.allocate(c.params_hash(), n, 0, 2);
+  KeySwitcher(small_).switch_key(in.poly(1), 0, to_sparse_, in.poly(0), nullptr, low.poly(0), low.poly(1));
+  low.set_scale(in.scale());
+  Ciphertext raised;
+  boot::mod_raise(c, low, level, raised);
+  // s' -> s at the raised level.
+  Ciphertext r;
+  r.allocate(c.params_hash(), n, level, 2);
+  KeySwitcher(ctx_).switch_key(raised.poly(1), level, to_dense_, raised.poly(0), nullptr, r.poly(0), r.poly(1));
+  r.set_scale(raised.scale());
   out = std::move(r);
 }
 

@@ -14,6 +14,7 @@
 
 #include "hnn/boot/eval_mod.h"
 #include "hnn/boot/linear_transform.h"
+#include "hnn/boot/sparse_secret.h"
 #include "hnn/ckks/encoder.h"
 #include "hnn/ckks/evaluator.h"
 #include "hnn/rlwe/context.h"
@@ -60,6 +61,10 @@ class Bootstrapper {
   /// Refreshes `in` (any level, size 2, scale at most q_0 / 2^6) to output_level(). Throws MissingKeyError
   /// naming the element if a Galois key is missing, InvalidArgumentError for an unusable input.
   void bootstrap(const Ciphertext& in, const GaloisKeys& gk, const RelinKeys& rk, Ciphertext& out) const;
+  /// The same with ModRaise through sparse-secret encapsulation: the keys are for a dense secret (the HE
+  /// Standard's setting) and I stays bounded by K as for a sparse one.
+  void bootstrap(const Ciphertext& in, const GaloisKeys& gk, const RelinKeys& rk,
+                 const SparseSecretEncapsulation& encapsulation, Ciphertext& out) const;
 
   /// The steps of bootstrap(), exposed for tests: CoeffsToSlots of a raised ciphertext (scale q_0 2^raise_bits(),
   /// the raised polynomial times 2^raise_bits()) -> (real,
@@ -72,6 +77,9 @@ class Bootstrapper {
 
  private:
   void multiply_by_i(Ciphertext& a) const;
+  void check_input(const Ciphertext& in, const GaloisKeys& gk, const RelinKeys& rk) const;
+  void bootstrap_raised(Ciphertext& raised, double in_scale, const GaloisKeys& gk, const RelinKeys& rk,
+                        Ciphertext& out) const;
 
   ContextPtr ctx_;
   BootstrapParameters params_;
