@@ -317,6 +317,22 @@ TEST(bootstrap_dense_secret_with_encapsulation) {
   CHECK(p.min_bits >= 20);
 }
 
+TEST(bootstrap_without_cached_plaintexts_is_identical) {
+  BootSetup s(128, 0, 2, 2);
+  Bootstrapper cached(s.ctx, s.bp);
+  BootstrapParameters lazy_params = s.bp;
+  lazy_params.cache_plaintexts = false;
+  Bootstrapper lazy(s.ctx, lazy_params);
+  CHECK_LT(lazy.plaintext_bytes(), cached.plaintext_bytes());
+  GaloisKeys gk;
+  s.keygen->create_galois_keys_for_elements(cached.galois_elements(), gk);
+  std::mt19937_64 rng(12);
+  Ciphertext ct = s.encrypt(random_complex(s.ctx->slot_count(), rng), 0), a, b;
+  cached.bootstrap(ct, gk, s.rk, a);
+  lazy.bootstrap(ct, gk, s.rk, b);
+  CHECK(std::equal(a.data(), a.data() + a.word_count(), b.data()));
+}
+
 TEST(bootstrap_chain) {
   // Bootstrap, square, bring the scale back, repeat: each refresh keeps its precision against the values it was
   // given, and the squares track the plain computation.

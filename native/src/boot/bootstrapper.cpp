@@ -72,7 +72,7 @@ Bootstrapper::Bootstrapper(ContextPtr context, const BootstrapParameters& params
   for (std::size_t g = 0; g < cts.size(); ++g) {
     const std::size_t level = top - g;
     const double plain_scale = eval_scale_ * static_cast<double>(ctx.prime(level).value()) / scale;
-    cts_.push_back(std::make_unique<LinearTransform>(encoder_, cts[g], slots_, level, plain_scale));
+    cts_.push_back(std::make_unique<LinearTransform>(encoder_, cts[g], slots_, level, plain_scale, params.cache_plaintexts));
     scale = eval_scale_;
   }
   // SlotsToCoeffs: q_0 / (2 pi message_scale) turns sin(2 pi x) back into the message.
@@ -88,7 +88,7 @@ Bootstrapper::Bootstrapper(ContextPtr context, const BootstrapParameters& params
       throw InvalidParametersError("bootstrapping: the primes of SlotsToCoeffs are too small for the scales (the last "
                                    "factor's plaintexts would be encoded at 2^" + std::to_string(std::log2(plain_scale)) +
                                    "): use primes of about log2(EvalMod scale) bits there");
-    stc_.push_back(std::make_unique<LinearTransform>(encoder_, stc[g], slots_, level, plain_scale));
+    stc_.push_back(std::make_unique<LinearTransform>(encoder_, stc[g], slots_, level, plain_scale, params.cache_plaintexts));
     stc_targets_.push_back(target);
     scale = target;
   }

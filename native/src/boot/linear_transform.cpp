@@ -52,8 +52,8 @@ std::vector<long long> LinearTransform::steps_for(const Diagonals& diagonals, st
 }
 
 LinearTransform::LinearTransform(const CkksEncoder& encoder, const Diagonals& diagonals, std::size_t period,
-                                 std::size_t level, double plain_scale)
-    : period_(period), level_(level), diag_count_(diagonals.size()), plain_scale_(plain_scale) {
+                                 std::size_t level, double plain_scale, bool cache_plaintexts)
+    : encoder_(encoder), period_(period), level_(level), diag_count_(diagonals.size()), plain_scale_(plain_scale) {
   const std::size_t slots = encoder.slot_count();
   if (period == 0 || slots % period != 0)
     throw InvalidArgumentError("linear transform: the period must divide the slot count");
@@ -67,27 +67,40 @@ LinearTransform::LinearTransform(const CkksEncoder& encoder, const Diagonals& di
     babies.insert(static_cast<long long>(d.first % stride));
   }
   baby_steps_.assign(babies.begin(), babies.end());
-  std::vector<std::complex<double>> v(slots);
   for (const auto& [g, ds] : by_giant) {
     Giant giant;
     giant.step = static_cast<long long>(g);
     for (std::size_t d : ds) {
-      // rot_{-g}(diag_d), repeated over the N/2 slots.
+      // rot_{-g}(diag_d).
       const auto& diag = diagonals.at(d);
-      for (std::size_t j = 0; j < slots; ++j) v[j] = diag[(j + period - g % period) % period];
+      std::vector<std::complex<double>> v(period);
+      for (std::size_t j = 0; j < period; ++j) v[j] = diag[(j + period - g % period) % period];
       giant.babies.push_back(static_cast<long long>(d - g));
-      giant.plains.emplace_back();
-      encoder.encode(v, plain_scale, level, giant.plains.back());
+      if (cache_plaintexts) {
+        giant.plains.emplace_back();
+        encode(v, giant.plains.back());
+      } else {
+        giant.diags.push_back(std::move(v));
+      }
     }
     giants_.push_back(std::move(giant));
   }
   steps_ = steps_for(diagonals, period);
 }
 
+void LinearTransform::encode(const std::vector<std::complex<double>>& diag, Plaintext& out) const {
+  // The period's values repeated over the N/2 slots.
+  std::vector<std::complex<double>> v(encoder_.slot_count());
+  for (std::size_t j = 0; j < v.size(); ++j) v[j] = diag[j % period_];
+  encoder_.encode(v, plain_scale_, level_, out);
+}
+
 std::size_t LinearTransform::byte_count() const {
   std::size_t bytes = 0;
-  for (const auto& g : giants_)
+  for (const auto& g : giants_) {
     for (const auto& p : g.plains) bytes += p.word_count() * sizeof(std::uint64_t);
+    for (const auto& d : g.diags) bytes += d.size() * sizeof(std::complex<double>);
+  }
   return bytes;
 }
 
@@ -106,9 +119,11 @@ void LinearTransform::apply(const CkksEvaluator& evaluator, const Ciphertext& in
   for (const Giant& g : giants_) {
     std::vector<const Ciphertext*> cts;
     std::vector<const Plaintext*> pts;
+    std::vector<Plaintext> encoded(g.plains.empty() ? g.babies.size() : 0);
     for (std::size_t k = 0; k < g.babies.size(); ++k) {
       cts.push_back(by_step.at(g.babies[k]));
-      pts.push_back(&g.plains[k]);
+      if (g.plains.empty()) encode(g.diags[k], encoded[k]);
+      pts.push_back(g.plains.empty() ? &encoded[k] : &g.plains[k]);
     }
     evaluator.multiply_plain_accumulate(cts, pts, inner);
     if (g.step != 0) evaluator.rotate_inplace(inner, g.step, gk);

@@ -34,6 +34,9 @@ struct BootstrapParameters {
   /// coefficients, relative (2 pi m message_scale / q_0)^2 / 6, against the amplification of EvalMod's noise by
   /// q_0 / message_scale; 2^10 suits inputs uniform in [-1, 1] (coefficients about 1/sqrt(3n)).
   double message_scale = 0x1p40;
+  /// Encode the transforms' plaintexts once (fast; at N = 2^16 full slots about 3.5 GB) or at each bootstrap
+  /// from their complex diagonals (a few MB; costs the encodings every time).
+  bool cache_plaintexts = true;
 };
 
 class Bootstrapper {
@@ -55,7 +58,7 @@ class Bootstrapper {
   std::vector<long long> rotation_steps() const;
   /// The Galois elements of rotation_steps() and conjugation, for KeyGenerator::create_galois_keys_for_elements.
   std::vector<std::uint64_t> galois_elements() const;
-  /// Bytes of the encoded transform plaintexts.
+  /// Bytes of the transforms' plaintexts (or of their diagonals, without cache_plaintexts).
   std::size_t plaintext_bytes() const;
 
   /// Refreshes `in` (any level, size 2, scale at most q_0 / 2^6) to output_level(). Throws MissingKeyError

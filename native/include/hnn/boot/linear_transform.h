@@ -25,16 +25,18 @@ Diagonals multiply_diagonals(const Diagonals& a, const Diagonals& b, std::size_t
 
 class LinearTransform {
  public:
-  /// Encodes the BSGS plaintexts of `diagonals` at `level` and scale `plain_scale`.
+  /// Prepares the BSGS plaintexts of `diagonals` at `level` and scale `plain_scale`: encoded now if
+  /// `cache_plaintexts` (fast, (level + 1) N 8 bytes each), else kept as complex diagonals of `period` values
+  /// (16 period bytes each) and encoded when apply() needs them.
   LinearTransform(const CkksEncoder& encoder, const Diagonals& diagonals, std::size_t period, std::size_t level,
-                  double plain_scale);
+                  double plain_scale, bool cache_plaintexts = true);
 
   /// Rotation steps the evaluation needs (baby and giant, positive, below `period`; 0 excluded).
   const std::vector<long long>& rotation_steps() const { return steps_; }
   std::size_t level() const { return level_; }
   double plain_scale() const { return plain_scale_; }
   std::size_t diagonal_count() const { return diag_count_; }
-  /// Bytes held by the encoded plaintexts.
+  /// Bytes held by the encoded plaintexts (or the diagonals, when not cached).
   std::size_t byte_count() const;
 
   /// out = M in (no rescale: out.scale = in.scale * plain_scale). `in` at level() exactly, size 2.
@@ -47,10 +49,13 @@ class LinearTransform {
   struct Giant {
     long long step;
     std::vector<long long> babies;
-    std::vector<Plaintext> plains;  // one per baby
+    std::vector<Plaintext> plains;  // one per baby (cached mode)
+    std::vector<std::vector<std::complex<double>>> diags;  // one per baby, rot_{-g}(diag), `period` values
   };
+  void encode(const std::vector<std::complex<double>>& diag, Plaintext& out) const;
   static std::size_t choose_baby_stride(const Diagonals& diagonals, std::size_t period);
 
+  const CkksEncoder& encoder_;
   std::size_t period_, level_, diag_count_;
   double plain_scale_;
   std::vector<long long> baby_steps_;  // distinct baby steps, rotated once with hoisting
