@@ -190,8 +190,7 @@ void Bootstrapper::check_input(const Ciphertext& in, const GaloisKeys& gk, const
 void Bootstrapper::bootstrap_raised(Ciphertext& raised, double in_scale, const GaloisKeys& gk, const RelinKeys& rk,
                                     Ciphertext& out) const {
   const double q0 = static_cast<double>(ctx_->prime(0).value());
-  evaluator_.multiply_integer_inplace(raised, 1LL << raise_bits_);
-  raised.set_scale(std::ldexp(q0, raise_bits_));
+  raised.set_scale(std::ldexp(q0, raise_bits_));  // the raised polynomial, times 2^raise_bits_
   Ciphertext real, imag;
   coeffs_to_slots(raised, gk, real, imag);
   Ciphertext real_mod, imag_mod;
@@ -208,6 +207,7 @@ void Bootstrapper::bootstrap(const Ciphertext& in, const GaloisKeys& gk, const R
   Ciphertext low, raised;
   evaluator_.mod_switch_to(in, 0, low);
   mod_raise(*ctx_, low, ctx_->max_level(), raised);
+  evaluator_.multiply_integer_inplace(raised, 1LL << raise_bits_);
   bootstrap_raised(raised, in.scale(), gk, rk, out);
 }
 
@@ -216,7 +216,7 @@ void Bootstrapper::bootstrap(const Ciphertext& in, const GaloisKeys& gk, const R
   check_input(in, gk, rk);
   Ciphertext low, raised;
   evaluator_.mod_switch_to(in, 0, low);
-  encapsulation.mod_raise(low, ctx_->max_level(), raised);
+  encapsulation.mod_raise(low, ctx_->max_level(), raise_bits_, raised);
   bootstrap_raised(raised, in.scale(), gk, rk, out);
 }
 

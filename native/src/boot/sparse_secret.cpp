@@ -5,6 +5,7 @@
 
 #include "../rlwe/sampling.h"
 #include "hnn/boot/mod_raise.h"
+#include "hnn/ckks/evaluator.h"
 #include "hnn/rlwe/key_generator.h"
 #include "hnn/rlwe/key_switcher.h"
 #include "hnn/util/errors.h"
@@ -71,7 +72,7 @@ SparseSecretEncapsulation::SparseSecretEncapsulation(ContextPtr ctx, const Secre
   KeyGenerator(ctx_, sk).create_switch_key_from(sparse_big, to_dense_);
 }
 
-void SparseSecretEncapsulation::mod_raise(const Ciphertext& in, std::size_t level, Ciphertext& out) const {
+void SparseSecretEncapsulation::mod_raise(const Ciphertext& in, std::size_t level, int shift, Ciphertext& out) const {
   const Context& c = *ctx_;
   if (in.empty() || in.params_hash() != c.params_hash())
     throw IncompatibleObjectsError("encapsulated mod_raise: the ciphertext belongs to other encryption parameters");
@@ -85,6 +86,8 @@ void SparseSecretEncapsulation::mod_raise(const Ciphertext& in, std::size_t leve
   low.set_scale(in.scale());
   Ciphertext raised;
   boot::mod_raise(c, low, level, raised);
+  if (shift < 0 || shift > 62) throw InvalidArgumentError("encapsulated mod_raise: shift must be in [0, 62]");
+  CkksEvaluator(ctx_).multiply_integer_inplace(raised, 1LL << shift);
   // s' -> s at the raised level.
   Ciphertext r;
   r.allocate(c.params_hash(), n, level, 2);
