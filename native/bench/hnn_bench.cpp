@@ -4,7 +4,7 @@
 //   hnn_bench [--n 8192,16384,32768] [--threads 1,2] [--ops op1,op2] [--min-seconds 0.5] [--cpu-time]
 //             [--bits 36,28,...,31 --special 3 --scale-bits 28]
 //   hnn_bench --bootstrap [--n 65536] [--threads 1,all] [--boot-cts 3 --boot-stc 3 --boot-special 6]
-//             [--boot-runs 2] [--boot-no-cache]
+//             [--boot-runs 2] [--boot-no-cache] [--boot-q0-bits 47]
 //
 // --bootstrap times non-interactive bootstrapping (hnn/boot) at full slots on the chain of bootstrap_chain()
 // (dense ternary keys, sparse-secret encapsulation) and prints its levels left, precision on inputs uniform
@@ -64,6 +64,7 @@ struct Options {
   bool bootstrap = false;
   std::size_t boot_cts = 3, boot_stc = 3, boot_special = 6, boot_runs = 2;
   bool boot_cache = true;
+  int boot_q0_bits = 47;
 };
 
 std::vector<std::string> split(const std::string& s) {
@@ -113,6 +114,8 @@ Options parse(int argc, char** argv) {
       o.boot_stc = std::stoul(next());
     } else if (a == "--boot-special") {
       o.boot_special = std::stoul(next());
+    } else if (a == "--boot-q0-bits") {
+      o.boot_q0_bits = std::stoi(next());
     } else if (a == "--boot-no-cache") {
       o.boot_cache = false;
     } else if (a == "--boot-runs") {
@@ -122,7 +125,7 @@ Options parse(int argc, char** argv) {
                    "usage: hnn_bench [--n 8192,16384,32768] [--threads 1,all] [--ops a,b] [--min-seconds S] "
                    "[--no-sizes] [--cpu-time] [--bits b0,b1,... --special K --scale-bits S]\n"
                    "       hnn_bench --bootstrap [--n 65536] [--threads 1,all] [--boot-cts C --boot-stc S "
-                   "--boot-special K --boot-runs R --boot-no-cache]\n");
+                   "--boot-special K --boot-runs R --boot-no-cache --boot-q0-bits B]\n");
       std::exit(a == "--help" ? 0 : 2);
     }
   }
@@ -272,11 +275,11 @@ void run_degree(std::size_t n, const Options& opt) {
   }
 }
 
-// The bootstrapping chain: q_0 of 48 bits (messages at 2^40: q_0 / scale = 2^8), 12 levels of 40 bits for the
+// The bootstrapping chain: q_0 of 47 bits (messages at 2^40: q_0 / scale = 2^7), 12 levels of 40 bits for the
 // computation, SlotsToCoeffs on 58-bit primes, EvalMod on 60-bit primes, CoeffsToSlots on 60-bit primes, then
 // the special primes (60 bits).
-std::vector<int> bootstrap_chain(const boot::BootstrapParameters& bp, std::size_t special) {
-  std::vector<int> bits{48};
+std::vector<int> bootstrap_chain(const boot::BootstrapParameters& bp, std::size_t special, int q0_bits) {
+  std::vector<int> bits{q0_bits};
   for (int i = 0; i < 12; ++i) bits.push_back(40);
   for (std::size_t i = 0; i < bp.stc_levels; ++i) bits.push_back(58);
   for (std::size_t i = 0; i < boot::EvalMod(bp.eval_mod).depth(); ++i) bits.push_back(60);
@@ -297,7 +300,7 @@ void run_bootstrap(std::size_t n, const Options& opt) {
   bp.message_scale = 0x1p40;
   bp.cache_plaintexts = opt.boot_cache;
   EncryptionParameters params(n);
-  params.set_coeff_modulus(coeff_modulus::create(n, bootstrap_chain(bp, opt.boot_special)));
+  params.set_coeff_modulus(coeff_modulus::create(n, bootstrap_chain(bp, opt.boot_special, opt.boot_q0_bits)));
   params.set_special_prime_count(opt.boot_special);
   auto ctx = Context::create(params);  // the HE Standard's 128-bit check (dense ternary secret)
   std::fprintf(stderr, "bootstrap: %s\n", params.describe().c_str());
