@@ -5,6 +5,7 @@
 #include <complex>
 #include <memory>
 #include <random>
+#include <set>
 #include <vector>
 
 #include "hnn/boot/bootstrapper.h"
@@ -131,6 +132,13 @@ TEST(dft_factors_match_the_special_fft) {
       cvec want = u_brv;
       for (auto& x : want) x *= 3.0;
       CHECK_LT(max_diff(apply_factors(coeffs_to_slots_factors(n, levels, 3.0), z), want), 1e-12);
+      // Both directions need the same rotations (shared Galois keys).
+      std::set<long long> cts_steps, stc_steps;
+      for (const auto& f : coeffs_to_slots_factors(n, levels, 1.0))
+        for (long long st : LinearTransform::steps_for(f, n)) cts_steps.insert(st);
+      for (const auto& f : slots_to_coeffs_factors(n, levels, 1.0))
+        for (long long st : LinearTransform::steps_for(f, n)) stc_steps.insert(st);
+      CHECK(cts_steps == stc_steps);
       // Each group of s stages has at most 2^(s + 1) - 1 diagonals.
       for (const auto& f : coeffs_to_slots_factors(n, levels, 1.0))
         CHECK(f.size() <= (std::size_t{2} << ((log_n + levels - 1) / levels)) - 1);

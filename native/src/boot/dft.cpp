@@ -67,16 +67,20 @@ Diagonals inverse_stage(std::size_t n, std::size_t len) {
   return d;
 }
 
+// Consecutive stages in `levels` groups of balanced sizes, the larger groups first or last. CoeffsToSlots runs
+// the stages from the longest butterflies down and SlotsToCoeffs from the shortest up; with the larger groups last
+// in the first and first in the second, both group the same butterfly lengths together, so their factors have the
+// same diagonals and share every Galois key.
 std::vector<Diagonals> group(const std::vector<Diagonals>& stages, std::size_t n, std::size_t levels,
-                             std::complex<double> scale) {
+                             std::complex<double> scale, bool larger_first) {
   const std::size_t s = stages.size();
   if (levels < 1) levels = 1;
   if (levels > s) levels = s;
   std::vector<Diagonals> out;
   std::size_t next = 0;
   for (std::size_t g = 0; g < levels; ++g) {
-    // Balanced groups, the larger ones first.
-    const std::size_t count = s / levels + (g < s % levels ? 1 : 0);
+    const std::size_t rank = larger_first ? g : levels - 1 - g;
+    const std::size_t count = s / levels + (rank < s % levels ? 1 : 0);
     Diagonals m = stages[next++];
     for (std::size_t k = 1; k < count; ++k) m = multiply_diagonals(stages[next++], m, n);
     // Drop diagonals that cancelled exactly (none do for the FFT, but they would cost a rotation).
@@ -108,14 +112,14 @@ std::vector<Diagonals> coeffs_to_slots_factors(std::size_t n, std::size_t levels
   check_n(n);
   std::vector<Diagonals> stages;
   for (std::size_t len = n; len >= 2; len >>= 1) stages.push_back(inverse_stage(n, len));
-  return group(stages, n, levels, scale / static_cast<double>(n));
+  return group(stages, n, levels, scale / static_cast<double>(n), false);
 }
 
 std::vector<Diagonals> slots_to_coeffs_factors(std::size_t n, std::size_t levels, std::complex<double> scale) {
   check_n(n);
   std::vector<Diagonals> stages;
   for (std::size_t len = 2; len <= n; len <<= 1) stages.push_back(forward_stage(n, len));
-  return group(stages, n, levels, scale);
+  return group(stages, n, levels, scale, true);
 }
 
 std::vector<std::complex<double>> special_dft(const std::vector<std::complex<double>>& u) {
