@@ -129,8 +129,7 @@ std::size_t Bootstrapper::plaintext_bytes() const {
 }
 
 void Bootstrapper::multiply_by_i(Ciphertext& a) const {
-  evaluator_.multiply_plain_inplace(a, monomial_half_);
-  a.set_scale(a.scale());
+  evaluator_.multiply_plain_inplace(a, monomial_half_);  // the plaintext's scale is 1: a's scale is kept
 }
 
 void Bootstrapper::coeffs_to_slots(const Ciphertext& raised, const GaloisKeys& gk, Ciphertext& real,

@@ -45,6 +45,9 @@ class Bootstrapper {
   /// many are missing) and encodes the transforms' plaintexts.
   Bootstrapper(ContextPtr context, const BootstrapParameters& params);
   ~Bootstrapper();
+  // The transforms refer to this object's encoder: neither copied nor moved.
+  Bootstrapper(const Bootstrapper&) = delete;
+  Bootstrapper& operator=(const Bootstrapper&) = delete;
 
   const BootstrapParameters& parameters() const { return params_; }
   std::size_t slots() const { return slots_; }

@@ -27,7 +27,7 @@ class LinearTransform {
  public:
   /// Prepares the BSGS plaintexts of `diagonals` at `level` and scale `plain_scale`: encoded now if
   /// `cache_plaintexts` (fast, (level + 1) N 8 bytes each), else kept as complex diagonals of `period` values
-  /// (16 period bytes each) and encoded when apply() needs them.
+  /// (16 period bytes each) and encoded when apply() needs them. `encoder` must outlive the transform.
   LinearTransform(const CkksEncoder& encoder, const Diagonals& diagonals, std::size_t period, std::size_t level,
                   double plain_scale, bool cache_plaintexts = true);
 
