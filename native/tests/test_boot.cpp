@@ -220,6 +220,31 @@ TEST(mod_raise_adds_small_multiples_of_q0) {
   CHECK_THROWS(mod_raise(*s.ctx, raised, s.ctx->max_level(), ct), InvalidArgumentError);
 }
 
+TEST(chebyshev_evaluation_matches_the_plain_value) {
+  // A general polynomial (odd and even terms, some zero) and an even one, at exact output scales.
+  BootSetup s;
+  std::mt19937_64 rng(13);
+  std::uniform_real_distribution<double> d(-1, 1);
+  for (bool even : {false, true}) {
+    std::vector<double> c(21);
+    for (std::size_t k = 0; k < c.size(); ++k) c[k] = (even && k % 2) || k == 5 ? 0.0 : d(rng) / (1 + k);
+    const std::size_t slots = s.ctx->slot_count();
+    cvec x(slots);
+    for (auto& v : x) v = d(rng);
+    Plaintext pt;
+    s.encoder->encode(x, 0x1p60, s.ctx->max_level() - 2, pt);
+    Ciphertext ct, out;
+    s.encryptor->encrypt_symmetric(pt, ct);
+    ChebyshevEvaluator(*s.evaluator, s.rk).evaluate(ct, c, 0x1p55, out);
+    CHECK_EQ(out.scale(), 0x1p55);
+    CHECK(out.level() + ChebyshevEvaluator::depth(20) >= ct.level());
+    const cvec got = s.decrypt(out);
+    double err = 0;
+    for (std::size_t i = 0; i < slots; ++i) err = std::max(err, std::fabs(got[i].real() - chebyshev_value(c, x[i].real())));
+    CHECK_LT(err, 1e-9);
+  }
+}
+
 TEST(eval_mod_reduces_modulo_one) {
   // Plain: the approximation itself; encrypted: the slots x = I + eps come back as sin(2 pi x).
   EvalModParameters p;

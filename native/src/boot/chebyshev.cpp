@@ -108,13 +108,19 @@ void ChebyshevEvaluator::linear_combination(const Powers& pw, const std::vector<
                                             Ciphertext& out) const {
   // sum_{k >= 1} c_k T_k, every term encoded at the scale that lands the sum on `scale` after one rescale at
   // the lowest level among the terms; then + c_0.
+  // Terms with a zero coefficient are left out (an even polynomial never computes its odd T_k); T_1 stands in
+  // when every coefficient above c_0 is zero. The result may then sit above level_of()'s prediction, never below.
   const std::size_t d = std::max<std::size_t>(c.size() - 1, 1);
-  std::size_t level = pw.t.at(1).level();
-  for (std::size_t k = 1; k <= d; ++k) level = std::min(level, pw.t.at(k).level());
+  std::vector<std::size_t> terms;
+  for (std::size_t k = 1; k <= d; ++k)
+    if (k < c.size() && c[k] != 0) terms.push_back(k);
+  if (terms.empty()) terms.push_back(1);
+  std::size_t level = pw.t.at(terms[0]).level();
+  for (std::size_t k : terms) level = std::min(level, pw.t.at(k).level());
   const double q = static_cast<double>(ev_.context()->prime(level).value());
   std::vector<const Ciphertext*> cts;
   std::vector<double> values, scales;
-  for (std::size_t k = 1; k <= d; ++k) {
+  for (std::size_t k : terms) {
     const Ciphertext& tk = pw.t.at(k);
     cts.push_back(&tk);
     values.push_back(k < c.size() ? c[k] : 0.0);
@@ -168,7 +174,12 @@ void ChebyshevEvaluator::evaluate(const Ciphertext& x, const std::vector<double>
   Powers pw;
   pw.babies = baby_count(degree);
   pw.t[1] = x;
+  // An even polynomial (every odd coefficient exactly zero) stays even through the division by T_m (m even), so
+  // its odd babies are never used: T_2k = 2 T_a T_c - T_(a-c) with a, c even needs even ones only.
+  bool even = true;
+  for (std::size_t k = 1; k < coeffs.size(); k += 2) even = even && coeffs[k] == 0;
   for (std::size_t k = 2; k <= pw.babies; ++k) {
+    if (even && k % 2 == 1) continue;
     const std::size_t a = floor_pow2(k) == k ? k / 2 : floor_pow2(k), b = k - a;
     product_step(pw.t.at(a), pw.t.at(b), a == b ? nullptr : &pw.t.at(a - b), pw.t[k]);
   }

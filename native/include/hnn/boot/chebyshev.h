@@ -27,8 +27,9 @@ class ChebyshevEvaluator {
   /// Levels the evaluation of a degree-`degree` polynomial consumes.
   static std::size_t depth(std::size_t degree);
 
-  /// out = p(x) with p = sum_k c_k T_k, slots of x in [-1, 1]; out's scale is exactly `target_scale`.
-  /// Throws DepthExhaustedError if x has fewer than depth(degree) levels.
+  /// out = p(x) with p = sum_k c_k T_k, slots of x in [-1, 1]; out's scale is exactly `target_scale`, its level
+  /// at least x's minus depth(degree). Terms with a zero coefficient cost nothing; when every odd one is zero,
+  /// the odd powers are not computed. Throws DepthExhaustedError if x has fewer than depth(degree) levels.
   void evaluate(const Ciphertext& x, const std::vector<double>& coeffs, double target_scale, Ciphertext& out) const;
 
  private:
