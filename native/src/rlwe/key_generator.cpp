@@ -105,6 +105,11 @@ void KeyGenerator::create_switch_key(const std::uint64_t* new_key, KeySwitchKey&
   out = std::move(key);
 }
 
+void KeyGenerator::create_switch_key_from(const SecretKey& other, KeySwitchKey& out) const {
+  check_secret_key(*ctx_, other);
+  create_switch_key(other.data(), out);
+}
+
 void KeyGenerator::create_relin_keys(RelinKeys& out) const {
   const Context& ctx = *ctx_;
   const std::size_t n = ctx.n();

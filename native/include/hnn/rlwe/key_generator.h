@@ -28,6 +28,9 @@ class KeyGenerator {
   void create_galois_keys(const std::vector<long long>& steps, bool conjugation, GaloisKeys& out) const;
   /// Keys for explicit Galois elements (odd, below 2N).
   void create_galois_keys_for_elements(const std::vector<std::uint64_t>& elements, GaloisKeys& out) const;
+  /// Key switching from `other` (another secret key of this context) to this generator's secret: for changing
+  /// keys, e.g. bootstrapping's sparse-secret encapsulation (hnn/boot/sparse_secret.h).
+  void create_switch_key_from(const SecretKey& other, KeySwitchKey& out) const;
 
  private:
   void create_switch_key(const std::uint64_t* new_key_ntt, KeySwitchKey& out) const;
