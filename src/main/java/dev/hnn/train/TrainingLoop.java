@@ -62,8 +62,14 @@ final class TrainingLoop {
                     Batch b = Batch.of(batch, embeddings, model.hidden, bm);
                     try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                         NDArray loss = objective.loss(b, model.forward(b.embeddings(), b.mask(), b.tokens()));
+                        float value = loss.getFloat();
+                        if (!Float.isFinite(value)) {
+                            // nothing good comes after a non-finite loss: stop before the optimizer spreads it
+                            throw new IllegalStateException("training diverged at step " + (step + 1) + " (loss "
+                                    + value + "); lower the learning rate");
+                        }
                         gc.backward(loss);
-                        lossSum += loss.getFloat();
+                        lossSum += value;
                         lossCount++;
                     }
                     for (Map.Entry<String, NDArray> e : params.entrySet()) {
