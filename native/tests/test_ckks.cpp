@@ -5,6 +5,7 @@
 
 #include "ckks_fixture.h"
 #include "hnn/ring/automorphism.h"
+#include "hnn/ring/simd.h"
 #include "hnn/util/bits.h"
 #include "hnn/util/thread_pool.h"
 #include "test_framework.h"
@@ -83,6 +84,87 @@ TEST(encode_decode_round_trip_relative_error_below_2_pow_minus_30) {
 
 // Decoding reconstructs coefficients from two primes when they are small and from all primes otherwise;
 // a scale of 2^110 puts the coefficients beyond q_0 q_1 / 2 ~ 2^99, exercising the multi-word path.
+namespace {
+
+// The encoder as first written (complex radix-2 FFT, bit reversal, nearbyint, signed residue, NTT), kept
+// here as the reference the faster paths must match word for word.
+std::vector<std::uint64_t> reference_encode(const Context& ctx, std::vector<std::complex<double>> z, double scale,
+                                            std::size_t level) {
+  const std::size_t n = ctx.n(), slots = n / 2, m = 2 * n;
+  z.resize(slots);
+  std::vector<std::complex<double>> tw;
+  for (std::size_t len = 2; len <= slots; len <<= 1) {
+    const std::size_t lenq = len << 2, gap = m / lenq;
+    std::size_t g = 1;
+    for (std::size_t j = 0; j < len / 2; ++j) {
+      const long double angle = static_cast<long double>(6.283185307179586476925286766559) * ((g & (lenq - 1)) * gap) / m;
+      tw.emplace_back(static_cast<double>(std::cos(angle)), static_cast<double>(std::sin(angle)));
+      g = g * 5 % m;
+    }
+  }
+  auto mul = [](std::complex<double> a, std::complex<double> b) {
+    return std::complex<double>(a.real() * b.real() - a.imag() * b.imag(), a.real() * b.imag() + a.imag() * b.real());
+  };
+  const std::complex<double>* t = tw.data() + tw.size();
+  for (std::size_t len = slots; len >= 2; len >>= 1) {
+    const std::size_t half = len >> 1;
+    t -= half;
+    for (std::size_t i = 0; i < slots; i += len)
+      for (std::size_t j = 0; j < half; ++j) {
+        const std::complex<double> a = z[i + j], b = z[i + j + half];
+        z[i + j] = a + b;
+        z[i + j + half] = mul(a - b, std::conj(t[j]));
+      }
+  }
+  const int bits = log2_floor(slots);
+  std::vector<std::uint64_t> words((level + 1) * n);
+  for (std::size_t l = 0; l <= level; ++l) {
+    const Modulus& q = ctx.prime(l);
+    for (std::size_t i = 0; i < slots; ++i) {
+      const std::complex<double> c = z[reverse_bits(i, bits)] * (1.0 / static_cast<double>(slots));
+      words[l * n + i] = from_signed(static_cast<std::int64_t>(std::nearbyint(c.real() * scale)), q);
+      words[l * n + i + slots] = from_signed(static_cast<std::int64_t>(std::nearbyint(c.imag() * scale)), q);
+    }
+    ctx.ntt(l).forward(words.data() + l * n);
+  }
+  return words;
+}
+
+}  // namespace
+
+// Every SIMD level must produce the reference's words, for real and complex inputs, short inputs, and scales
+// on both sides of the vector residue path's 2^51 limit.
+TEST(encode_words_match_the_reference_at_every_simd_level) {
+  const SimdLevel saved = active_simd_level();
+  for (std::size_t n : {32u, 64u, 16384u}) {
+    EncryptionParameters p(n);
+    p.set_coeff_modulus(coeff_modulus::create(n, {60, 40, 40, 40, 60}));
+    auto ctx = Context::create(p, SecurityLevel::kNone);
+    CkksEncoder enc(ctx);
+    std::mt19937_64 rng(31 + n);
+    std::uniform_real_distribution<double> dist(-1, 1);
+    for (int scale_bits : {40, 50, 58}) {
+      const double scale = std::ldexp(1.0, scale_bits);
+      std::vector<double> real(n / 2 - 3);
+      for (auto& x : real) x = dist(rng);
+      std::vector<std::complex<double>> z(n / 2);
+      for (auto& x : z) x = {dist(rng), dist(rng)};
+      const std::vector<std::complex<double>> real_as_complex(real.begin(), real.end());
+      const auto want_real = reference_encode(*ctx, real_as_complex, scale, ctx->max_level());
+      const auto want_complex = reference_encode(*ctx, z, scale, 1);
+      for (int level = 0; level <= static_cast<int>(detected_simd_level()); ++level) {
+        set_simd_level(static_cast<SimdLevel>(level));
+        Plaintext a, b;
+        enc.encode(real, scale, ctx->max_level(), a);
+        enc.encode(z, scale, 1, b);
+        CHECK(std::equal(want_real.begin(), want_real.end(), a.data()));
+        CHECK(std::equal(want_complex.begin(), want_complex.end(), b.data()));
+      }
+      set_simd_level(saved);
+    }
+  }
+}
+
 TEST(decode_is_exact_beyond_the_two_prime_range) {
   EncryptionParameters p(8192);
   p.set_coeff_modulus(coeff_modulus::create(8192, {60, 40, 40, 60}));

@@ -1,9 +1,12 @@
 #include "hnn/ckks/encoder.h"
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 
 #include "crt_composer.h"
+#include "encoder_kernels.h"
+#include "hnn/ring/simd.h"
 #include "hnn/util/bits.h"
 #include "hnn/util/thread_pool.h"
 #include "rounding.h"
@@ -45,6 +48,53 @@ CkksEncoder::CkksEncoder(ContextPtr context) : ctx_(std::move(context)) {
       g = g * 5 % m;
     }
   }
+  tw_re_.reserve(twiddles_.size());
+  tw_neg_im_.reserve(twiddles_.size());
+  for (const auto& w : twiddles_) {
+    tw_re_.push_back(w.real());
+    tw_neg_im_.push_back(-w.imag());
+  }
+  const int bits = log2_floor(slots_);
+  bit_reversed_.resize(slots_);
+  for (std::size_t i = 0; i < slots_; ++i) bit_reversed_[i] = static_cast<std::uint32_t>(reverse_bits(i, bits));
+}
+
+namespace {
+// Per-thread scratch of the vector path (slot values, coefficients): the encoder is shared between threads,
+// and fresh 64-128 KB buffers per call cost more in page faults and heap trimming than the FFT itself.
+std::vector<double>& scratch(int which, std::size_t size) {
+  thread_local std::vector<double> buffers[3];
+  std::vector<double>& b = buffers[which];
+  b.resize(size);
+  return b;
+}
+}  // namespace
+
+bool CkksEncoder::vector_path() const {
+#if defined(HNN_HAVE_AVX512_KERNELS)
+  // The small-stage kernel works on 16 slots at a time.
+  return slots_ >= 16 && active_simd_level() >= SimdLevel::kAvx512;
+#else
+  return false;
+#endif
+}
+
+// The vector path's inverse FFT: split real / imaginary arrays (no shuffles in the wide stages), the
+// bit-reversal fused with the 1/n and scale multiplications (in the portable path's order: v * inv, then
+// * scale) while writing the coefficients.
+void CkksEncoder::encode_split(std::vector<double>& re, std::vector<double>& im, double scale, std::size_t level,
+                               Plaintext& out) const {
+#if defined(HNN_HAVE_AVX512_KERNELS)
+  detail::special_ifft_stages_avx512(re.data(), im.data(), slots_, tw_re_.data(), tw_neg_im_.data());
+  const double inv = 1.0 / static_cast<double>(slots_);
+  std::vector<double>& coeffs = scratch(2, n_);
+  for (std::size_t i = 0; i < slots_; ++i) {
+    const std::uint32_t j = bit_reversed_[i];
+    coeffs[i] = (re[j] * inv) * scale;
+    coeffs[i + slots_] = (im[j] * inv) * scale;
+  }
+  coefficients_to_plaintext(coeffs, scale, level, out);
+#endif
 }
 
 // Slot k of a real polynomial m is m(zeta^(5^k)). Writing u_i = m_i + i m_(i + N/2) (i < N/2) this equals
@@ -99,9 +149,24 @@ void CkksEncoder::coefficients_to_plaintext(const std::vector<double>& coeffs, d
                                " at scale 2^" + std::to_string(std::log2(scale)) + ", beyond the modulus at level " +
                                std::to_string(level) + " (2^" + std::to_string(static_cast<int>(ctx.log2_modulus_at(level))) +
                                "): use a smaller scale, smaller values or a higher level");
-  Plaintext p;
+  // Written in place: out's buffer is reused when it has the room (no allocation, no page faults for the
+  // next 1 MB of residues); every check that can fail has run by now, so a failed call leaves out as it was.
+  Plaintext& p = out;
   p.allocate(ctx.params_hash(), n_, level);
   // Coefficients below 2^62 (the usual case) are rounded once; larger ones go through the exact path.
+#if defined(HNN_HAVE_AVX512_KERNELS)
+  // Below 2^51 the residues come from a double-precision quotient estimate, eight lanes at a time; the same
+  // exact residues as the integer path below.
+  if (max_abs < 0x1p51 && n_ % 8 == 0 && active_simd_level() >= SimdLevel::kAvx512) {
+    parallel_for(0, level + 1, [&](std::size_t i) {
+      std::uint64_t* limb = p.limb(i);
+      detail::residues_avx512(coeffs.data(), n_, ctx.prime(i).value(), limb);
+      ctx.ntt(i).forward(limb);
+    });
+    p.set_scale(scale);
+    return;
+  }
+#endif
   const bool small = max_abs < 4.6e18;
   std::vector<std::int64_t> rounded(small ? n_ : 0);
   for (std::size_t c = 0; c < rounded.size(); ++c) rounded[c] = static_cast<std::int64_t>(std::nearbyint(coeffs[c]));
@@ -120,7 +185,6 @@ void CkksEncoder::coefficients_to_plaintext(const std::vector<double>& coeffs, d
     ctx.ntt(i).forward(limb);
   });
   p.set_scale(scale);
-  out = std::move(p);
 }
 
 void CkksEncoder::encode_complex(const std::complex<double>* values, std::size_t count, double scale,
@@ -133,6 +197,20 @@ void CkksEncoder::encode_complex(const std::complex<double>* values, std::size_t
   if (level > ctx.max_level())
     throw InvalidArgumentError("level " + std::to_string(level) + " is above the top level " +
                                std::to_string(ctx.max_level()));
+  if (vector_path()) {
+    std::vector<double>& re = scratch(0, slots_);
+    std::vector<double>& im = scratch(1, slots_);
+    std::fill(re.begin() + count, re.end(), 0.0);
+    std::fill(im.begin() + count, im.end(), 0.0);
+    for (std::size_t i = 0; i < count; ++i) {
+      if (!std::isfinite(values[i].real()) || !std::isfinite(values[i].imag()))
+        throw InvalidArgumentError("value at index " + std::to_string(i) + " is NaN or infinite");
+      re[i] = values[i].real();
+      im[i] = values[i].imag();
+    }
+    encode_split(re, im, scale, level, out);
+    return;
+  }
   std::vector<std::complex<double>> v(slots_);
   for (std::size_t i = 0; i < count; ++i) {
     if (!std::isfinite(values[i].real()) || !std::isfinite(values[i].imag()))
@@ -151,6 +229,18 @@ void CkksEncoder::encode_complex(const std::complex<double>* values, std::size_t
 void CkksEncoder::encode(const double* values, std::size_t count, double scale, std::size_t level,
                          Plaintext& out) const {
   if (count > 0 && values == nullptr) throw InvalidArgumentError("values is null");
+  if (vector_path() && count <= slots_ && scale > 0 && std::isfinite(scale) && level <= ctx_->max_level()) {
+    std::vector<double>& re = scratch(0, slots_);
+    std::vector<double>& im = scratch(1, slots_);
+    std::fill(re.begin() + count, re.end(), 0.0);
+    std::fill(im.begin(), im.end(), 0.0);
+    for (std::size_t i = 0; i < count; ++i) {
+      if (!std::isfinite(values[i])) throw InvalidArgumentError("value at index " + std::to_string(i) + " is NaN or infinite");
+      re[i] = values[i];
+    }
+    encode_split(re, im, scale, level, out);
+    return;
+  }
   std::vector<std::complex<double>> v(count);
   for (std::size_t i = 0; i < count; ++i) v[i] = values[i];
   encode_complex(v.data(), count, scale, level, out);

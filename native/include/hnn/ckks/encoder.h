@@ -5,6 +5,7 @@
 #pragma once
 #include <complex>
 #include <cstddef>
+#include <cstdint>
 #include <vector>
 
 #include "hnn/rlwe/context.h"
@@ -36,6 +37,9 @@ class CkksEncoder {
   void coefficients_to_plaintext(const std::vector<double>& coeffs, double scale, std::size_t level,
                                  Plaintext& out) const;
   void plaintext_to_coefficients(const Plaintext& plain, std::vector<double>& coeffs) const;
+  bool vector_path() const;  // the AVX-512 inverse FFT and residues (bit-identical to the portable path)
+  void encode_split(std::vector<double>& re, std::vector<double>& im, double scale, std::size_t level,
+                    Plaintext& out) const;
   void special_fft(std::complex<double>* v) const;          // coefficients -> slots
   void special_fft_inverse(std::complex<double>* v) const;  // slots -> coefficients
 
@@ -44,6 +48,9 @@ class CkksEncoder {
   // Twiddles of the special FFT in the order its loops read them: for each stage (len = 2, 4, ..., N/2),
   // zeta^(5^j mod 4 len) scaled to the 2N-th roots, j < len/2; the inverse uses their conjugates.
   std::vector<std::complex<double>> twiddles_;
+  // The same twiddles split for the AVX-512 inverse FFT: Re(w) and -Im(w) (the inverse multiplies by conj(w)).
+  std::vector<double> tw_re_, tw_neg_im_;
+  std::vector<std::uint32_t> bit_reversed_;  // i -> i with its log2(N/2) bits reversed
 };
 
 }  // namespace hnn
