@@ -146,7 +146,10 @@ public final class EncryptedEncoderLayer implements AutoCloseable {
     s.add(new Step(p + "qkv", 1, r -> {
       Parts q = parts();
       EncryptedTokens z = new EncryptedTokens(x, r.get("z"));
-      EncryptedTokens[] qkv = TokenLinear.applyAll(z, scale, q.qkv);
+      EncryptedTokens[] qkv;
+      try (PlaintextCache lc = new PlaintextCache(ctx)) {
+        qkv = TokenLinear.applyAll(z, scale, qkv(lc));
+      }
       Ciphertext[] res = inGain == null ? null : affine(q.ops, r.get("z"), valid);
       if (res == null) r.put("x", r.take("z"));
       else {
@@ -191,7 +194,8 @@ public final class EncryptedEncoderLayer implements AutoCloseable {
       r.put("o", o.ciphertexts());
     }));
     s.add(new Step(p + "output+residual", 1, r -> {
-      try (EncryptedTokens y = parts().output.apply(new EncryptedTokens(heads, r.get("o")), scale)) {
+      try (PlaintextCache lc = new PlaintextCache(ctx);
+          EncryptedTokens y = output(lc).apply(new EncryptedTokens(heads, r.get("o")), scale)) {
         EncryptedTokens sum = new EncryptedTokens(x, r.get("x")).add(ctx, y);
         r.drop("o", "x");
         r.put("r", sum.ciphertexts());
@@ -200,7 +204,10 @@ public final class EncryptedEncoderLayer implements AutoCloseable {
     s.addAll(ln1.steps(valid, "r", "z1"));
     s.add(new Step(p + "ffn up", 1, r -> {
       Parts q = parts();
-      EncryptedTokens u = q.up.apply(new EncryptedTokens(x, r.get("z1")), scale);
+      EncryptedTokens u;
+      try (PlaintextCache lc = new PlaintextCache(ctx)) {
+        u = up(lc).apply(new EncryptedTokens(x, r.get("z1")), scale);
+      }
       r.put("u", u.ciphertexts());
       Ciphertext[] x2 = affine(q.ops, r.get("z1"), valid, ln1.gain(), ln1.shift(), "ln1");
       r.drop("z1");
@@ -220,7 +227,8 @@ public final class EncryptedEncoderLayer implements AutoCloseable {
       r.put("act", act);
     }));
     s.add(new Step(p + "ffn down+residual", 1, r -> {
-      try (EncryptedTokens d = parts().down.apply(new EncryptedTokens(ffn, r.get("act")), scale)) {
+      try (PlaintextCache lc = new PlaintextCache(ctx);
+          EncryptedTokens d = down(lc).apply(new EncryptedTokens(ffn, r.get("act")), scale)) {
         EncryptedTokens sum = new EncryptedTokens(x, r.get("x2")).add(ctx, d);
         r.drop("act", "x2");
         r.put("r2", sum.ciphertexts());
@@ -309,32 +317,41 @@ public final class EncryptedEncoderLayer implements AutoCloseable {
     return r;
   }
 
-  /** What a run needs encoded: built on first use, freed by {@link #release()}. */
+  /*
+   * The linear layers get a cache of their own for the one step that uses them, closed right after: a MiniLM
+   * layer's diagonals at a high level are gigabytes per projection, so they must not pile up within a layer.
+   */
+  private TokenLinear[] qkv(PlaintextCache c) {
+    double r = 1 / Math.sqrt(f.headWidth()) / scoreBound;
+    String id = "L" + index + " ";
+    return TokenLinear.sharingInput(ctx, c, x, new TokenLayout[] {heads, heads, heads},
+        new double[][][] {foldWeights(f.wq(), inGain, r), foldWeights(f.wk(), inGain, 1),
+            foldWeights(f.wv(), inGain, 1)},
+        new double[][] {foldBias(f.wq(), f.bq(), inShift, r), foldBias(f.wk(), f.bk(), inShift, 1),
+            foldBias(f.wv(), f.bv(), inShift, 1)},
+        new String[] {id + "q", id + "k", id + "v"});
+  }
+
+  private TokenLinear output(PlaintextCache c) {
+    return new TokenLinear(ctx, c, heads, x, f.wo(), f.bo(), "L" + index + " o");
+  }
+
+  private TokenLinear up(PlaintextCache c) {
+    double lo = activation.lo(), hi = activation.hi();
+    double[] bUp = foldBias(f.wUp(), f.bUp(), ln1.shift(), 2 / (hi - lo));
+    for (int o = 0; o < bUp.length; o++) bUp[o] -= (lo + hi) / (hi - lo);
+    return new TokenLinear(ctx, c, x, ffn, foldWeights(f.wUp(), ln1.gain(), 2 / (hi - lo)), bUp, "L" + index + " up");
+  }
+
+  private TokenLinear down(PlaintextCache c) {
+    return new TokenLinear(ctx, c, ffn, x, f.wDown(), f.bDown(), "L" + index + " down");
+  }
+
+  /** Masks, offsets and polynomial coefficients of a run: built on first use, freed by {@link #release()}. */
   private final class Parts {
     final PlaintextCache cache = new PlaintextCache(ctx);
     final HeOps ops = new HeOps(ctx, cache);
     final PolynomialEvaluator poly = new PolynomialEvaluator(ctx, cache);
     final HeadAttention attention = new HeadAttention(ctx, cache, heads);
-    final TokenLinear[] qkv;
-    final TokenLinear output;
-    final TokenLinear up;
-    final TokenLinear down;
-
-    Parts() {
-      double r = 1 / Math.sqrt(f.headWidth()) / scoreBound;
-      String id = "L" + index + " ";
-      qkv = TokenLinear.sharingInput(ctx, cache, x, new TokenLayout[] {heads, heads, heads},
-          new double[][][] {foldWeights(f.wq(), inGain, r), foldWeights(f.wk(), inGain, 1),
-              foldWeights(f.wv(), inGain, 1)},
-          new double[][] {foldBias(f.wq(), f.bq(), inShift, r), foldBias(f.wk(), f.bk(), inShift, 1),
-              foldBias(f.wv(), f.bv(), inShift, 1)},
-          new String[] {id + "q", id + "k", id + "v"});
-      output = new TokenLinear(ctx, cache, heads, x, f.wo(), f.bo(), id + "o");
-      double lo = activation.lo(), hi = activation.hi();
-      double[] bUp = foldBias(f.wUp(), f.bUp(), ln1.shift(), 2 / (hi - lo));
-      for (int o = 0; o < bUp.length; o++) bUp[o] -= (lo + hi) / (hi - lo);
-      up = new TokenLinear(ctx, cache, x, ffn, foldWeights(f.wUp(), ln1.gain(), 2 / (hi - lo)), bUp, id + "up");
-      down = new TokenLinear(ctx, cache, ffn, x, f.wDown(), f.bDown(), id + "down");
-    }
   }
 }
