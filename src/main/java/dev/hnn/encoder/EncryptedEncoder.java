@@ -38,7 +38,7 @@ public final class EncryptedEncoder implements AutoCloseable {
     }
 
     public static Options defaults() {
-      return new Options(new int[] {16, 32, 64}, 1024, 1e-4, 8);
+      return new Options(new int[] {16, 32, 64}, 65536, 1e-4, 8);
     }
 
     public Options withBuckets(int... b) {

@@ -80,11 +80,12 @@ public final class EncryptedEncoderLayer implements AutoCloseable {
     this.square = ChebyshevSeries.fit(t -> sb * t * sb * t, -1, 1, 2);
     CircuitRanges.Interval a = ranges.activation().widen(0.5, 1);
     this.activation = ChebyshevSeries.fit(f::activation, a.lo(), a.hi(), Math.max(1, f.activation().length - 1));
-    this.ln1 = layerNorm("ln1", f.gamma1(), f.beta1(), f.eps1(), ranges.variance1());
-    this.ln2 = layerNorm("ln2", f.gamma2(), f.beta2(), f.eps2(), ranges.variance2());
+    this.ln1 = layerNorm("ln1", f.gamma1(), f.beta1(), f.eps1(), t -> ranges.variance(1, t));
+    this.ln2 = layerNorm("ln2", f.gamma2(), f.beta2(), f.eps2(), t -> ranges.variance(2, t));
   }
 
-  private EncryptedLayerNorm layerNorm(String name, double[] g, double[] b, double eps, CircuitRanges.Interval var) {
+  private EncryptedLayerNorm layerNorm(String name, double[] g, double[] b, double eps,
+      java.util.function.IntFunction<CircuitRanges.Interval> var) {
     return new EncryptedLayerNorm(ctx, () -> parts().ops, () -> parts().poly, x, "L" + index + " " + name, g, b,
         eps, var, lnTolerance);
   }

@@ -7,17 +7,18 @@ import dev.hnn.transformer.TokenSums;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntFunction;
 import java.util.function.Supplier;
 import dev.hnn.ckks.CkksContext;
 
 /**
  * LayerNorm on an encrypted token matrix, as steps. With m_t the real-token mask and D the width:
  * <ol>
- *   <li>center: c = (x - mean) m / sqrt(2D) (two plaintext products: x and the per-token sum from
+ *   <li>center: c = (x - mean) m / sqrt(2D k_t) (k_t: a per-position constant, see the constructor) (two plaintext products: x and the per-token sum from
  *       {@link TokenSums#sum}), one level; the mask makes padding tokens exactly zero from here on;
- *   <li>variance: h = sum_f c^2 + (eps/2) m + (1 - m) v0/2 = (var + eps)/2 on real tokens ({@link TokenSums}), and
+ *   <li>variance: h = sum_f c^2 + (eps/2k_t) m + (1 - m)/2 = (var + eps)/(2k_t) on real tokens ({@link TokenSums}), and
  *       a mid-range value on padding tokens so that their inverse square root stays in range; one level;
- *   <li>inverse square root: y = 1/sqrt(2h) ({@link InverseSqrt}: initial guess, then Newton steps);
+ *   <li>inverse square root: y = 1/sqrt(2h) = sqrt(k_t / (var + eps)) ({@link InverseSqrt}: initial guess, then Newton steps);
  *   <li>normalize: z = c y = LN(x)^ m / sqrt(2D), one level.
  * </ol>
  * The gain and shift are not applied: the output is z with {@link #gain()} = gamma sqrt(2D) and {@link #shift()}
@@ -36,10 +37,12 @@ final class EncryptedLayerNorm {
   private final InverseSqrt inv;
   private final double paddingVariance;
   private final double scale;
+  private final double[] positionScale;
 
   /** ops and poly are asked for only when a step runs (they hold the owning layer's plaintext cache). */
   EncryptedLayerNorm(CkksContext ctx, Supplier<HeOps> ops, Supplier<PolynomialEvaluator> poly, TokenLayout layout,
-      String name, double[] gamma, double[] beta, double eps, CircuitRanges.Interval variance, double tolerance) {
+      String name, double[] gamma, double[] beta, double eps, IntFunction<CircuitRanges.Interval> variance,
+      double tolerance) {
     this.ops = ops;
     this.poly = poly;
     this.scale = ctx.scale();
@@ -49,11 +52,21 @@ final class EncryptedLayerNorm {
     this.gamma = gamma.clone();
     this.beta = beta.clone();
     this.eps = eps;
-    double lo = Math.max(variance.lo(), 0) + eps;
-    double hi = variance.hi() + eps;
-    // Widened 4x on each side (the recorded range comes from a finite sample), in h = (var + eps) / 2.
+    // Per-position normalization: token t's variance is divided by k_t (the geometric middle of its range), which
+    // the centering masks carry (sqrt(1/k_t)) and the normalization cancels exactly; the inverse square root then
+    // sees ranges around 1 for every position.
+    this.positionScale = new double[layout.tokens()];
+    double lo = Double.MAX_VALUE, hi = 0;
+    for (int t = 0; t < positionScale.length; t++) {
+      CircuitRanges.Interval v = variance.apply(t);
+      double a = Math.max(v.lo(), 0) + eps, b = v.hi() + eps;
+      positionScale[t] = Math.sqrt(a * b);
+      lo = Math.min(lo, a / positionScale[t]);
+      hi = Math.max(hi, b / positionScale[t]);
+    }
+    // Widened 4x on each side (the ranges come from a finite sample), in h = (var + eps) / (2 k_t).
     this.inv = InverseSqrt.design(lo / 8, hi * 2, tolerance);
-    this.paddingVariance = Math.sqrt(lo * hi);
+    this.paddingVariance = 1;
   }
 
   InverseSqrt inverseSqrt() {
@@ -99,12 +112,12 @@ final class EncryptedLayerNorm {
       r.put(ct, cts);
     }));
     s.add(new Step(name + " variance", 1, r -> {
-      r.put(h, variance(r.get(c), valid, t -> t < valid ? eps / 2 : paddingVariance / 2, "h"));
+      r.put(h, variance(r.get(c), valid, t -> t < valid ? eps / 2 / positionScale[t] : paddingVariance / 2, "h"));
       // The initial guess reads h mapped onto [-1, 1] (the evaluator's domain): the map is folded into ct's mask
       // and this constant, so it costs no level.
       double lo = inv.lo(), hi = inv.hi();
       r.put(ht, variance(r.get(ct), valid,
-          t -> (2 * (t < valid ? eps / 2 : paddingVariance / 2) - lo - hi) / (hi - lo), "t"));
+          t -> (2 * (t < valid ? eps / 2 / positionScale[t] : paddingVariance / 2) - lo - hi) / (hi - lo), "t"));
       r.drop(ct);
     }));
     s.add(new Step(name + " inverse sqrt init", inv.initialDepth(),
@@ -165,7 +178,7 @@ final class EncryptedLayerNorm {
     int ring = layout.ring(), tokens = layout.tokens();
     for (int p = 0; p < ring; p++) {
       if (layout.featureAt(i * ring + p) < 0) continue;
-      for (int t = 0; t < valid; t++) v[p * tokens + t] = value;
+      for (int t = 0; t < valid; t++) v[p * tokens + t] = value / Math.sqrt(positionScale[t]);
     }
     return v;
   }
