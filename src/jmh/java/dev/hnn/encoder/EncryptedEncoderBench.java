@@ -17,7 +17,7 @@ import java.util.List;
  * sentences below (plus the measured one).
  *
  * <pre>mvn -B -P benchmarks -DskipTests verify -Djmh.main=dev.hnn.encoder.EncryptedEncoderBench \
- *     -Djmh.args="/work/dev-models/sst2-minilm-he.delta 32"</pre>
+ *     -Djmh.args="/work/dev-models/sst2-minilm-he.delta 32 [cost|fewest]"</pre>
  */
 public final class EncryptedEncoderBench {
   static final String SENTENCE = "the film is a beautifully made , often funny and deeply moving portrait of a family"
@@ -33,6 +33,9 @@ public final class EncryptedEncoderBench {
   public static void main(String[] args) throws Exception {
     if (args.length < 1) throw new IllegalArgumentException("usage: EncryptedEncoderBench DELTA [BUCKET]");
     int bucket = args.length > 1 ? Integer.parseInt(args[1]) : 32;
+    // "cost" (default) or "fewest" (LevelPlanner: fewest round trips)
+    RefreshPlacement placement = args.length > 2 && args[2].equals("fewest")
+        ? RefreshPlacement.FEWEST_ROUND_TRIPS : RefreshPlacement.COST;
     SentimentModel model = SentimentModel.fromDeltaFile(Path.of(args[0]));
     TransformerEncoder weights = model.encoderWeights();
     HeadSpec head = HeadSpec.of(model.head().head());
@@ -48,14 +51,14 @@ public final class EncryptedEncoderBench {
       for (String s : CALIBRATION) calib.add(se.tokenizer().encode(s));
     }
     calib.add(ids);
-    System.out.printf("model %s, %d layers, sentence of %d tokens, bucket %d%n", model.name(),
-        weights.layers().size(), ids.length, bucket);
+    System.out.printf("model %s, %d layers, sentence of %d tokens, bucket %d, placement %s%n", model.name(),
+        weights.layers().size(), ids.length, bucket, placement);
     CircuitRanges ranges = EncryptedEncoder.measureRanges(weights, head, calib);
     long t0 = System.nanoTime();
     int[] steps = EncryptedEncoder.rotationSteps(weights, head, 8192, bucket);
     try (CkksContext keys = CkksContext.builder(EncryptedEncoder.parameters128()).rotations(steps).build();
         EncryptedEncoder enc = new EncryptedEncoder(weights, head, ranges, keys,
-            EncryptedEncoder.Options.defaults().withBuckets(bucket))) {
+            EncryptedEncoder.Options.defaults().withBuckets(bucket).withPlacement(placement, 0.5))) {
       System.out.printf("keys: %d rotation steps, %.1f s; max level %d, modulus %.0f bits%n", steps.length,
           (System.nanoTime() - t0) / 1e9, keys.maxLevel(), keys.log2ModulusAt(keys.maxLevel()));
       EncoderCircuit c = enc.circuit(bucket);

@@ -2,7 +2,6 @@ package dev.hnn.encoder;
 
 import dev.hnn.ckks.Ciphertext;
 import dev.hnn.ckks.CkksContext;
-import dev.hnn.refresh.LevelPlanner;
 import dev.hnn.refresh.RefreshBound;
 import dev.hnn.refresh.Refresher;
 
@@ -14,10 +13,10 @@ import java.util.Objects;
 import java.util.stream.IntStream;
 
 /**
- * The server's side: every layer and the head for one length bucket L, on ciphertexts, with client-aided refreshes
- * placed by the {@link LevelPlanner}. Before each step it plans the rest of the run from the lowest live level
- * (each step's levels as if all its inputs started at one level, an upper bound) and refreshes all live ciphertexts
- * in one round trip when the plan puts a refresh right there: as late as possible, so the fewest round trips.
+ * The server's side: every layer and the head for one length bucket L, on ciphertexts, with client-aided refreshes.
+ * Before each step it plans the rest of the run from the lowest live level (each step's levels as if all its inputs
+ * started at one level, an upper bound) by the {@link RefreshPlacement} (LevelPlanner's fewest round trips, or the
+ * least estimated time) and refreshes all live ciphertexts in one round trip when the plan puts a refresh right there.
  * A refresh is possible only at the refresh reserve or above (the lowest level whose modulus holds the mask for
  * {@code valueBound}); the levels below it are never used.
  */
@@ -33,6 +32,8 @@ public final class EncoderCircuit implements AutoCloseable {
   private final EncryptedHead head;
   private final double valueBound;
   private final int reserve;
+  private final RefreshPlacement placement;
+  private final double refreshCost;
 
   /**
    * @param ctx the server's (public) context, with the keys of {@link #rotationSteps}
@@ -41,7 +42,9 @@ public final class EncoderCircuit implements AutoCloseable {
    * @param headDegree degree of the head activation's fit
    */
   EncoderCircuit(CkksContext ctx, List<HeForm> forms, HeadSpec headSpec, CircuitRanges ranges, int tokens,
-      double valueBound, double lnTolerance, int headDegree) {
+      double valueBound, double lnTolerance, int headDegree, RefreshPlacement placement, double refreshCost) {
+    this.placement = Objects.requireNonNull(placement, "placement");
+    this.refreshCost = refreshCost;
     this.ctx = Objects.requireNonNull(ctx, "context");
     if (forms.isEmpty()) throw new IllegalArgumentException("an encoder needs at least one layer");
     if (ranges.layers().size() != forms.size())
@@ -109,16 +112,19 @@ public final class EncoderCircuit implements AutoCloseable {
     return plan(valid, null);
   }
 
+  /** Simulates the placement from fresh inputs (every step consuming its full levels). */
   private List<String> plan(int valid, Void unused) {
     List<Step> steps = allSteps(valid);
-    LevelPlanner.Plan p = new LevelPlanner(ctx.maxLevel(), reserve).plan(plannerSteps(steps, 0));
-    return p.refreshBefore().stream().map(i -> steps.get(i).name()).toList();
-  }
-
-  private static List<LevelPlanner.Step> plannerSteps(List<Step> steps, int from) {
-    List<LevelPlanner.Step> r = new ArrayList<>();
-    for (int i = from; i < steps.size(); i++) r.add(new LevelPlanner.Step(steps.get(i).name(), steps.get(i).levels()));
-    return r;
+    List<String> points = new ArrayList<>();
+    int level = ctx.maxLevel();
+    for (int i = 0; i < steps.size(); i++) {
+      if (placement.refreshNow(steps, i, level, ctx.maxLevel(), reserve, refreshCost)) {
+        points.add(steps.get(i).name());
+        level = ctx.maxLevel();
+      }
+      level -= steps.get(i).levels();
+    }
+    return points;
   }
 
   /**
@@ -128,7 +134,6 @@ public final class EncoderCircuit implements AutoCloseable {
   Ciphertext run(Ciphertext[] input, int valid, Refresher refresher, Map<String, Long> timings,
       List<String> refreshPoints, StepListener listener) {
     List<Step> steps = allSteps(valid);
-    LevelPlanner planner = new LevelPlanner(ctx.maxLevel(), reserve);
     try (Registers regs = new Registers()) {
       Ciphertext[] in = new Ciphertext[input.length];
       for (int i = 0; i < in.length; i++) in[i] = input[i].copy();
@@ -136,8 +141,7 @@ public final class EncoderCircuit implements AutoCloseable {
       for (int i = 0; i < steps.size(); i++) {
         Step step = steps.get(i);
         int level = Math.min(regs.minLevel(), ctx.maxLevel());
-        LevelPlanner.Plan plan = planner.plan(level, plannerSteps(steps, i));
-        if (!plan.refreshBefore().isEmpty() && plan.refreshBefore().get(0) == 0) {
+        if (placement.refreshNow(steps, i, level, ctx.maxLevel(), reserve, refreshCost)) {
           long t0 = System.nanoTime();
           regs.refresh(refresher, ctx.maxLevel(), valueBound);
           timings.merge("refresh before " + step.name(), System.nanoTime() - t0, Long::sum);

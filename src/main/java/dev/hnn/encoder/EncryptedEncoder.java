@@ -30,23 +30,34 @@ import java.util.Objects;
  */
 public final class EncryptedEncoder implements AutoCloseable {
   /** Tunables. valueBound must bound every live slot value at a refresh point. */
-  public record Options(int[] buckets, double valueBound, double lnTolerance, int headDegree) {
+  /**
+   * @param placement where refreshes go; @param refreshCost the cost of one refresh round trip in the units of
+   *     the steps' costs (about seconds at MiniLM size): larger values trade time for fewer round trips
+   */
+  public record Options(int[] buckets, double valueBound, double lnTolerance, int headDegree,
+      RefreshPlacement placement, double refreshCost) {
     public Options {
       buckets = buckets.clone();
+      java.util.Objects.requireNonNull(placement, "placement");
+      if (!(refreshCost >= 0)) throw new IllegalArgumentException("refresh cost must be non-negative");
       if (buckets.length == 0) throw new IllegalArgumentException("need at least one length bucket");
       if (!(valueBound > 0)) throw new IllegalArgumentException("value bound must be positive");
     }
 
     public static Options defaults() {
-      return new Options(new int[] {16, 32, 64}, 65536, 1e-4, 8);
+      return new Options(new int[] {16, 32, 64}, 65536, 1e-4, 8, RefreshPlacement.COST, 0.5);
     }
 
     public Options withBuckets(int... b) {
-      return new Options(b, valueBound, lnTolerance, headDegree);
+      return new Options(b, valueBound, lnTolerance, headDegree, placement, refreshCost);
     }
 
     public Options withValueBound(double v) {
-      return new Options(buckets, v, lnTolerance, headDegree);
+      return new Options(buckets, v, lnTolerance, headDegree, placement, refreshCost);
+    }
+
+    public Options withPlacement(RefreshPlacement p, double cost) {
+      return new Options(buckets, valueBound, lnTolerance, headDegree, p, cost);
     }
   }
 
@@ -195,7 +206,8 @@ public final class EncryptedEncoder implements AutoCloseable {
   /** The server's circuit for a bucket (built on first use). */
   EncoderCircuit circuit(int bucket) {
     return circuits.computeIfAbsent(bucket, b -> new EncoderCircuit(server, forms, head, ranges, b,
-        options.valueBound(), options.lnTolerance(), options.headDegree()));
+        options.valueBound(), options.lnTolerance(), options.headDegree(), options.placement(),
+        options.refreshCost()));
   }
 
   static double[][] toDouble(Matrix m) {

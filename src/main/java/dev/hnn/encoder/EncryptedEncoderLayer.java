@@ -22,6 +22,9 @@ import java.util.stream.Stream;
  * register "z" (the previous LayerNorm's normalized output, zero on padding tokens, whose gain and shift it folds
  * into Q, K, V) and leaves its own in "z" ({@link #outputGain()}, {@link #outputShift()}).
  *
+ * <p>Each step's cost per prime (for {@link RefreshPlacement#COST}) is the algebra bench's MiniLM figure at L = 32
+ * divided by the primes it ran on (docs/encrypted-encoder-algebra.md); only the ratios matter.
+ *
  * <p>Steps (levels when all inputs start at one level): qkv 1 (Q, K, V with shared baby rotations; the residual
  * branch applies the input's gain and shift in parallel), scores 2, weights 2 ((s + c_h)^2 times the plaintext
  * factor mask_delta(t) scale / n), attend 2, output+residual 1, LayerNorm ({@link EncryptedLayerNorm}), ffn up 1,
@@ -144,7 +147,7 @@ public final class EncryptedEncoderLayer implements AutoCloseable {
     double scale = ctx.scale();
     String p = "L" + index + " ";
     List<Step> s = new ArrayList<>();
-    s.add(new Step(p + "qkv", 1, r -> {
+    s.add(new Step(p + "qkv", 1, 0.23, r -> {
       Parts q = parts();
       EncryptedTokens z = new EncryptedTokens(x, r.get("z"));
       EncryptedTokens[] qkv;
@@ -161,13 +164,13 @@ public final class EncryptedEncoderLayer implements AutoCloseable {
       r.put("k", qkv[1].ciphertexts());
       r.put("v", qkv[2].ciphertexts());
     }));
-    s.add(new Step(p + "scores", 2, r -> {
+    s.add(new Step(p + "scores", 2, 0.21, r -> {
       Ciphertext[] sc = parts().attention.scores(new EncryptedTokens(heads, r.get("q")),
           new EncryptedTokens(heads, r.get("k")));
       r.drop("q", "k");
       r.put("s", sc);
     }));
-    s.add(new Step(p + "weights", PolynomialEvaluator.depth(square), r -> {
+    s.add(new Step(p + "weights", PolynomialEvaluator.depth(square), 0.08, r -> {
       Parts q = parts();
       Ciphertext[] sc = r.get("s");
       Ciphertext[] a = new Ciphertext[sc.length];
@@ -189,12 +192,12 @@ public final class EncryptedEncoderLayer implements AutoCloseable {
       r.drop("s");
       r.put("a", a);
     }));
-    s.add(new Step(p + "attend", 2, r -> {
+    s.add(new Step(p + "attend", 2, 0.13, r -> {
       EncryptedTokens o = parts().attention.attend(r.get("a"), new EncryptedTokens(heads, r.get("v")));
       r.drop("a", "v");
       r.put("o", o.ciphertexts());
     }));
-    s.add(new Step(p + "output+residual", 1, r -> {
+    s.add(new Step(p + "output+residual", 1, 0.11, r -> {
       try (PlaintextCache lc = new PlaintextCache(ctx);
           EncryptedTokens y = output(lc).apply(new EncryptedTokens(heads, r.get("o")), scale)) {
         EncryptedTokens sum = new EncryptedTokens(x, r.get("x")).add(ctx, y);
@@ -203,7 +206,7 @@ public final class EncryptedEncoderLayer implements AutoCloseable {
       }
     }));
     s.addAll(ln1.steps(valid, "r", "z1"));
-    s.add(new Step(p + "ffn up", 1, r -> {
+    s.add(new Step(p + "ffn up", 1, 0.23, r -> {
       Parts q = parts();
       EncryptedTokens u;
       try (PlaintextCache lc = new PlaintextCache(ctx)) {
@@ -214,7 +217,7 @@ public final class EncryptedEncoderLayer implements AutoCloseable {
       r.drop("z1");
       r.put("x2", x2);
     }));
-    s.add(new Step(p + "activation", PolynomialEvaluator.depth(activation), r -> {
+    s.add(new Step(p + "activation", PolynomialEvaluator.depth(activation), 0.03, r -> {
       Parts q = parts();
       Ciphertext[] u = r.get("u");
       Ciphertext[] act = new Ciphertext[u.length];
@@ -227,7 +230,7 @@ public final class EncryptedEncoderLayer implements AutoCloseable {
       r.drop("u");
       r.put("act", act);
     }));
-    s.add(new Step(p + "ffn down+residual", 1, r -> {
+    s.add(new Step(p + "ffn down+residual", 1, 0.3, r -> {
       try (PlaintextCache lc = new PlaintextCache(ctx);
           EncryptedTokens d = down(lc).apply(new EncryptedTokens(ffn, r.get("act")), scale)) {
         EncryptedTokens sum = new EncryptedTokens(x, r.get("x2")).add(ctx, d);

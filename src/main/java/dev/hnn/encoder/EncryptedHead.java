@@ -86,7 +86,7 @@ final class EncryptedHead implements AutoCloseable {
           r.drop("z");
           r.put("pooled", p);
         }),
-        new Step("head linear", 1, r -> {
+        new Step("head linear", 1, 0.05, r -> {
           TokenLinear l = new TokenLinear(ctx, cache(), x, hidden, foldedW1(valid), foldedB1(), "head/w1/" + valid);
           EncryptedTokens a = l.apply(new EncryptedTokens(x, r.get("pooled")), scale);
           r.put("pre", a.ciphertexts());

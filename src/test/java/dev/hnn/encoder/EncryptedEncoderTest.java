@@ -61,6 +61,23 @@ class EncryptedEncoderTest {
   }
 
   @Test
+  void bothRefreshPlacementsAgree() {
+    int[] ids = SmallModel.sentences(41, 1, 12, 12).get(0);
+    double plain = head.probability(
+        head.logit(PlainTrace.run(EncryptedEncoder.forms(model), EncryptedEncoder.toDouble(model.embeddings().forward(ids)))
+            .pooled()));
+    long[] trips = new long[2];
+    RefreshPlacement[] ps = {RefreshPlacement.FEWEST_ROUND_TRIPS, RefreshPlacement.COST};
+    for (int i = 0; i < 2; i++)
+      try (EncryptedEncoder enc = encoder(EncryptedEncoder.Options.defaults().withBuckets(16).withPlacement(ps[i], 0.5))) {
+        EncryptedEncoder.Result r = enc.classify(ids);
+        assertEquals(plain, r.probability(), 0.01, ps[i].toString());
+        trips[i] = r.stats().roundTrips();
+      }
+    assertTrue(trips[0] <= trips[1], "LevelPlanner's placement has the fewest round trips: " + trips[0] + " vs " + trips[1]);
+  }
+
+  @Test
   void softmaxModelsAreRefused() {
     TransformerEncoder softmax = SmallModel.random(5, 1, false);
     var e = assertThrows(IllegalArgumentException.class,
