@@ -45,7 +45,7 @@ public final class EncryptedEncoder implements AutoCloseable {
     }
 
     public static Options defaults() {
-      return new Options(new int[] {16, 32, 64}, 65536, 1e-4, 8, RefreshPlacement.COST, 0.5);
+      return new Options(new int[] {16, 32, 64}, 65536, 1e-4, 8, RefreshPlacement.FEWEST_ROUND_TRIPS, 0.5);
     }
 
     public Options withBuckets(int... b) {
