@@ -1,0 +1,93 @@
+package dev.hnn.encoder;
+
+import dev.hnn.ckks.CkksContext;
+import dev.hnn.head.SentimentModel;
+import dev.hnn.model.SentenceEncoder;
+import dev.hnn.model.TransformerEncoder;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * One sentence through the whole MiniLM-size HE-form encoder on ciphertexts (N = 16384, 128-bit parameters,
+ * client-aided refreshes in process) and the plaintext HE-form forward for comparison. Prints the time per step
+ * and per layer, refresh points, round trips and bytes. Ranges come from the plaintext forward of the calibration
+ * sentences below (plus the measured one).
+ *
+ * <pre>mvn -B -P benchmarks -DskipTests verify -Djmh.main=dev.hnn.encoder.EncryptedEncoderBench \
+ *     -Djmh.args="/work/dev-models/sst2-minilm-he.delta 32 [cost|fewest]"</pre>
+ */
+public final class EncryptedEncoderBench {
+  static final String SENTENCE = "the film is a beautifully made , often funny and deeply moving portrait of a family"
+      + " that never quite loses its sense of hope , even when the story around it falls apart";
+  static final List<String> CALIBRATION = List.of(
+      "a masterpiece .", "the worst movie i have seen in years .", "it 's not bad , but not good either .",
+      "an ambitious , flawed and fascinating film that stays with you long after the credits roll .",
+      "boring .", "i loved every minute of it , from the opening scene to the final shot .",
+      "the acting is wooden and the plot makes no sense at all .", "a charming , funny and warm comedy .",
+      "too long , too loud and too stupid to care about .", "one of the best films of the year .",
+      "it never rises above its clichés .", "a quiet , thoughtful drama with a superb lead performance .");
+
+  public static void main(String[] args) throws Exception {
+    if (args.length < 1) throw new IllegalArgumentException("usage: EncryptedEncoderBench DELTA [BUCKET]");
+    int bucket = args.length > 1 ? Integer.parseInt(args[1]) : 32;
+    // "cost" (default) or "fewest" (LevelPlanner: fewest round trips)
+    RefreshPlacement placement = args.length > 2 && args[2].equals("fewest")
+        ? RefreshPlacement.FEWEST_ROUND_TRIPS : RefreshPlacement.COST;
+    SentimentModel model = SentimentModel.fromDeltaFile(Path.of(args[0]));
+    TransformerEncoder weights = model.encoderWeights();
+    HeadSpec head = HeadSpec.of(model.head().head());
+    int[] ids;
+    List<int[]> calib = new ArrayList<>();
+    try (SentenceEncoder se = model.openEncoder()) {
+      ids = se.tokenizer().encode(SENTENCE);
+      if (ids.length > bucket) { // keep [CLS] .. and the final [SEP]
+        int sep = ids[ids.length - 1];
+        ids = Arrays.copyOf(ids, bucket);
+        ids[bucket - 1] = sep;
+      }
+      for (String s : CALIBRATION) calib.add(se.tokenizer().encode(s));
+    }
+    calib.add(ids);
+    System.out.printf("model %s, %d layers, sentence of %d tokens, bucket %d, placement %s%n", model.name(),
+        weights.layers().size(), ids.length, bucket, placement);
+    CircuitRanges ranges = EncryptedEncoder.measureRanges(weights, head, calib);
+    long t0 = System.nanoTime();
+    int[] steps = EncryptedEncoder.rotationSteps(weights, head, 8192, bucket);
+    try (CkksContext keys = CkksContext.builder(EncryptedEncoder.parameters128()).rotations(steps).build();
+        EncryptedEncoder enc = new EncryptedEncoder(weights, head, ranges, keys,
+            EncryptedEncoder.Options.defaults().withBuckets(bucket).withPlacement(placement, 0.5))) {
+      System.out.printf("keys: %d rotation steps, %.1f s; max level %d, modulus %.0f bits%n", steps.length,
+          (System.nanoTime() - t0) / 1e9, keys.maxLevel(), keys.log2ModulusAt(keys.maxLevel()));
+      EncoderCircuit c = enc.circuit(bucket);
+      System.out.printf("refresh reserve level %d; depth per layer %s; LN 1/sqrt relative error bounds %s; head fit"
+              + " error %.2e%n", c.refreshReserve(), c.layers().stream().map(EncryptedEncoderLayer::depth).toList(),
+          c.layers().stream().map(l -> Arrays.toString(l.inverseSqrtErrors())).toList(), c.headFitError());
+      System.out.println("planned refreshes: " + c.plannedRefreshes(ids.length));
+      double[][] x = EncryptedEncoder.toDouble(weights.embeddings().forward(ids));
+      double plain = enc.plainLogit(x);
+      EncryptedEncoder.Result r = enc.classify(ids);
+      System.out.print(r.stats().table());
+      for (int l = 0; l < weights.layers().size(); l++)
+        System.out.printf("layer %d: %.1f s (steps %.1f s + refreshes %.1f s)%n", l,
+            (r.stats().nanos("L" + l + " ") + refreshNanos(r.stats(), "L" + l + " ")) / 1e9,
+            r.stats().nanos("L" + l + " ") / 1e9, refreshNanos(r.stats(), "L" + l + " ") / 1e9);
+      System.out.printf("logit: encrypted %.6f, plaintext %.6f; P(positive): encrypted %.6f, plaintext %.6f;"
+              + " float model P %.6f%n", r.logit(), plain, r.probability(), head.probability(plain),
+          model.head().head().probabilityPositive(meanPool(weights, ids)));
+    }
+  }
+
+  static long refreshNanos(EncoderStats s, String layerPrefix) {
+    return s.nanos("refresh before " + layerPrefix);
+  }
+
+  static float[] meanPool(TransformerEncoder w, int[] ids) {
+    var m = w.forward(ids);
+    float[] p = new float[m.cols()];
+    for (int t = 0; t < m.rows(); t++) for (int i = 0; i < p.length; i++) p[i] += m.get(t, i) / m.rows();
+    return p;
+  }
+}

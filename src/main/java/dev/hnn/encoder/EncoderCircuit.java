@@ -1,0 +1,175 @@
+package dev.hnn.encoder;
+
+import dev.hnn.ckks.Ciphertext;
+import dev.hnn.ckks.CkksContext;
+import dev.hnn.refresh.RefreshBound;
+import dev.hnn.refresh.Refresher;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.stream.IntStream;
+
+/**
+ * The server's side: every layer and the head for one length bucket L, on ciphertexts, with client-aided refreshes.
+ * Before each step it plans the rest of the run from the lowest live level (each step's levels as if all its inputs
+ * started at one level, an upper bound) by the {@link RefreshPlacement} (LevelPlanner's fewest round trips, or the
+ * least estimated time) and refreshes all live ciphertexts in one round trip when the plan puts a refresh right there.
+ * A refresh is possible only at the refresh reserve or above (the lowest level whose modulus holds the mask for
+ * {@code valueBound}); the levels below it are never used.
+ */
+public final class EncoderCircuit implements AutoCloseable {
+  /** Called after each step with the live registers (tests decrypt them to compare with the plaintext forward). */
+  interface StepListener {
+    void afterStep(String step, Registers registers);
+  }
+
+  private final CkksContext ctx;
+  private final int tokens;
+  private final List<EncryptedEncoderLayer> layers;
+  private final EncryptedHead head;
+  private final double valueBound;
+  private final int reserve;
+  private final RefreshPlacement placement;
+  private final double refreshCost;
+
+  /**
+   * @param ctx the server's (public) context, with the keys of {@link #rotationSteps}
+   * @param valueBound bound on every live slot value at a refresh point (sizes the mask)
+   * @param lnTolerance relative error of LayerNorm's inverse square root on the widened variance ranges
+   * @param headDegree degree of the head activation's fit
+   */
+  EncoderCircuit(CkksContext ctx, List<HeForm> forms, HeadSpec headSpec, CircuitRanges ranges, int tokens,
+      double valueBound, double lnTolerance, int headDegree, RefreshPlacement placement, double refreshCost) {
+    this.placement = Objects.requireNonNull(placement, "placement");
+    this.refreshCost = refreshCost;
+    this.ctx = Objects.requireNonNull(ctx, "context");
+    if (forms.isEmpty()) throw new IllegalArgumentException("an encoder needs at least one layer");
+    if (ranges.layers().size() != forms.size())
+      throw new IllegalArgumentException(ranges.layers().size() + " layer ranges for " + forms.size() + " layers");
+    this.tokens = tokens;
+    this.valueBound = valueBound;
+    int bits = RefreshBound.maskBits(valueBound, 2 * ctx.scale(), 2 * ctx.slotCount());
+    this.reserve = RefreshBound.lowestLevel(ctx, bits);
+    if (reserve < 0 || reserve >= ctx.maxLevel())
+      throw new IllegalArgumentException("a " + bits + "-bit refresh mask (values up to " + valueBound
+          + ") leaves no level to compute on with these parameters");
+    List<EncryptedEncoderLayer> ls = new ArrayList<>();
+    double[] gain = null, shift = null;
+    for (int i = 0; i < forms.size(); i++) {
+      EncryptedEncoderLayer l = new EncryptedEncoderLayer(ctx, forms.get(i), ranges.layers().get(i), tokens, i,
+          gain, shift, lnTolerance);
+      ls.add(l);
+      gain = l.outputGain();
+      shift = l.outputShift();
+    }
+    this.layers = List.copyOf(ls);
+    this.head = new EncryptedHead(ctx, headSpec, tokens, gain, shift, ranges.headPreActivation(), headDegree);
+    // Fails now, with the step named, if some step needs more levels than a refresh gives.
+    plan(1, null);
+  }
+
+  /** Rotation keys for an encoder of this shape at bucket L. */
+  public static int[] rotationSteps(int slots, int tokens, int hidden, int heads, int width, int intermediate,
+      int headHidden) {
+    return IntStream.concat(
+            IntStream.of(EncryptedEncoderLayer.rotationSteps(slots, tokens, hidden, heads, width, intermediate)),
+            IntStream.of(EncryptedHead.rotationSteps(slots, tokens, hidden, headHidden)))
+        .distinct().sorted().toArray();
+  }
+
+  public int refreshReserve() {
+    return reserve;
+  }
+
+  public List<EncryptedEncoderLayer> layers() {
+    return layers;
+  }
+
+  int tokens() {
+    return tokens;
+  }
+
+  double headFitError() {
+    return head.activationFitError();
+  }
+
+  /** All steps for {@code valid} real tokens, each layer's followed by releasing its encoded weights. */
+  private List<Step> allSteps(int valid) {
+    List<Step> s = new ArrayList<>();
+    for (EncryptedEncoderLayer l : layers) {
+      s.addAll(l.steps(valid));
+      s.add(new Step("release " + s.get(s.size() - 1).name().split(" ")[0], 0, r -> l.release()));
+    }
+    s.addAll(head.steps(valid));
+    return s;
+  }
+
+  /** The refresh points of a run from fresh inputs: the names of the steps preceded by a refresh. */
+  public List<String> plannedRefreshes(int valid) {
+    return plan(valid, null);
+  }
+
+  /** Simulates the placement from fresh inputs (every step consuming its full levels). */
+  private List<String> plan(int valid, Void unused) {
+    List<Step> steps = allSteps(valid);
+    List<String> points = new ArrayList<>();
+    int level = ctx.maxLevel();
+    for (int i = 0; i < steps.size(); i++) {
+      if (placement.refreshNow(steps, i, level, ctx.maxLevel(), reserve, refreshCost)) {
+        points.add(steps.get(i).name());
+        level = ctx.maxLevel();
+      }
+      level -= steps.get(i).levels();
+    }
+    return points;
+  }
+
+  /**
+   * Runs on the client's input (the L x hidden matrix's ciphertexts, in the layout of layer 0, at any level) for
+   * {@code valid} real tokens; returns the logit difference's ciphertext (slot 0), owned by the caller.
+   */
+  Ciphertext run(Ciphertext[] input, int valid, Refresher refresher, Map<String, Long> timings,
+      List<String> refreshPoints, StepListener listener) {
+    List<Step> steps = allSteps(valid);
+    try (Registers regs = new Registers()) {
+      Ciphertext[] in = new Ciphertext[input.length];
+      for (int i = 0; i < in.length; i++) in[i] = input[i].copy();
+      regs.put("z", in);
+      for (int i = 0; i < steps.size(); i++) {
+        Step step = steps.get(i);
+        int level = Math.min(regs.minLevel(), ctx.maxLevel());
+        if (placement.refreshNow(steps, i, level, ctx.maxLevel(), reserve, refreshCost)) {
+          long t0 = System.nanoTime();
+          regs.refresh(refresher, ctx.maxLevel(), valueBound);
+          timings.merge("refresh before " + step.name(), System.nanoTime() - t0, Long::sum);
+          refreshPoints.add(step.name());
+        }
+        long t0 = System.nanoTime();
+        try {
+          step.run().accept(regs);
+        } catch (RuntimeException e) {
+          throw new IllegalStateException("step '" + step.name() + "' failed: " + e.getMessage(), e);
+        }
+        timings.merge(step.name(), System.nanoTime() - t0, Long::sum);
+        if (listener != null) listener.afterStep(step.name(), regs);
+      }
+      return regs.take("logit")[0];
+    } finally {
+      layers.forEach(EncryptedEncoderLayer::release);
+      head.release();
+    }
+  }
+
+  @Override
+  public void close() {
+    layers.forEach(EncryptedEncoderLayer::close);
+    head.close();
+  }
+
+  static Map<String, Long> newTimings() {
+    return new LinkedHashMap<>();
+  }
+}

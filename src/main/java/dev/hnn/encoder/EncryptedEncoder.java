@@ -1,0 +1,226 @@
+package dev.hnn.encoder;
+
+import dev.hnn.ckks.Ciphertext;
+import dev.hnn.ckks.CkksContext;
+import dev.hnn.ckks.CkksParameters;
+import dev.hnn.model.EncoderLayer;
+import dev.hnn.model.TransformerEncoder;
+import dev.hnn.nn.Matrix;
+import dev.hnn.refresh.ClientAidedRefresher;
+import dev.hnn.refresh.InProcessRefreshChannel;
+import dev.hnn.refresh.RefreshResponder;
+import dev.hnn.refresh.RefreshStats;
+import dev.hnn.transformer.TokenLayout;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The whole HE-form encoder on ciphertexts, client and server in one process (tests, CLI, benchmarks), the refresh
+ * channel in between. The client keeps the tokenizer's ids, the embedding table and its LayerNorm (plaintext), and
+ * the keys; it pads the embedded sentence to a length bucket, encrypts it and sends it with the plaintext token
+ * count n. The server runs every layer, mean pooling and the head ({@link EncoderCircuit}), calling the client for
+ * a refresh where the level budget runs out; the client decrypts the logit and returns P(positive).
+ *
+ * <p>What the server learns: the bucket L and n (in plaintext, by the protocol's decision), the model (its own);
+ * the refresh requests show the client only masked values (2^-40 statistical distance, docs/refresh.md).
+ */
+public final class EncryptedEncoder implements AutoCloseable {
+  /** Tunables. valueBound must bound every live slot value at a refresh point. */
+  /**
+   * @param placement where refreshes go; @param refreshCost the cost of one refresh round trip in the units of
+   *     the steps' costs (about seconds at MiniLM size): larger values trade time for fewer round trips
+   */
+  public record Options(int[] buckets, double valueBound, double lnTolerance, int headDegree,
+      RefreshPlacement placement, double refreshCost) {
+    public Options {
+      buckets = buckets.clone();
+      java.util.Objects.requireNonNull(placement, "placement");
+      if (!(refreshCost >= 0)) throw new IllegalArgumentException("refresh cost must be non-negative");
+      if (buckets.length == 0) throw new IllegalArgumentException("need at least one length bucket");
+      if (!(valueBound > 0)) throw new IllegalArgumentException("value bound must be positive");
+    }
+
+    public static Options defaults() {
+      return new Options(new int[] {16, 32, 64}, 65536, 1e-4, 8, RefreshPlacement.FEWEST_ROUND_TRIPS, 0.5);
+    }
+
+    public Options withBuckets(int... b) {
+      return new Options(b, valueBound, lnTolerance, headDegree, placement, refreshCost);
+    }
+
+    public Options withValueBound(double v) {
+      return new Options(buckets, v, lnTolerance, headDegree, placement, refreshCost);
+    }
+
+    public Options withPlacement(RefreshPlacement p, double cost) {
+      return new Options(buckets, valueBound, lnTolerance, headDegree, p, cost);
+    }
+  }
+
+  /** A classification: P(positive), the decrypted logit difference, and what it cost. */
+  public record Result(double probability, double logit, int tokens, int bucket, EncoderStats stats) {}
+
+  private final TransformerEncoder model;
+  private final List<HeForm> forms;
+  private final HeadSpec head;
+  private final CircuitRanges ranges;
+  private final Options options;
+  private final CkksContext client;
+  private final CkksContext server;
+  private final RefreshResponder responder;
+  private final Map<Integer, EncoderCircuit> circuits = new HashMap<>();
+
+  /**
+   * @param keys the client's context (secret key; its rotation keys must cover {@link #rotationSteps} for every
+   *     bucket); the server gets its public context
+   */
+  public EncryptedEncoder(TransformerEncoder model, HeadSpec head, CircuitRanges ranges, CkksContext keys,
+      Options options) {
+    this.model = Objects.requireNonNull(model, "model");
+    this.head = Objects.requireNonNull(head, "head");
+    this.ranges = Objects.requireNonNull(ranges, "ranges");
+    this.options = Objects.requireNonNull(options, "options");
+    this.client = Objects.requireNonNull(keys, "keys");
+    if (!keys.hasSecretKey()) throw new IllegalArgumentException("the client side needs a context with the secret key");
+    this.forms = forms(model);
+    if (head.inputDim() != model.config().hidden())
+      throw new IllegalArgumentException("the head reads " + head.inputDim() + " features, the encoder gives "
+          + model.config().hidden());
+    for (int b : options.buckets())
+      if (b < 1 || Integer.bitCount(b) != 1 || b > model.config().maxPositions() || keys.slotCount() % b != 0)
+        throw new IllegalArgumentException("bucket " + b + " must be a power of two within the model's positions");
+    this.server = keys.publicContext();
+    this.responder = new RefreshResponder(keys);
+  }
+
+  /** The HE forms of every layer (clear error if a layer is not HE-friendly). */
+  static List<HeForm> forms(TransformerEncoder model) {
+    List<HeForm> r = new ArrayList<>();
+    List<EncoderLayer> ls = model.layers();
+    for (int i = 0; i < ls.size(); i++) r.add(HeForm.of(ls.get(i), i));
+    return List.copyOf(r);
+  }
+
+  /** Ranges measured on the plaintext forward of {@code calibration} sentences (token ids). */
+  public static CircuitRanges measureRanges(TransformerEncoder model, HeadSpec head, List<int[]> calibration) {
+    List<double[][]> xs = new ArrayList<>();
+    for (int[] ids : calibration) xs.add(toDouble(model.embeddings().forward(ids)));
+    return CircuitRanges.measure(forms(model), xs, head);
+  }
+
+  /** Rotation keys the server needs for these buckets. */
+  public static int[] rotationSteps(TransformerEncoder model, HeadSpec head, int slots, int... buckets) {
+    var c = model.config();
+    return java.util.Arrays.stream(buckets)
+        .flatMap(b -> java.util.Arrays.stream(EncoderCircuit.rotationSteps(slots, b, c.hidden(), c.heads(),
+            c.hidden() / c.heads(), c.intermediate(), head.b1().length)))
+        .distinct().sorted().toArray();
+  }
+
+  /**
+   * N = 16384, 60 + 8 x 40 bits and one 58-bit special prime: 438 bits, the 128-bit bound for this degree. Levels
+   * 0..8; the refresh reserve (mask) takes the bottom ones.
+   */
+  public static CkksParameters parameters128() {
+    return CkksParameters.builder().polyDegree(16384).coeffModulusBits(60, 40, 40, 40, 40, 40, 40, 40, 40, 58)
+        .specialPrimes(1).scaleBits(40).build();
+  }
+
+  /** The smallest bucket holding n tokens. */
+  public int bucketFor(int n) {
+    if (n < 1) throw new IllegalArgumentException("a sentence needs at least one token");
+    int best = Integer.MAX_VALUE;
+    for (int b : options.buckets()) if (b >= n) best = Math.min(best, b);
+    if (best == Integer.MAX_VALUE)
+      throw new IllegalArgumentException(n + " tokens exceed the largest bucket " + max(options.buckets()));
+    return best;
+  }
+
+  private static int max(int[] v) {
+    return java.util.Arrays.stream(v).max().orElse(0);
+  }
+
+  /** Classifies token ids (from the tokenizer, special tokens included). */
+  public Result classify(int[] ids) {
+    return classify(toDouble(model.embeddings().forward(ids)), null);
+  }
+
+  /** Classifies an embedded sentence (n x hidden, the embedding LayerNorm's output). */
+  public Result classify(double[][] embedded) {
+    return classify(embedded, null);
+  }
+
+  Result classify(double[][] embedded, EncoderCircuit.StepListener listener) {
+    int n = embedded.length;
+    int bucket = bucketFor(n);
+    EncoderCircuit circuit = circuit(bucket);
+    long t0 = System.nanoTime();
+    // Client: encrypt and serialize (the bytes are what a network would carry).
+    TokenLayout layout = TokenLayout.featureMajor(client.slotCount(), bucket, model.config().hidden());
+    List<byte[]> sent = new ArrayList<>();
+    try (var x = dev.hnn.transformer.EncryptedTokens.encrypt(client, layout, embedded)) {
+      for (Ciphertext c : x.ciphertexts()) sent.add(c.serialize());
+    }
+    long inBytes = sent.stream().mapToLong(b -> b.length).sum();
+    // Server.
+    ClientAidedRefresher refresher = new ClientAidedRefresher(server, new InProcessRefreshChannel(responder));
+    Map<String, Long> timings = EncoderCircuit.newTimings();
+    List<String> points = new ArrayList<>();
+    byte[] out;
+    Ciphertext[] input = new Ciphertext[sent.size()];
+    try {
+      for (int i = 0; i < input.length; i++) input[i] = Ciphertext.load(server, sent.get(i));
+      try (Ciphertext logit = circuit.run(input, n, refresher, timings, points, listener)) {
+        out = logit.serialize();
+      }
+    } finally {
+      for (Ciphertext c : input) if (c != null) c.close();
+    }
+    // Client: decrypt slot 0.
+    double d;
+    try (Ciphertext c = Ciphertext.load(client, out)) {
+      d = client.decryptor().decryptValues(c)[0];
+    }
+    RefreshStats rs = refresher.stats();
+    EncoderStats stats = new EncoderStats(timings, points, inBytes, out.length, rs, System.nanoTime() - t0);
+    return new Result(head.probability(d), d, n, bucket, stats);
+  }
+
+  /** The plaintext reference of the same HE-form model (double precision): logit difference. */
+  public double plainLogit(double[][] embedded) {
+    return head.logit(PlainTrace.run(forms, embedded).pooled());
+  }
+
+  public PlainTrace plainTrace(double[][] embedded) {
+    return PlainTrace.run(forms, embedded);
+  }
+
+  public HeadSpec head() {
+    return head;
+  }
+
+  /** The server's circuit for a bucket (built on first use). */
+  EncoderCircuit circuit(int bucket) {
+    return circuits.computeIfAbsent(bucket, b -> new EncoderCircuit(server, forms, head, ranges, b,
+        options.valueBound(), options.lnTolerance(), options.headDegree(), options.placement(),
+        options.refreshCost()));
+  }
+
+  static double[][] toDouble(Matrix m) {
+    double[][] r = new double[m.rows()][m.cols()];
+    for (int i = 0; i < r.length; i++) for (int j = 0; j < r[i].length; j++) r[i][j] = m.get(i, j);
+    return r;
+  }
+
+  @Override
+  public void close() {
+    circuits.values().forEach(EncoderCircuit::close);
+    circuits.clear();
+    responder.close();
+    server.close();
+  }
+}

@@ -1,0 +1,114 @@
+package dev.hnn.encoder;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.hnn.ckks.CkksContext;
+import dev.hnn.model.TransformerEncoder;
+import dev.hnn.nn.Matrix;
+
+import java.util.List;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** End to end on the small 2-layer model (buckets 8 and 16), and invalid use. */
+class EncryptedEncoderTest {
+  static TransformerEncoder model;
+  static HeadSpec head;
+  static CircuitRanges ranges;
+  static CkksContext keys;
+
+  @BeforeAll
+  static void setUp() {
+    model = SmallModel.random(21, 2, true);
+    head = SmallModel.head(22);
+    ranges = EncryptedEncoder.measureRanges(model, head, SmallModel.sentences(23, 16, 3, 16));
+    keys = SmallModel.context(model, head, 8, 16);
+  }
+
+  @AfterAll
+  static void tearDown() {
+    keys.close();
+  }
+
+  static EncryptedEncoder encoder(EncryptedEncoder.Options o) {
+    return new EncryptedEncoder(model, head, ranges, keys, o);
+  }
+
+  @Test
+  void sentencesAgreeWithThePlaintextModel() {
+    try (EncryptedEncoder enc = encoder(EncryptedEncoder.Options.defaults().withBuckets(8, 16))) {
+      for (int len : new int[] {5, 9, 16}) {
+        int[] ids = SmallModel.sentences(30 + len, 1, len, len).get(0);
+        EncryptedEncoder.Result r = enc.classify(ids);
+        Matrix out = model.forward(ids);
+        double[] pooled = new double[out.cols()];
+        for (int t = 0; t < out.rows(); t++) for (int i = 0; i < pooled.length; i++) pooled[i] += out.get(t, i) / len;
+        double plain = head.probability(head.logit(pooled));
+        System.out.printf("n=%d bucket=%d P enc %.6f plain %.6f |diff| %.2e; logit diff %.2e; %d round trips,"
+                + " %d B up, %d B down, %.1f s%n", len, r.bucket(), r.probability(), plain,
+            Math.abs(r.probability() - plain), Math.abs(r.logit() - head.logit(pooled)), r.stats().roundTrips(),
+            r.stats().bytesToServer(), r.stats().bytesToClient(), r.stats().totalNanos() / 1e9);
+        assertEquals(len <= 8 ? 8 : 16, r.bucket());
+        assertEquals(plain, r.probability(), 0.01);
+        assertEquals(1 + r.stats().refreshPoints().size(), r.stats().roundTrips());
+        assertTrue(r.stats().bytesToServer() > 0 && r.stats().bytesToClient() > 0);
+      }
+    }
+  }
+
+  @Test
+  void bothRefreshPlacementsAgree() {
+    int[] ids = SmallModel.sentences(41, 1, 12, 12).get(0);
+    double plain = head.probability(
+        head.logit(PlainTrace.run(EncryptedEncoder.forms(model), EncryptedEncoder.toDouble(model.embeddings().forward(ids)))
+            .pooled()));
+    long[] trips = new long[2];
+    RefreshPlacement[] ps = {RefreshPlacement.FEWEST_ROUND_TRIPS, RefreshPlacement.COST};
+    for (int i = 0; i < 2; i++)
+      try (EncryptedEncoder enc = encoder(EncryptedEncoder.Options.defaults().withBuckets(16).withPlacement(ps[i], 0.5))) {
+        EncryptedEncoder.Result r = enc.classify(ids);
+        assertEquals(plain, r.probability(), 0.01, ps[i].toString());
+        trips[i] = r.stats().roundTrips();
+      }
+    assertTrue(trips[0] <= trips[1], "LevelPlanner's placement has the fewest round trips: " + trips[0] + " vs " + trips[1]);
+  }
+
+  @Test
+  void softmaxModelsAreRefused() {
+    TransformerEncoder softmax = SmallModel.random(5, 1, false);
+    var e = assertThrows(IllegalArgumentException.class,
+        () -> new EncryptedEncoder(softmax, head, ranges, keys, EncryptedEncoder.Options.defaults()));
+    assertTrue(e.getMessage().contains("polynomial form"), e.getMessage());
+  }
+
+  @Test
+  void invalidUseGivesClearErrors() {
+    try (CkksContext pub = keys.publicContext()) {
+      var e = assertThrows(IllegalArgumentException.class,
+          () -> new EncryptedEncoder(model, head, ranges, pub, EncryptedEncoder.Options.defaults()));
+      assertTrue(e.getMessage().contains("secret key"), e.getMessage());
+    }
+    var b = assertThrows(IllegalArgumentException.class,
+        () -> new EncryptedEncoder(model, head, ranges, keys, EncryptedEncoder.Options.defaults().withBuckets(12)));
+    assertTrue(b.getMessage().contains("power of two"), b.getMessage());
+    CircuitRanges oneLayer = new CircuitRanges(List.of(ranges.layers().get(0)), ranges.headPreActivation());
+    try (EncryptedEncoder enc = new EncryptedEncoder(model, head, oneLayer, keys,
+        EncryptedEncoder.Options.defaults().withBuckets(16))) {
+      var r = assertThrows(IllegalArgumentException.class, () -> enc.classify(new int[] {1, 2, 3}));
+      assertTrue(r.getMessage().contains("layer ranges"), r.getMessage());
+    }
+    try (EncryptedEncoder enc = encoder(EncryptedEncoder.Options.defaults().withBuckets(8, 16))) {
+      var t = assertThrows(IllegalArgumentException.class, () -> enc.classify(new int[17]));
+      assertTrue(t.getMessage().contains("exceed the largest bucket"), t.getMessage());
+      assertThrows(IllegalArgumentException.class, () -> enc.classify(new int[0]));
+    }
+    try (EncryptedEncoder enc = encoder(EncryptedEncoder.Options.defaults().withBuckets(16).withValueBound(1e30))) {
+      var v = assertThrows(IllegalArgumentException.class, () -> enc.classify(new int[] {1, 2, 3}));
+      assertTrue(v.getMessage().contains("refresh"), v.getMessage());
+    }
+  }
+}
