@@ -60,10 +60,6 @@ final class SentimentHeadParams {
         return new SentimentHeadParams(mean, std, w1.duplicate(), b1.duplicate(), w2.duplicate(), b2.duplicate());
     }
 
-    int hiddenUnits() {
-        return (int) w1.getShape().get(1);
-    }
-
     /** Logits {@code [B, 2]} and the hidden pre-activations {@code [B, h]} of pooled features {@code [B, d]}. */
     NDArray[] forward(NDArray pooled) {
         NDArray a = pooled.sub(mean).div(std).matMul(w1).add(b1);

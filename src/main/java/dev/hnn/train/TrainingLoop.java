@@ -79,7 +79,7 @@ final class TrainingLoop {
                     }
                 }
                 step++;
-                if (step % 50 == 0 || step == total || step <= Integer.getInteger("hnn.train.verboseSteps", 0)) {
+                if (step % 50 == 0 || step == total) {
                     double secs = (System.nanoTime() - start) / 1e9;
                     progress.printf("epoch %d/%d  step %d/%d  loss %.4f  %.1f texts/s  eta %.1f min%n", epoch,
                             s.epochs(), step, total, lossSum / lossCount, step * (double) s.batchSize() / secs,
