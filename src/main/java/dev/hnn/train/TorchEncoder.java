@@ -212,7 +212,9 @@ final class TorchEncoder {
             scoresOut.add(s);
             NDArray a;
             if (heFriendly) {
-                NDArray u = s.add(l.attentionOffsets.reshape(1, heads, 1, 1));
+                NDArray offsets = l.attentionOffsets.reshape(1, heads, 1, 1);
+                offsets.attach(s.getManager()); // a per-batch view: freed with the batch, not kept by the model's manager
+                NDArray u = s.add(offsets);
                 a = u.mul(u).mul(keyMask).mul(l.attentionScale).div(perRow);
             } else {
                 a = s.add(softmaxBias).softmax(-1);
