@@ -40,6 +40,10 @@ public final class TrainCommand implements Callable<Integer> {
             + "instead of starting from the teacher.")
     boolean continueStudent;
 
+    @Option(names = "--distill-lr", description = "Peak learning rate of the distillation (default: ${DEFAULT-VALUE}; "
+            + "use less with --continue).")
+    float distillLearningRate = 1e-3f;
+
     @Option(names = "--seed", description = "Seed (default: ${DEFAULT-VALUE}).")
     long seed = 42;
 
@@ -54,7 +58,7 @@ public final class TrainCommand implements Callable<Integer> {
         dev.hnn.train.TrainPipeline.Stage st = dev.hnn.train.TrainPipeline.Stage.valueOf(
                 stage.toUpperCase(java.util.Locale.ROOT));
         dev.hnn.train.TrainPipeline.run(new dev.hnn.train.TrainPipeline.Options(outDir, st, epochs, distillEpochs,
-                limit, seed, distilBert, continueStudent), System.out);
+                limit, seed, distilBert, continueStudent, distillLearningRate), System.out);
         return 0;
     }
 }

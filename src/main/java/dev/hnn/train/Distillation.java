@@ -18,10 +18,18 @@ import java.util.Random;
  * was fitted on.
  */
 final class Distillation {
+    /** Peak learning rate of a distillation from the teacher; a continuation wants less (1e-3 again diverged). */
+    static final float DEFAULT_LEARNING_RATE = 1e-3f;
+
     record Options(int epochs, int batchSize, float learningRate, int extraRank, float initialOffset,
                    float logitWeight, float hiddenWeight, float activationPenalty, FineTuning.Options headRanges) {
         static Options defaults(int epochs) {
-            return new Options(epochs, 32, 1e-3f, 8, 5f, 1f, 1f, 0.1f, FineTuning.Options.defaults());
+            return new Options(epochs, 32, DEFAULT_LEARNING_RATE, 8, 5f, 1f, 1f, 0.1f, FineTuning.Options.defaults());
+        }
+
+        Options withLearningRate(float lr) {
+            return new Options(epochs, batchSize, lr, extraRank, initialOffset, logitWeight, hiddenWeight,
+                    activationPenalty, headRanges);
         }
     }
 

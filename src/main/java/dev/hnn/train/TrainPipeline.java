@@ -27,7 +27,7 @@ public final class TrainPipeline {
 
     /** {@code distilBert}: a checkpoint directory to fine-tune instead of the shipped MiniLM, or null. */
     public record Options(Path outDir, Stage stage, int epochs, int distillEpochs, int trainLimit, long seed,
-                          Path distilBert, boolean continueStudent) {
+                          Path distilBert, boolean continueStudent, float distillLearningRate) {
     }
 
     private TrainPipeline() {
@@ -59,7 +59,8 @@ public final class TrainPipeline {
             }
             if (o.stage() != Stage.FINETUNE && o.distillEpochs() > 0) {
                 long t1 = System.nanoTime();
-                Distillation.Options d = Distillation.Options.defaults(o.distillEpochs());
+                Distillation.Options d = Distillation.Options.defaults(o.distillEpochs())
+                        .withLearningRate(o.distillLearningRate());
                 Path studentFile = o.outDir().resolve(HE_FRIENDLY_FILE);
                 TorchEncoder student;
                 if (o.continueStudent()) {
