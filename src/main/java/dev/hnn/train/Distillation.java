@@ -58,7 +58,8 @@ final class Distillation {
         FineTuning.Options h = o.headRanges();
         TrainingLoop.Settings settings = new TrainingLoop.Settings(o.epochs(), o.batchSize(), o.learningRate(), 0.01f,
                 0.06f, seed + 1);
-        log.printf("distilling the HE-friendly variant: %d epochs, adapters widened by %d%n", o.epochs(), o.extraRank());
+        log.printf("distilling the HE-friendly variant: %d epochs of %d texts, peak learning rate %.1e%n", o.epochs(),
+                train.size(), o.learningRate());
         TrainingLoop.run(student, train, base.embeddings(), settings, (b, out) -> {
             TorchEncoder.Output t = teacher.forward(b.embeddings(), b.mask(), b.tokens());
             NDArray loss = Objectives.crossEntropy(b, out);
