@@ -17,7 +17,7 @@ import java.util.List;
  * sentences below (plus the measured one).
  *
  * <pre>mvn -B -P benchmarks -DskipTests verify -Djmh.main=dev.hnn.encoder.EncryptedEncoderBench \
- *     -Djmh.args="/work/dev-models/sst2-minilm-he.delta 32 [cost|fewest]"</pre>
+ *     -Djmh.args="src/main/resources/dev/hnn/model/sst2-minilm-he.delta 32 [cost|fewest]"</pre>
  */
 public final class EncryptedEncoderBench {
   static final String SENTENCE = "the film is a beautifully made , often funny and deeply moving portrait of a family"

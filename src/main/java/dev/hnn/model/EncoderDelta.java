@@ -34,7 +34,7 @@ public record EncoderDelta(Map<String, Object> metadata, Map<String, Tensor> ten
     private static final byte[] MAGIC = "HNNDELTA".getBytes(StandardCharsets.US_ASCII);
     private static final int MAX_METADATA = 1 << 24;
     private static final long MAX_VALUES = 1L << 28;
-    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
+    private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().create(); // compact: ranges are big
 
     /** A named float32 array with its shape. */
     public record Tensor(int[] shape, float[] values) {
