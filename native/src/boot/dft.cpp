@@ -23,8 +23,10 @@ std::vector<std::complex<double>> twiddles(std::size_t len) {
   return w;
 }
 
-// Forward stage of length len (the encoder's special_fft): (a, b) -> (a + w b, a - w b).
-Diagonals forward_stage(std::size_t n, std::size_t len) {
+// One butterfly stage of length len as three diagonals (offsets 0, +half, -half).
+// Forward (the encoder's special_fft): (a, b) -> (a + w b, a - w b).
+// Inverse (special_fft_inverse without its 1/n): (a, b) -> (a + b, (a - b) conj(w)).
+Diagonals butterfly_stage(std::size_t n, std::size_t len, bool inverse) {
   const std::size_t half = len / 2;
   Diagonals d;
   auto& d0 = d[0];
@@ -35,37 +37,19 @@ Diagonals forward_stage(std::size_t n, std::size_t len) {
   const auto tw = twiddles(len);
   for (std::size_t i = 0; i < n; i += len) {
     for (std::size_t j = 0; j < half; ++j) {
-      const std::complex<double> w = tw[j];
+      const std::complex<double> w = inverse ? std::conj(tw[j]) : tw[j];
       d0[i + j] += 1.0;
-      dp[i + j] += w;
-      dm[i + j + half] += 1.0;
+      dp[i + j] += inverse ? std::complex<double>(1.0) : w;
+      dm[i + j + half] += inverse ? w : std::complex<double>(1.0);
       d0[i + j + half] += -w;
     }
   }
   return d;
 }
 
-// Inverse stage (the encoder's special_fft_inverse without its 1/n): (a, b) -> (a + b, (a - b) conj(w)).
-Diagonals inverse_stage(std::size_t n, std::size_t len) {
-  const std::size_t half = len / 2;
-  Diagonals d;
-  auto& d0 = d[0];
-  auto& dp = d[half % n];
-  auto& dm = d[(n - half) % n];
-  for (auto* v : {&d0, &dp, &dm})
-    if (v->empty()) v->assign(n, 0.0);
-  const auto tw = twiddles(len);
-  for (std::size_t i = 0; i < n; i += len) {
-    for (std::size_t j = 0; j < half; ++j) {
-      const std::complex<double> w = std::conj(tw[j]);
-      d0[i + j] += 1.0;
-      dp[i + j] += 1.0;
-      dm[i + j + half] += w;
-      d0[i + j + half] += -w;
-    }
-  }
-  return d;
-}
+Diagonals forward_stage(std::size_t n, std::size_t len) { return butterfly_stage(n, len, false); }
+
+Diagonals inverse_stage(std::size_t n, std::size_t len) { return butterfly_stage(n, len, true); }
 
 // Consecutive stages in `levels` groups of balanced sizes, the larger groups first or last. CoeffsToSlots runs
 // the stages from the longest butterflies down and SlotsToCoeffs from the shortest up; with the larger groups last
