@@ -108,6 +108,71 @@ public record CircuitRanges(List<Layer> layers, Interval headPreActivation) {
     return new CircuitRanges(layers, pre == null ? new Interval(-1, 1) : pre);
   }
 
+  /**
+   * The ranges a model file recorded at training time ({@code ranges} in a delta's metadata, written by
+   * {@code hnn train}: per layer and token position, min and max of the attention scores, both LayerNorm variances and
+   * the activation input over thousands of training texts, and the head's pre-activation). Positions no text reached
+   * ({@code position_counts} zero) take the union of the others from position 1 on.
+   *
+   * @throws IllegalArgumentException when an entry is missing, malformed, or the layer count differs
+   */
+  public static CircuitRanges recorded(java.util.Map<String, ?> ranges, int layers) {
+    Objects.requireNonNull(ranges, "ranges");
+    long[] counts = longs(ranges.get("position_counts"), "position_counts");
+    List<Layer> out = new ArrayList<>();
+    for (int l = 0; l < layers; l++) {
+      List<Interval> v1 = perPosition(ranges, "attention_layernorm_variance", l, counts);
+      List<Interval> v2 = perPosition(ranges, "output_layernorm_variance", l, counts);
+      Interval act = unionOf(perPosition(ranges, "activation_input", l, counts));
+      Interval scores = unionOf(perPosition(ranges, "attention_scores", l, counts));
+      out.add(new Layer(v1, v2, act, scores));
+    }
+    if (!(ranges.get("head_activation_input") instanceof java.util.Map<?, ?> head))
+      throw new IllegalArgumentException("recorded ranges: head_activation_input missing");
+    return new CircuitRanges(out, new Interval(number(head.get("min"), "head min"), number(head.get("max"), "head max")));
+  }
+
+  private static List<Interval> perPosition(java.util.Map<String, ?> ranges, String key, int layer, long[] counts) {
+    if (!(ranges.get(key) instanceof java.util.Map<?, ?> table))
+      throw new IllegalArgumentException("recorded ranges: " + key + " missing");
+    double[] lo = row(table.get("min"), key, layer), hi = row(table.get("max"), key, layer);
+    if (lo.length != counts.length || hi.length != counts.length)
+      throw new IllegalArgumentException("recorded ranges: " + key + " has " + lo.length + " positions, counts "
+          + counts.length);
+    List<Interval> r = new ArrayList<>();
+    for (int p = 0; p < counts.length; p++) r.add(counts[p] > 0 ? new Interval(lo[p], hi[p]) : null);
+    return r;
+  }
+
+  private static Interval unionOf(List<Interval> list) {
+    Interval u = null;
+    for (Interval i : list) if (i != null) u = u == null ? i : union(u, i);
+    if (u == null) throw new IllegalArgumentException("recorded ranges: no position has data");
+    return u;
+  }
+
+  private static double[] row(Object table, String key, int layer) {
+    if (!(table instanceof List<?> rows) || layer >= rows.size() || !(rows.get(layer) instanceof List<?> row))
+      throw new IllegalArgumentException("recorded ranges: " + key + " has no row for layer " + layer);
+    double[] v = new double[row.size()];
+    for (int i = 0; i < v.length; i++) v[i] = number(row.get(i), key);
+    return v;
+  }
+
+  private static long[] longs(Object o, String key) {
+    if (!(o instanceof List<?> list) || list.isEmpty())
+      throw new IllegalArgumentException("recorded ranges: " + key + " missing");
+    long[] v = new long[list.size()];
+    for (int i = 0; i < v.length; i++) v[i] = (long) number(list.get(i), key);
+    return v;
+  }
+
+  private static double number(Object o, String key) {
+    if (!(o instanceof Number n) || !Double.isFinite(n.doubleValue()))
+      throw new IllegalArgumentException("recorded ranges: " + key + " holds a non-number");
+    return n.doubleValue();
+  }
+
   private static Interval inc(Interval i, double v) {
     return i == null ? new Interval(v, v) : i.include(v);
   }

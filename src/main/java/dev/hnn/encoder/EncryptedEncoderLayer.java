@@ -1,6 +1,7 @@
 package dev.hnn.encoder;
 
 import dev.hnn.circuit.ChebyshevSeries;
+import dev.hnn.circuit.FoldedQuartic;
 import dev.hnn.circuit.PlaintextCache;
 import dev.hnn.circuit.PolynomialEvaluator;
 import dev.hnn.ckks.Ciphertext;
@@ -26,9 +27,10 @@ import java.util.stream.Stream;
  * divided by the primes it ran on (docs/encrypted-encoder-algebra.md); only the ratios matter.
  *
  * <p>Steps (levels when all inputs start at one level): qkv 1 (Q, K, V with shared baby rotations; the residual
- * branch applies the input's gain and shift in parallel), scores 2, weights 2 ((s + c_h)^2 times the plaintext
- * factor mask_delta(t) scale / n), attend 2, output+residual 1, LayerNorm ({@link EncryptedLayerNorm}), ffn up 1,
- * activation 3 (the degree-4 polynomial, exact), ffn down+residual 1, LayerNorm.
+ * branch applies the input's gain and shift in parallel), scores 2 (times sqrt(scale / n) and the padding mask,
+ * carried by K's rotation masks), weights 1 (the square of scores + offsets), attend 2, output+residual 1, LayerNorm ({@link EncryptedLayerNorm}), ffn up 1,
+ * activation 2 (the degree-4 polynomial, exact, as a {@link FoldedQuartic} whose leading factor and constant W_down
+ * absorbs), ffn down+residual 1, LayerNorm.
  *
  * <p>Leakage of the plaintext token count n: the server learns n (it selects the padding masks and the 1/n factor);
  * the protocol decided to send it in plaintext (docs/protocol.md). Everything else stays encrypted.
@@ -46,9 +48,9 @@ public final class EncryptedEncoderLayer implements AutoCloseable {
   private final double[] inGain;
   private final double[] inShift;
   private final double lnTolerance;
-  private final ChebyshevSeries square;
-  private final double scoreBound;
   private final ChebyshevSeries activation;
+  /** The activation in two levels with its leading factor folded into W_down (null: not a quartic). */
+  private final FoldedQuartic quartic;
   private final EncryptedLayerNorm ln1;
   private final EncryptedLayerNorm ln2;
   private Parts parts;
@@ -73,18 +75,26 @@ public final class EncryptedEncoderLayer implements AutoCloseable {
     this.lnTolerance = lnTolerance;
     if (inGain != null && inGain.length != f.hidden() || inShift != null && inShift.length != f.hidden())
       throw new IllegalArgumentException("input gain and shift must have " + f.hidden() + " values");
-    double c = 0;
-    for (double o : f.offsets()) c = Math.max(c, Math.abs(o));
-    CircuitRanges.Interval s = ranges.scores().widen(0.5, 1);
-    // The polynomial evaluator reads inputs in [-1, 1]: the maps onto it are folded into W_Q and the offsets
-    // (scores), and into the FFN up-projection (activation), so they cost no level.
-    this.scoreBound = Math.max(Math.abs(s.lo()), Math.abs(s.hi())) + c;
-    double sb = scoreBound;
-    this.square = ChebyshevSeries.fit(t -> sb * t * sb * t, -1, 1, 2);
+    // The polynomial evaluator reads inputs in [-1, 1]: the map onto it is folded into the FFN up-projection, so it
+    // costs no level. (The attention weights are an exact square of the scores: no interval needed.)
     CircuitRanges.Interval a = ranges.activation().widen(0.5, 1);
     this.activation = ChebyshevSeries.fit(f::activation, a.lo(), a.hi(), Math.max(1, f.activation().length - 1));
+    this.quartic = quarticOrNull(f.activation(), activation.lo(), activation.hi());
     this.ln1 = layerNorm("ln1", f.gamma1(), f.beta1(), f.eps1(), t -> ranges.variance(1, t));
     this.ln2 = layerNorm("ln2", f.gamma2(), f.beta2(), f.eps2(), t -> ranges.variance(2, t));
+  }
+
+  private static FoldedQuartic quarticOrNull(double[] monomial, double lo, double hi) {
+    if (monomial.length != 5 || monomial[4] == 0) return null;
+    return FoldedQuartic.of(FoldedQuartic.onUnitInterval(monomial, lo, hi));
+  }
+
+  /**
+   * Register "act" holds the activation as {@code act * map[0] + map[1]}: the folded quartic leaves its leading
+   * factor and constant to W_down ({@link FoldedQuartic}); {1, 0} otherwise.
+   */
+  double[] activationOutputMap() {
+    return quartic == null ? new double[] {1, 0} : new double[] {quartic.gain(), quartic.shift()};
   }
 
   private EncryptedLayerNorm layerNorm(String name, double[] g, double[] b, double eps,
@@ -112,9 +122,21 @@ public final class EncryptedEncoderLayer implements AutoCloseable {
     return ln2.shift();
   }
 
-  /** Register "s" holds the scores divided by this (and "q" Q / sqrt(w) divided by it). */
-  double scoreBound() {
-    return scoreBound;
+  /**
+   * Register "s" holds the scores times this on real query-key pairs (zero elsewhere), register "q" Q / sqrt(w):
+   * sqrt(scale / n), which the square of the weights step turns into attention's scale / n.
+   */
+  double scoreFactor(int valid) {
+    return Math.sqrt(f.attentionScale() / valid);
+  }
+
+  /** sqrt(scale / n) times the padding mask of score diagonal delta, by query token. */
+  private double[] scoreFactors(int delta, int valid) {
+    double k = scoreFactor(valid);
+    int l = x.tokens();
+    double[] v = new double[l];
+    for (int t = 0; t < l; t++) v[t] = t < valid && (t + delta) % l < valid ? k : 0;
+    return v;
   }
 
   /** Register "u" holds the FFN up-projection mapped by this interval onto [-1, 1]. */
@@ -130,9 +152,13 @@ public final class EncryptedEncoderLayer implements AutoCloseable {
     return ln1.shift();
   }
 
-  /** Levels of the whole layer when every step starts from one level (an upper bound). */
+  /**
+   * Levels from the layer's input to its output when no refresh intervenes (its longest path): the steps' levels
+   * added up, less one, because V leaves qkv three levels above the attention weights, so attend's token rotation
+   * of V runs beside the chain and attend costs it one level (its product), not the two it takes from one level.
+   */
   public int depth() {
-    return steps(1).stream().mapToInt(Step::levels).sum();
+    return steps(1).stream().mapToInt(Step::levels).sum() - 1;
   }
 
   /** Relative error bounds of the two LayerNorms' inverse square roots over their widened ranges. */
@@ -164,25 +190,25 @@ public final class EncryptedEncoderLayer implements AutoCloseable {
       r.put("k", qkv[1].ciphertexts());
       r.put("v", qkv[2].ciphertexts());
     }));
+    // The weights (s + c_h)^2 scale/n on real query-key pairs: sqrt(scale/n) and the padding mask ride in K's token
+    // rotation masks (scores), the offsets come in as a plaintext with the same factor, and the weights step is one
+    // square: one level where a polynomial evaluation with a factor took two.
     s.add(new Step(p + "scores", 2, 0.21, r -> {
       Ciphertext[] sc = parts().attention.scores(new EncryptedTokens(heads, r.get("q")),
-          new EncryptedTokens(heads, r.get("k")));
+          new EncryptedTokens(heads, r.get("k")), delta -> scoreFactors(delta, valid), p + "scores/" + valid);
       r.drop("q", "k");
       r.put("s", sc);
     }));
-    s.add(new Step(p + "weights", PolynomialEvaluator.depth(square), 0.08, r -> {
+    s.add(new Step(p + "weights", 1, 0.08, r -> {
       Parts q = parts();
       Ciphertext[] sc = r.get("s");
       Ciphertext[] a = new Ciphertext[sc.length];
-      double k = f.attentionScale() / valid;
       try {
         for (int d = 0; d < sc.length; d++) {
           final int delta = d;
           try (Ciphertext u = sc[d].copy()) {
-            q.ops.addVector(u, p + "offsets", this::offsetVector);
-            double[] factor = q.attention.paddingMask(delta, valid);
-            for (int i = 0; i < factor.length; i++) factor[i] *= k;
-            a[d] = q.poly.evaluate(u, square, factor, p + "weights/" + valid + "/" + delta, scale);
+            q.ops.addVector(u, p + "offsets/" + valid + "/" + delta, () -> offsetVector(scoreFactors(delta, valid)));
+            a[d] = q.ops.multiply(u, u);
           }
         }
       } catch (RuntimeException e) {
@@ -217,12 +243,15 @@ public final class EncryptedEncoderLayer implements AutoCloseable {
       r.drop("z1");
       r.put("x2", x2);
     }));
-    s.add(new Step(p + "activation", PolynomialEvaluator.depth(activation), 0.03, r -> {
+    int activationLevels = quartic != null ? FoldedQuartic.depth() : PolynomialEvaluator.depth(activation);
+    s.add(new Step(p + "activation", activationLevels, 0.03, r -> {
       Parts q = parts();
       Ciphertext[] u = r.get("u");
       Ciphertext[] act = new Ciphertext[u.length];
       try {
-        for (int i = 0; i < u.length; i++) act[i] = q.poly.evaluate(u[i], activation, null, p + "act", scale);
+        for (int i = 0; i < u.length; i++)
+          act[i] = quartic != null ? quartic.evaluate(ctx, u[i])
+              : q.poly.evaluate(u[i], activation, null, p + "act", scale);
       } catch (RuntimeException e) {
         for (Ciphertext c : act) if (c != null) c.close();
         throw e;
@@ -275,14 +304,17 @@ public final class EncryptedEncoderLayer implements AutoCloseable {
     return v;
   }
 
-  /** c_h at every slot of head h's ring positions (identical in every ciphertext of the head layout). */
-  private double[] offsetVector() {
+  /**
+   * c_h times the query token's factor at every slot of head h's ring positions (identical in every ciphertext of
+   * the head layout).
+   */
+  private double[] offsetVector(double[] tokenFactor) {
     double[] v = new double[heads.slots()];
     int l = heads.tokens(), hp = heads.headSlots();
     for (int p = 0; p < heads.ring(); p++) {
       int h = p % hp;
       if (h >= f.heads()) continue;
-      for (int t = 0; t < l; t++) v[p * l + t] = f.offsets()[h] / scoreBound;
+      for (int t = 0; t < l; t++) v[p * l + t] = f.offsets()[h] * tokenFactor[t];
     }
     return v;
   }
@@ -326,7 +358,7 @@ public final class EncryptedEncoderLayer implements AutoCloseable {
    * layer's diagonals at a high level are gigabytes per projection, so they must not pile up within a layer.
    */
   private TokenLinear[] qkv(PlaintextCache c) {
-    double r = 1 / Math.sqrt(f.headWidth()) / scoreBound;
+    double r = 1 / Math.sqrt(f.headWidth());
     String id = "L" + index + " ";
     return TokenLinear.sharingInput(ctx, c, x, new TokenLayout[] {heads, heads, heads},
         new double[][][] {foldWeights(f.wq(), inGain, r), foldWeights(f.wk(), inGain, 1),
@@ -348,7 +380,11 @@ public final class EncryptedEncoderLayer implements AutoCloseable {
   }
 
   private TokenLinear down(PlaintextCache c) {
-    return new TokenLinear(ctx, c, ffn, x, f.wDown(), f.bDown(), "L" + index + " down");
+    double[] map = activationOutputMap();
+    double[] shift = new double[f.intermediate()];
+    java.util.Arrays.fill(shift, map[1]);
+    return new TokenLinear(ctx, c, ffn, x, foldWeights(f.wDown(), null, map[0]), foldBias(f.wDown(), f.bDown(), shift, 1),
+        "L" + index + " down");
   }
 
   /** Masks, offsets and polynomial coefficients of a run: built on first use, freed by {@link #release()}. */

@@ -19,7 +19,8 @@ import dev.hnn.ckks.CkksContext;
  *   <li>variance: h = sum_f c^2 + (eps/2k_t) m + (1 - m)/2 = (var + eps)/(2k_t) on real tokens ({@link TokenSums}), and
  *       a mid-range value on padding tokens so that their inverse square root stays in range; one level;
  *   <li>inverse square root: y = 1/sqrt(2h) = sqrt(k_t / (var + eps)) ({@link InverseSqrt}: initial guess, then Newton steps);
- *   <li>normalize: z = c y = LN(x)^ m / sqrt(2D), one level.
+ *   <li>normalize: z = c y = LN(x)^ m / sqrt(2D), one level; when there are Newton steps, the last one is fused with
+ *       it ({@link InverseSqrt#newtonTimes}) at two levels for both.
  * </ol>
  * The gain and shift are not applied: the output is z with {@link #gain()} = gamma sqrt(2D) and {@link #shift()}
  * = beta, i.e. LN(x) = z gain + shift m. The next linear layer folds them into its weights and bias (no level) and
@@ -74,7 +75,7 @@ final class EncryptedLayerNorm {
   }
 
   double[] gain() {
-    double f = Math.sqrt(2.0 * layout.features());
+    double f = Math.sqrt(2.0 * layout.features()) * inv.outputFactor();
     double[] g = new double[gamma.length];
     for (int i = 0; i < g.length; i++) g[i] = gamma[i] * f;
     return g;
@@ -85,7 +86,7 @@ final class EncryptedLayerNorm {
   }
 
   int depth() {
-    return 3 + inv.initialDepth() + 2 * inv.newtonSteps();
+    return 2 + InverseSqrt.depthOf(inv.initialDepth(), inv.newtonSteps());
   }
 
   /** Steps reading register {@code in} (a token matrix in this layout), leaving z in {@code out}. */
@@ -120,32 +121,65 @@ final class EncryptedLayerNorm {
           t -> (2 * (t < valid ? eps / 2 / positionScale[t] : paddingVariance / 2) - lo - hi) / (hi - lo), "t"));
       r.drop(ct);
     }));
-    s.add(new Step(name + " inverse sqrt init", inv.initialDepth(),
+    int steps = inv.newtonSteps();
+    String cbh = name + "/cbh";
+    IntFunction<String> bh = k -> name + "/bh" + k;
+    // The steps need beta_k h (and the fused last one c beta h) at or above y's level: formed here, beside the
+    // guess, from h's spare levels, so they stay above y through the steps and any refresh in between.
+    s.add(new Step(name + " inverse sqrt init", steps > 0 ? Math.max(2, inv.initialDepth()) : inv.initialDepth(),
         r -> {
-          r.put(y, poly.get().evaluate(r.get(ht)[0], inv.initial(), null, name + "/invsqrt", scale));
+          Ciphertext hh = r.get(h)[0];
+          Ciphertext y0 = poly.get().evaluate(r.get(ht)[0], inv.initial(), null, name + "/invsqrt", scale);
+          r.put(y, y0);
           r.drop(ht);
+          if (steps == 0) return;
+          for (int k = 0; k < steps - 1; k++) r.put(bh.apply(k), ops.get().constant(hh, inv.beta(k), hh.level() - 1,
+              hh.scale()));
+          try (Ciphertext last = ops.get().constant(hh, inv.beta(steps - 1), hh.level() - 1, hh.scale())) {
+            r.put(cbh, products(r.get(c), last));
+          }
+          int floor = r.get(cbh)[0].level();
+          if (y0.level() > floor) ops.get().evaluator().modSwitchToInPlace(y0, floor);
+          r.drop(h);
         }));
-    for (int k = 0; k < inv.newtonSteps(); k++) {
-      boolean last = k == inv.newtonSteps() - 1;
+    for (int k = 0; k < steps - 1; k++) {
+      final int step = k;
       s.add(new Step(name + " newton " + (k + 1), 2, r -> {
-        r.put(y, InverseSqrt.newton(ops.get(), r.get(h)[0], r.get(y)[0]));
-        if (last) r.drop(h);
+        r.put(y, InverseSqrt.step(ops.get(), r.get(bh.apply(step))[0], r.get(y)[0]));
+        r.drop(bh.apply(step));
       }));
     }
-    s.add(new Step(name + " normalize", 1, r -> {
+    // The last step runs fused with the normalization: two levels for both.
+    s.add(new Step(name + " normalize", steps > 0 ? 2 : 1, r -> {
       Ciphertext[] cs = r.get(c);
       Ciphertext yy = r.get(y)[0];
       Ciphertext[] z = new Ciphertext[cs.length];
       try {
-        for (int i = 0; i < cs.length; i++) z[i] = ops.get().multiply(cs[i], yy);
+        for (int i = 0; i < cs.length; i++)
+          z[i] = steps > 0 ? InverseSqrt.stepTimes(ops.get(), yy, cs[i], r.get(cbh)[i])
+              : ops.get().multiply(cs[i], yy);
       } catch (RuntimeException e) {
         for (Ciphertext k : z) if (k != null) k.close();
         throw e;
       }
-      r.drop(c, y, h, ht);
+      r.drop(c, y);
+      if (steps > 0) r.drop(cbh);
+      else r.drop(h);
       r.put(out, z);
     }));
     return s;
+  }
+
+  /** c_i h for every ciphertext of c. */
+  private Ciphertext[] products(Ciphertext[] cs, Ciphertext h) {
+    Ciphertext[] out = new Ciphertext[cs.length];
+    try {
+      for (int i = 0; i < cs.length; i++) out[i] = ops.get().multiply(cs[i], h);
+      return out;
+    } catch (RuntimeException e) {
+      for (Ciphertext k : out) if (k != null) k.close();
+      throw e;
+    }
   }
 
   /** (x_i - sum/D) m f on the feature positions of ciphertext i, zero elsewhere; exactly x's scale. */

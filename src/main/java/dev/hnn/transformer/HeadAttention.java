@@ -10,6 +10,7 @@ import dev.hnn.ckks.Plaintext;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.IntFunction;
 import java.util.stream.IntStream;
 
 /**
@@ -63,10 +64,19 @@ public final class HeadAttention {
    * min(l_q, l_k - 1) - 1 with scale s_q s_k / q (q the prime dropped).
    */
   public Ciphertext[] scores(EncryptedTokens q, EncryptedTokens k) {
+    return scores(q, k, null, null);
+  }
+
+  /**
+   * As {@link #scores(EncryptedTokens, EncryptedTokens)}, with S_delta multiplied by {@code factors.apply(delta)}
+   * (L values by query token) at no extra level: the factors ride in K's token-rotation masks (a score is linear in
+   * K). Callers fold a padding mask and constants there. {@code factorId} names them in the plaintext cache.
+   */
+  public Ciphertext[] scores(EncryptedTokens q, EncryptedTokens k, IntFunction<double[]> factors, String factorId) {
     checkLayout(q);
     checkLayout(k);
     int tokens = layout.tokens();
-    Ciphertext[][] kr = rotateAll(k);
+    Ciphertext[][] kr = rotateAll(k, factors, factorId);
     Ciphertext[] qs = null;
     Ciphertext[] out = new Ciphertext[tokens];
     try {
@@ -111,7 +121,7 @@ public final class HeadAttention {
     checkLayout(v);
     int tokens = layout.tokens();
     if (a.length != tokens) throw new IllegalArgumentException("need " + tokens + " score diagonals, got " + a.length);
-    Ciphertext[][] vr = rotateAll(v);
+    Ciphertext[][] vr = rotateAll(v, null, null);
     Ciphertext[] as = null;
     Ciphertext[] out = new Ciphertext[v.size()];
     try {
@@ -175,11 +185,11 @@ public final class HeadAttention {
     }
   }
 
-  private Ciphertext[][] rotateAll(EncryptedTokens x) {
+  private Ciphertext[][] rotateAll(EncryptedTokens x, IntFunction<double[]> factors, String factorId) {
     int[] shifts = TokenRotation.allShifts(layout.tokens());
     Ciphertext[][] r = new Ciphertext[x.size()][];
     try {
-      for (int c = 0; c < x.size(); c++) r[c] = rotation.rotateAll(x.get(c), shifts);
+      for (int c = 0; c < x.size(); c++) r[c] = rotation.rotateAll(x.get(c), shifts, factors, factorId);
       return r;
     } catch (RuntimeException e) {
       closeAll(r);

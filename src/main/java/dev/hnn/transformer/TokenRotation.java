@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.IntFunction;
 import java.util.TreeSet;
 
 /**
@@ -84,7 +85,17 @@ public final class TokenRotation {
    * result sits at the same level and scale.
    */
   public Ciphertext[] rotateAll(Ciphertext x, int[] deltas) {
+    return rotateAll(x, deltas, null, null);
+  }
+
+  /**
+   * As {@link #rotateAll(Ciphertext, int[])}, with result i multiplied token-wise by {@code factors.apply(i)} (L
+   * values, by destination token) at no extra level: the factor rides in the masks. {@code factorId} names the
+   * factors in the plaintext cache (equal ids must mean equal factors); null factors: none.
+   */
+  public Ciphertext[] rotateAll(Ciphertext x, int[] deltas, IntFunction<double[]> factors, String factorId) {
     Objects.requireNonNull(x, "x");
+    if ((factors == null) != (factorId == null)) throw new IllegalArgumentException("factors need an id, and only they");
     int level = x.level();
     if (level < 1) throw new DepthExhaustedException("a token rotation needs one level (its masks), the input has none");
     boolean anyShift = Arrays.stream(deltas).anyMatch(d -> Math.floorMod(d, tokens) != 0);
@@ -94,13 +105,16 @@ public final class TokenRotation {
       double maskScale = ctx.prime(level);
       for (int i = 0; i < deltas.length; i++) {
         int delta = Math.floorMod(deltas[i], tokens);
+        final int index = i;
+        String key = "tokrot/" + tokens + (factors == null ? "" : "/" + factorId + "/" + i);
+        IntFunction<double[]> mask = fromX -> mask(delta, fromX == 1, factors == null ? null : factors.apply(index));
         List<Ciphertext> cts = new ArrayList<>();
         List<Plaintext> pts = new ArrayList<>();
         cts.add(x);
-        pts.add(cache.get("tokrot/" + tokens + "/from" + delta, level, maskScale, () -> mask(delta, true)));
+        pts.add(cache.get(key + "/from" + delta, level, maskScale, () -> mask.apply(1)));
         if (delta != 0) {
           cts.add(back);
-          pts.add(cache.get("tokrot/" + tokens + "/before" + delta, level, maskScale, () -> mask(delta, false)));
+          pts.add(cache.get(key + "/before" + delta, level, maskScale, () -> mask.apply(0)));
         }
         out[i] = ev.multiplyPlainAccumulate(cts, pts);
         ev.rescaleInPlace(out[i]);
@@ -115,10 +129,19 @@ public final class TokenRotation {
     }
   }
 
-  /** Source tokens s >= delta (taken from x) or s < delta (taken from rot(x, -L)); period L over the slots. */
-  private double[] mask(int delta, boolean fromX) {
+  /**
+   * Source tokens s >= delta (taken from x) or s < delta (taken from rot(x, -L)); period L over the slots; times the
+   * factor of the token each source lands on.
+   */
+  private double[] mask(int delta, boolean fromX, double[] destinationFactor) {
+    if (destinationFactor != null && destinationFactor.length != tokens)
+      throw new IllegalArgumentException("a token factor needs " + tokens + " values, got " + destinationFactor.length);
     double[] v = new double[tokens];
-    for (int s = 0; s < tokens; s++) v[s] = (s >= delta) == fromX ? 1 : 0;
+    for (int s = 0; s < tokens; s++) {
+      // source token s lands on token s - delta (mod L)
+      double f = destinationFactor == null ? 1 : destinationFactor[Math.floorMod(s - delta, tokens)];
+      v[s] = (s >= delta) == fromX ? f : 0;
+    }
     return v;
   }
 }

@@ -90,7 +90,7 @@ class EncryptedLayerTest {
         double[][] qs = new double[n][];
         for (int i = 0; i < n; i++) {
           qs[i] = q[i].clone();
-          for (int j = 0; j < qs[i].length; j++) qs[i][j] /= Math.sqrt(32) * el.scoreBound();
+          for (int j = 0; j < qs[i].length; j++) qs[i][j] /= Math.sqrt(32);
         }
         exp.put("q", qs);
         exp.put("k", t.tokens().get("k"));
@@ -109,7 +109,7 @@ class EncryptedLayerTest {
             for (int tok = 0; tok < n; tok++) {
               int key = (tok + delta) % L;
               if (key >= n) continue;
-              g.add(new double[] {v[head * L + tok] * (reg.equals("s") ? el.scoreBound() : 1)});
+              g.add(new double[] {v[head * L + tok] / (reg.equals("s") ? el.scoreFactor(n) : 1)});
               e.add(new double[] {ref[head][tok][key]});
             }
         }
@@ -149,7 +149,10 @@ class EncryptedLayerTest {
         level = regs.get("u")[0].level();
       }
       case "activation" -> {
-        got.put("act", decrypt(keys, u, regs.get("act")));
+        double[][] act = decrypt(keys, u, regs.get("act"));
+        double[] map = el.activationOutputMap();
+        for (double[] row : act) for (int j = 0; j < row.length; j++) row[j] = row[j] * map[0] + map[1];
+        got.put("act", act);
         exp.put("act", t.tokens().get("activation"));
         level = regs.get("act")[0].level();
       }
