@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One sentence through the whole MiniLM-size HE-form encoder on ciphertexts (N = 16384, 128-bit parameters,
@@ -53,7 +54,12 @@ public final class EncryptedEncoderBench {
     calib.add(ids);
     System.out.printf("model %s, %d layers, sentence of %d tokens, bucket %d, placement %s%n", model.name(),
         weights.layers().size(), ids.length, bucket, placement);
-    CircuitRanges ranges = EncryptedEncoder.measureRanges(weights, head, calib);
+    // The ranges the model file recorded at training time (thousands of texts), else the calibration sentences'.
+    CircuitRanges ranges = model.delta() != null && model.delta().metadata().get("ranges") instanceof Map<?, ?> rec
+        ? CircuitRanges.recorded(stringKeys(rec), weights.layers().size())
+        : EncryptedEncoder.measureRanges(weights, head, calib);
+    System.out.println("ranges: " + (model.delta() != null && model.delta().metadata().containsKey("ranges")
+        ? "recorded in the model file" : "measured on " + calib.size() + " calibration sentences"));
     long t0 = System.nanoTime();
     int[] steps = EncryptedEncoder.rotationSteps(weights, head, 8192, bucket);
     try (CkksContext keys = CkksContext.builder(EncryptedEncoder.parameters128()).rotations(steps).build();
@@ -78,6 +84,11 @@ public final class EncryptedEncoderBench {
               + " float model P %.6f%n", r.logit(), plain, r.probability(), head.probability(plain),
           model.head().head().probabilityPositive(meanPool(weights, ids)));
     }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, ?> stringKeys(Map<?, ?> m) {
+    return (Map<String, ?>) m;
   }
 
   static long refreshNanos(EncoderStats s, String layerPrefix) {

@@ -45,6 +45,9 @@ public final class ClassifyCommand implements Callable<Integer> {
     @Mixin
     KeysOption keys;
 
+    @Mixin
+    EncryptedEncoderOption encoder;
+
     @Parameters(arity = "1..*", paramLabel = "TEXT", description = "Text to classify (several words are joined).")
     String[] words;
 
@@ -57,6 +60,13 @@ public final class ClassifyCommand implements Callable<Integer> {
                 return 2;
             }
             return classifyDistilBert(text);
+        }
+        if (encoder.enabled) {
+            if (plain) {
+                System.err.println("give at most one of --plain and --encrypted-encoder");
+                return 2;
+            }
+            return classifyEncryptedEncoder(text);
         }
         return plain ? classifyPlain(text) : classifyEncrypted(text);
     }
@@ -144,6 +154,36 @@ public final class ClassifyCommand implements Callable<Integer> {
             if (be != dev.hnn.ckks.Backend.HNN) {
                 System.out.printf(Locale.ROOT, "backend: %s (%s)%n", be, ec.spec().parameters());
             }
+        }
+        return 0;
+    }
+
+    /** The whole encoder and the head on ciphertexts: label, P beside the plaintext P, time per layer, traffic. */
+    private int classifyEncryptedEncoder(String text) throws Exception {
+        try (dev.hnn.encoder.EncoderSession s = encoder.open(head.heModel())) {
+            dev.hnn.encoder.EncoderSession.Classification c = null;
+            for (int i = 0; i < repeat; i++) {
+                c = s.classify(text);
+            }
+            dev.hnn.encoder.EncoderStats st = c.encrypted().stats();
+            double p = c.probability();
+            System.out.printf(Locale.ROOT, "label: %s%n", p >= 0.5 ? "positive" : "negative");
+            System.out.printf(Locale.ROOT, "P(positive): %.4f (encrypted encoder and head)%n", p);
+            System.out.printf(Locale.ROOT, "P(positive): %.4f (plaintext, same model; |diff| %.1e)%n",
+                    c.plainProbability(), Math.abs(p - c.plainProbability()));
+            System.out.printf(Locale.ROOT, "tokens: %d in bucket %d%s; depth per layer %s%n", c.tokens(),
+                    c.encrypted().bucket(), c.truncated() ? " (truncated)" : "", s.depthPerLayer(c.encrypted().bucket()));
+            for (int l = 0; l < s.layers(); l++) {
+                long steps = st.nanos("L" + l + " "), refresh = st.nanos("refresh before L" + l + " ");
+                System.out.printf(Locale.ROOT, "  layer %d: %6.2f s (steps %.2f s, refreshes %.2f s)%n", l,
+                        (steps + refresh) / 1e9, steps / 1e9, refresh / 1e9);
+            }
+            long headNanos = st.totalNanos() - java.util.stream.IntStream.range(0, s.layers())
+                    .mapToLong(l -> st.nanos("L" + l + " ") + st.nanos("refresh before L" + l + " ")).sum();
+            System.out.printf(Locale.ROOT, "  pooling, head, client encryption/decryption: %.2f s%n", headNanos / 1e9);
+            System.out.printf(Locale.ROOT, "total: %.1f s; round trips %d (%d refreshes of %d ciphertexts); bytes: client"
+                            + " -> server %,d, server -> client %,d%n", st.totalNanos() / 1e9, st.roundTrips(),
+                    st.refresh().roundTrips(), st.refresh().ciphertexts(), st.bytesToServer(), st.bytesToClient());
         }
         return 0;
     }

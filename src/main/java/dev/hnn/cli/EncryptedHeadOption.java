@@ -28,6 +28,11 @@ final class EncryptedHeadOption {
         return modelOption.load();
     }
 
+    /** The model for the encrypted encoder: the HE-friendly one unless another was chosen. */
+    SentimentModel heModel() throws IOException {
+        return modelOption.load(SentimentModel.HE_FRIENDLY);
+    }
+
     HeadFile.Loaded loaded() throws IOException {
         return model().head();
     }

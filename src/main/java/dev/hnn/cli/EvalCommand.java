@@ -59,13 +59,20 @@ public final class EvalCommand implements Callable<Integer> {
     @Mixin
     KeysOption keys;
 
+    @Mixin
+    EncryptedEncoderOption encoder;
+
     @Override
     public Integer call() throws Exception {
         if (plain && encrypted) {
             System.err.println("give at most one of --plain and --encrypted");
             return 2;
         }
-        HeadFile.Loaded loaded = head.loaded();
+        if (encoder.enabled && (plain || encrypted)) {
+            System.err.println("--encrypted-encoder runs alone: drop --plain/--encrypted");
+            return 2;
+        }
+        HeadFile.Loaded loaded = encoder.enabled ? head.heModel().head() : head.loaded();
         if ((data != null ? 1 : 0) + (validation ? 1 : 0) + (fullSentences ? 1 : 0) != 1) {
             System.err.println("give exactly one of --data FILE, --validation or --full-sentences");
             return 2;
@@ -78,6 +85,9 @@ public final class EvalCommand implements Callable<Integer> {
             rows = rows.subList(0, limit);
         }
         System.out.printf(Locale.ROOT, "evaluating %d rows of %s%n", rows.size(), name);
+        if (encoder.enabled) {
+            return encryptedEncoder(rows, name, loaded);
+        }
         long t0 = System.nanoTime();
         float[][] features;
         int total = rows.size();
@@ -103,6 +113,52 @@ public final class EvalCommand implements Callable<Integer> {
         ReliabilityDiagram.write(e, "Reliability: " + name + " (T = "
                 + String.format(Locale.ROOT, "%.3f", loaded.head().temperature()) + ")", png);
         System.out.printf(Locale.ROOT, "reliability diagram: %s%ntime: %.1fs%n", png, (System.nanoTime() - t0) / 1e9);
+        return 0;
+    }
+
+    /**
+     * Every sentence through the whole encoder on ciphertexts, one at a time with progress: accuracy, agreement
+     * with the plaintext HE-form model, max |P_enc - P_plain|, time per sentence by bucket, traffic.
+     */
+    private int encryptedEncoder(List<LabeledSentence> rows, String name, HeadFile.Loaded loaded) throws Exception {
+        try (dev.hnn.encoder.EncoderSession s = encoder.open(head.heModel())) {
+            int n = rows.size();
+            double[] p = new double[n];
+            int[] y = new int[n];
+            int agree = 0;
+            double worst = 0;
+            java.util.Map<Integer, double[]> byBucket = new java.util.TreeMap<>(); // bucket -> {count, seconds}
+            long trips = 0, up = 0, down = 0;
+            ProgressBar bar = new ProgressBar("encrypted encoder", n);
+            bar.update(0);
+            long t0 = System.nanoTime();
+            for (int i = 0; i < n; i++) {
+                dev.hnn.encoder.EncoderSession.Classification c = s.classify(rows.get(i).text());
+                p[i] = c.probability();
+                y[i] = rows.get(i).label();
+                agree += (p[i] >= 0.5) == (c.plainProbability() >= 0.5) ? 1 : 0;
+                worst = Math.max(worst, Math.abs(p[i] - c.plainProbability()));
+                dev.hnn.encoder.EncoderStats st = c.encrypted().stats();
+                double[] b = byBucket.computeIfAbsent(c.encrypted().bucket(), k -> new double[2]);
+                b[0]++;
+                b[1] += st.totalNanos() / 1e9;
+                trips += st.roundTrips();
+                up += st.bytesToServer();
+                down += st.bytesToClient();
+                bar.update(i + 1);
+            }
+            Evaluation e = Evaluation.of(p, y);
+            System.out.println(e.report());
+            System.out.printf(Locale.ROOT, "agreement with the plaintext model: %d/%d (%.2f%%), max |P_enc - P_plain| = %.2e%n",
+                    agree, n, 100.0 * agree / n, worst);
+            byBucket.forEach((k, v) -> System.out.printf(Locale.ROOT, "bucket %d: %d sentences, %.1f s each%n", k,
+                    (int) v[0], v[1] / v[0]));
+            System.out.printf(Locale.ROOT, "per sentence: %.1f round trips, %,d bytes to the server, %,d to the client%n",
+                    trips / (double) n, up / n, down / n);
+            ReliabilityDiagram.write(e, "Reliability (encrypted encoder): " + name + " (T = "
+                    + String.format(Locale.ROOT, "%.3f", loaded.head().temperature()) + ")", png);
+            System.out.printf(Locale.ROOT, "reliability diagram: %s%ntime: %.1fs%n", png, (System.nanoTime() - t0) / 1e9);
+        }
         return 0;
     }
 

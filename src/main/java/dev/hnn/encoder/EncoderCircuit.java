@@ -33,7 +33,15 @@ public final class EncoderCircuit implements AutoCloseable {
   private final double valueBound;
   private final int reserve;
   private final RefreshPlacement placement;
-  private final double refreshCost;
+  private final RefreshPlacement.RefreshCost refreshCost;
+  /** Live ciphertexts before each step, as seen by the last run (what a refresh there carries); 4 before any. */
+  private int[] live;
+
+  /**
+   * Key holder's work per ciphertext and prime of a refresh, in the steps' cost units (about seconds): decryption,
+   * encryption and (de)serialization at N = 16384 take about 2-3 ms per ciphertext and prime on this machine.
+   */
+  static final double REFRESH_COST_PER_CIPHERTEXT_PRIME = 0.003;
 
   /**
    * @param ctx the server's (public) context, with the keys of {@link #rotationSteps}
@@ -44,7 +52,7 @@ public final class EncoderCircuit implements AutoCloseable {
   EncoderCircuit(CkksContext ctx, List<HeForm> forms, HeadSpec headSpec, CircuitRanges ranges, int tokens,
       double valueBound, double lnTolerance, int headDegree, RefreshPlacement placement, double refreshCost) {
     this.placement = Objects.requireNonNull(placement, "placement");
-    this.refreshCost = refreshCost;
+    this.refreshCost = new RefreshPlacement.RefreshCost(refreshCost, REFRESH_COST_PER_CIPHERTEXT_PRIME);
     this.ctx = Objects.requireNonNull(ctx, "context");
     if (forms.isEmpty()) throw new IllegalArgumentException("an encoder needs at least one layer");
     if (ranges.layers().size() != forms.size())
@@ -112,19 +120,28 @@ public final class EncoderCircuit implements AutoCloseable {
     return plan(valid, null);
   }
 
-  /** Simulates the placement from fresh inputs (every step consuming its full levels). */
+  /**
+   * Simulates the placement from fresh inputs (every step consuming its full levels): the steps preceded by a
+   * refresh, with the level it goes to when that is not the top ("name@level").
+   */
   private List<String> plan(int valid, Void unused) {
     List<Step> steps = allSteps(valid);
+    int[] counts = liveCounts(steps.size());
     List<String> points = new ArrayList<>();
     int level = ctx.maxLevel();
     for (int i = 0; i < steps.size(); i++) {
-      if (placement.refreshNow(steps, i, level, ctx.maxLevel(), reserve, refreshCost)) {
-        points.add(steps.get(i).name());
-        level = ctx.maxLevel();
-      }
-      level -= steps.get(i).levels();
+      RefreshPlacement.Decision d = placement.decide(steps, i, level, ctx.maxLevel(), reserve, refreshCost, counts);
+      if (d.refresh()) points.add(steps.get(i).name() + (d.refreshTo() == ctx.maxLevel() ? "" : "@" + d.refreshTo()));
+      level = d.runAt() - steps.get(i).levels();
     }
     return points;
+  }
+
+  private int[] liveCounts(int steps) {
+    if (live != null && live.length == steps) return live.clone();
+    int[] c = new int[steps];
+    java.util.Arrays.fill(c, 4);
+    return c;
   }
 
   /**
@@ -138,14 +155,21 @@ public final class EncoderCircuit implements AutoCloseable {
       Ciphertext[] in = new Ciphertext[input.length];
       for (int i = 0; i < in.length; i++) in[i] = input[i].copy();
       regs.put("z", in);
+      int[] counts = liveCounts(steps.size());
+      int[] seen = new int[steps.size()];
       for (int i = 0; i < steps.size(); i++) {
         Step step = steps.get(i);
         int level = Math.min(regs.minLevel(), ctx.maxLevel());
-        if (placement.refreshNow(steps, i, level, ctx.maxLevel(), reserve, refreshCost)) {
+        seen[i] = regs.count();
+        counts[i] = seen[i];
+        RefreshPlacement.Decision d = placement.decide(steps, i, level, ctx.maxLevel(), reserve, refreshCost, counts);
+        if (d.refresh()) {
           long t0 = System.nanoTime();
-          regs.refresh(refresher, ctx.maxLevel(), valueBound);
+          regs.refresh(refresher, d.refreshTo(), valueBound);
           timings.merge("refresh before " + step.name(), System.nanoTime() - t0, Long::sum);
-          refreshPoints.add(step.name());
+          refreshPoints.add(step.name() + (d.refreshTo() == ctx.maxLevel() ? "" : "@" + d.refreshTo()));
+        } else if (d.runAt() < level) {
+          regs.dropTo(d.runAt());
         }
         long t0 = System.nanoTime();
         try {
@@ -156,6 +180,7 @@ public final class EncoderCircuit implements AutoCloseable {
         timings.merge(step.name(), System.nanoTime() - t0, Long::sum);
         if (listener != null) listener.afterStep(step.name(), regs);
       }
+      live = seen;
       return regs.take("logit")[0];
     } finally {
       layers.forEach(EncryptedEncoderLayer::release);

@@ -58,12 +58,18 @@ final class Registers implements AutoCloseable {
     return values.values().stream().mapToInt(a -> a.length).sum();
   }
 
-  /** Refreshes every live ciphertext below {@code top} in one round trip; returns how many went. */
+  /** Mod-switches every live ciphertext above {@code level} down to it (no level is spent; cheaper work after). */
+  void dropTo(int level) {
+    for (Ciphertext[] cs : values.values())
+      for (Ciphertext c : cs) if (c.level() > level) c.context().evaluator().modSwitchToInPlace(c, level);
+  }
+
+  /** Refreshes every live ciphertext below {@code top} to it in one round trip; returns how many went. */
   int refresh(Refresher refresher, int top, double valueBound) {
     List<Ciphertext> send = new ArrayList<>();
     for (Ciphertext[] cs : values.values()) for (Ciphertext c : cs) if (c.level() < top) send.add(c);
     if (send.isEmpty()) return 0;
-    List<Ciphertext> back = refresher.refresh(send, valueBound);
+    List<Ciphertext> back = refresher.refresh(send, valueBound, top);
     int k = 0;
     for (Ciphertext[] cs : values.values())
       for (int i = 0; i < cs.length; i++)

@@ -44,6 +44,7 @@ public final class ClientAidedRefresher implements Refresher {
     this.targetLevel = targetLevel;
   }
 
+  @Override
   public int targetLevel() {
     return targetLevel;
   }
@@ -55,7 +56,16 @@ public final class ClientAidedRefresher implements Refresher {
 
   @Override
   public List<Ciphertext> refresh(List<Ciphertext> ciphertexts, double valueBound) {
+    return refresh(ciphertexts, valueBound, targetLevel);
+  }
+
+  /** Any target level of the context: the key holder re-encrypts at whatever level the header asks for. */
+  @Override
+  public List<Ciphertext> refresh(List<Ciphertext> ciphertexts, double valueBound, int targetLevel) {
     Objects.requireNonNull(ciphertexts, "ciphertexts");
+    if (targetLevel < 0 || targetLevel > context.maxLevel())
+      throw new IllegalArgumentException(
+          "target level must be in [0, " + context.maxLevel() + "], got " + targetLevel);
     if (ciphertexts.isEmpty()) return List.of();
     int n = 2 * context.slotCount();
     int count = ciphertexts.size();
@@ -65,7 +75,7 @@ public final class ClientAidedRefresher implements Refresher {
     double[] scales = new double[count];
     for (int i = 0; i < count; i++) {
       Ciphertext ct = Objects.requireNonNull(ciphertexts.get(i), "ciphertext " + i);
-      bits[i] = checkRefreshable(ct, i, valueBound, n);
+      bits[i] = checkRefreshable(ct, i, valueBound, n, targetLevel);
       scales[i] = ct.scale();
     }
     List<Plaintext> masks = new ArrayList<>(count);
@@ -89,7 +99,7 @@ public final class ClientAidedRefresher implements Refresher {
       for (int i = 0; i < count; i++) {
         Ciphertext ct = loadResponse(response.get(i), i);
         out.add(ct);
-        checkResponse(ct, i, scales[i]);
+        checkResponse(ct, i, scales[i], targetLevel);
         RefreshPrimitives.removeMask(ct, masks.get(i));
       }
       long toClient = sent;
@@ -107,7 +117,7 @@ public final class ClientAidedRefresher implements Refresher {
   }
 
   /** The mask bits of ciphertext i; throws if it cannot be refreshed here. */
-  private int checkRefreshable(Ciphertext ct, int i, double valueBound, int n) {
+  private int checkRefreshable(Ciphertext ct, int i, double valueBound, int n, int targetLevel) {
     if (ct.isClosed()) throw new IllegalStateException("ciphertext " + i + " is closed");
     if (!ct.context().keyId().equals(context.keyId()))
       throw new IncompatibleObjectsException(
@@ -154,7 +164,7 @@ public final class ClientAidedRefresher implements Refresher {
     }
   }
 
-  private void checkResponse(Ciphertext ct, int i, double scale) {
+  private void checkResponse(Ciphertext ct, int i, double scale, int targetLevel) {
     if (ct.size() != 2)
       throw new CorruptDataException("refresh response: ciphertext " + i + " has size " + ct.size() + ", not 2");
     if (ct.level() != targetLevel)

@@ -17,6 +17,22 @@ public interface Refresher {
    */
   List<Ciphertext> refresh(List<Ciphertext> ciphertexts, double valueBound);
 
+  /**
+   * As {@link #refresh(List, double)}, to {@code targetLevel} instead of the refresher's own target: a circuit
+   * that knows how many levels its next steps need asks for just those, since every operation after the refresh
+   * costs in proportion to the primes it carries (docs/encrypted-encoder.md). Refreshers that cannot choose the
+   * level refuse any other than their own.
+   */
+  default List<Ciphertext> refresh(List<Ciphertext> ciphertexts, double valueBound, int targetLevel) {
+    if (targetLevel != targetLevel())
+      throw new UnsupportedOperationException(getClass().getSimpleName() + " refreshes to level " + targetLevel()
+          + " only, not " + targetLevel);
+    return refresh(ciphertexts, valueBound);
+  }
+
+  /** The level {@link #refresh(List, double)} brings ciphertexts to. */
+  int targetLevel();
+
   /** Costs so far. */
   RefreshStats stats();
 }

@@ -97,6 +97,36 @@ class CircuitTest {
   }
 
   @Test
+  void foldedQuarticTakesTwoLevelsAndLeavesGainAndShiftToTheCaller() {
+    // The degree-4 GELU fit of the encoder, on inputs mapped from [-9, 7] onto [-1, 1].
+    double[] gelu = dev.hnn.nn.PolynomialActivation.geluFit().coefficients();
+    double[] inU = FoldedQuartic.onUnitInterval(gelu, -9, 7);
+    FoldedQuartic q = FoldedQuartic.of(inU);
+    Random rnd = new Random(21);
+    double[] u = new double[ctx.slotCount()];
+    for (int i = 0; i < u.length; i++) u[i] = 2 * rnd.nextDouble() - 1;
+    for (double v : new double[] {-1, -0.3, 0, 0.5, 1}) {
+      double x = -9 + (v + 1) * 8; // the same point in x
+      double direct = 0;
+      for (int k = gelu.length - 1; k >= 0; k--) direct = direct * x + gelu[k];
+      assertEquals(direct, q.value(v), 1e-9 * Math.max(1, Math.abs(direct)), "gain q + shift = p at " + v);
+    }
+    try (Ciphertext ct = encrypt(u); Ciphertext r = q.evaluate(ctx, ct)) {
+      assertEquals(ct.level() - FoldedQuartic.depth(), r.level(), "two levels");
+      double[] got = ctx.decryptor().decryptValues(r);
+      double err = 0, max = 0;
+      for (int i = 0; i < u.length; i++) {
+        err = Math.max(err, Math.abs(got[i] - q.q(u[i])));
+        max = Math.max(max, Math.abs(q.q(u[i])));
+      }
+      assertTrue(err / max < 1e-4, "relative error " + err / max + " (28-bit primes)");
+    }
+    assertThrows(IllegalArgumentException.class, () -> FoldedQuartic.of(new double[] {1, 2, 3, 4, 0}));
+    assertThrows(IllegalArgumentException.class, () -> FoldedQuartic.of(new double[] {1, 2, 3}));
+    assertThrows(IllegalArgumentException.class, () -> FoldedQuartic.of(new double[] {1, 2, Double.NaN, 4, 5}));
+  }
+
+  @Test
   void linearPlusEvenFitKeepsOnlyTheLinearAndEvenTerms() {
     assertTrue(ChebyshevSeries.oddPartIsLinear(Gelu::apply, -3, 4.5), "GELU = x/2 + even");
     assertTrue(ChebyshevSeries.oddPartIsLinear(v -> Math.max(0, v), -2, 1), "ReLU = x/2 + |x|/2");

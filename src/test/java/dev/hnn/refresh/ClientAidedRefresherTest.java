@@ -76,6 +76,26 @@ class ClientAidedRefresherTest {
   }
 
   @Test
+  void refreshesToTheLevelAskedFor() {
+    CkksContext ctx = RefreshContexts.deep();
+    Random rnd = new Random(3);
+    ClientAidedRefresher r = refresher(ctx, honest(ctx));
+    double[] v = RefreshContexts.random(rnd, ctx.slotCount(), 1.0);
+    List<Ciphertext> in = List.of(encryptAt(ctx, v, 1));
+    int target = ctx.maxLevel() - 1;
+    List<Ciphertext> out = r.refresh(in, 1.0, target);
+    try {
+      assertEquals(target, out.get(0).level(), "re-encrypted at the requested level, not the top");
+      assertTrue(maxError(v, ctx.decryptor().decryptValues(out.get(0))) <= 8 * freshError(ctx, v) + 1e-12);
+      assertThrows(IllegalArgumentException.class, () -> r.refresh(in, 1.0, ctx.maxLevel() + 1));
+      assertThrows(IllegalArgumentException.class, () -> r.refresh(in, 1.0, 0), "below the ciphertext's level");
+    } finally {
+      closeAll(in);
+      closeAll(out);
+    }
+  }
+
+  @Test
   void secureParametersRefreshAndComputeOn() {
     CkksContext ctx = RefreshContexts.secure();
     Random rnd = new Random(3);

@@ -205,6 +205,43 @@ class TokenAlgebraTest {
   }
 
   @Test
+  void tokenRotationCarriesAPerTokenFactorAtNoLevel() {
+    double[][] x = PlainTokens.random(new Random(15), L, D, 1);
+    TokenRotation rot = new TokenRotation(ctx, cache, L);
+    int[] deltas = {0, 2, L - 1};
+    java.util.function.IntFunction<double[]> factors = i -> {
+      double[] f = new double[L];
+      for (int t = 0; t < L; t++) f[t] = t % 3 == i ? 0 : 0.5 + 0.25 * t + i; // zeros act as a mask
+      return f;
+    };
+    try (EncryptedTokens ex = EncryptedTokens.encrypt(ctx, plain, x)) {
+      double[][][] got = new double[deltas.length][ex.size()][];
+      for (int c = 0; c < ex.size(); c++) {
+        Ciphertext[] r = rot.rotateAll(ex.get(c), deltas, factors, "test");
+        try {
+          for (int i = 0; i < deltas.length; i++) {
+            assertEquals(ex.level() - 1, r[i].level(), "one level, as without factors");
+            got[i][c] = ctx.decryptor().decryptValues(r[i]);
+          }
+        } finally {
+          for (Ciphertext k : r) k.close();
+        }
+      }
+      for (int i = 0; i < deltas.length; i++) {
+        double[][] expected = PlainTokens.rotateTokens(x, deltas[i]);
+        double[] f = factors.apply(i);
+        for (int t = 0; t < L; t++) for (int j = 0; j < D; j++) expected[t][j] *= f[t];
+        assertRelative("rotTok " + deltas[i] + " with factors", expected, plain.unpack(got[i]), TOL);
+      }
+    }
+    assertThrows(IllegalArgumentException.class, () -> {
+      try (EncryptedTokens ex = EncryptedTokens.encrypt(ctx, plain, x)) {
+        rot.rotateAll(ex.get(0), new int[] {1}, i -> new double[L + 1], "bad");
+      }
+    });
+  }
+
+  @Test
   void scoresAndAttentionMatchPerHeadProducts() {
     Random rnd = new Random(6);
     double[][] q = PlainTokens.random(rnd, L, HEADS * WIDTH, 0.5);

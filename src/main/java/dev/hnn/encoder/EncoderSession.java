@@ -1,0 +1,171 @@
+package dev.hnn.encoder;
+
+import dev.hnn.ckks.CkksContext;
+import dev.hnn.head.SentimentModel;
+import dev.hnn.model.SentenceEncoder;
+import dev.hnn.model.TransformerEncoder;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/**
+ * A sentiment model's whole encoder on ciphertexts, client and server in one process: the tokenizer and embedding
+ * table (client), keys made for the session (the server sees only their public part), the {@link EncryptedEncoder}
+ * and the plaintext forward of the same HE-form model for comparison. What {@code hnn classify --encrypted-encoder}
+ * and {@code hnn eval --encrypted-encoder} run.
+ *
+ * <pre>{@code
+ * try (EncoderSession s = EncoderSession.open(SentimentModel.load("minilm-sst2-he"), new int[] {16, 32, 64}, log)) {
+ *   EncoderSession.Classification c = s.classify("a gorgeous, witty, seductive movie");
+ * }
+ * }</pre>
+ *
+ * <p>The polynomial fits (LayerNorm's inverse square roots) use the ranges the model file recorded at training
+ * time; a model without them gets ranges from a few built-in calibration sentences (less safe on unusual input).
+ */
+public final class EncoderSession implements AutoCloseable {
+  /** Calibration sentences for models whose file records no ranges. */
+  static final List<String> CALIBRATION = List.of(
+      "a masterpiece .", "the worst movie i have seen in years .", "it 's not bad , but not good either .",
+      "an ambitious , flawed and fascinating film that stays with you long after the credits roll .",
+      "boring .", "i loved every minute of it , from the opening scene to the final shot .",
+      "the acting is wooden and the plot makes no sense at all .", "a charming , funny and warm comedy .",
+      "too long , too loud and too stupid to care about .", "one of the best films of the year .");
+
+  /** One sentence: the encrypted result and the plaintext HE-form model's P beside it. */
+  public record Classification(EncryptedEncoder.Result encrypted, double plainProbability, int tokens,
+      boolean truncated) {
+    public double probability() {
+      return encrypted.probability();
+    }
+  }
+
+  private final SentimentModel model;
+  private final TransformerEncoder weights;
+  private final SentenceEncoder text;
+  private final CkksContext keys;
+  private final EncryptedEncoder encoder;
+  private final int maxBucket;
+  private final String rangeSource;
+  private final double keySeconds;
+
+  private EncoderSession(SentimentModel model, TransformerEncoder weights, SentenceEncoder text, CkksContext keys,
+      EncryptedEncoder encoder, int maxBucket, String rangeSource, double keySeconds) {
+    this.model = model;
+    this.weights = weights;
+    this.text = text;
+    this.keys = keys;
+    this.encoder = encoder;
+    this.maxBucket = maxBucket;
+    this.rangeSource = rangeSource;
+    this.keySeconds = keySeconds;
+  }
+
+  /**
+   * Builds the session: ranges, keys for the buckets (rotation keys take seconds and a few hundred MB each bucket),
+   * the circuit.
+   *
+   * @throws IllegalArgumentException if the model is not in HE form (softmax attention or GELU): use
+   *     {@code minilm-sst2-he} or a delta from {@code hnn train}'s distillation
+   */
+  public static EncoderSession open(SentimentModel model, EncryptedEncoder.Options options, Consumer<String> log)
+      throws IOException {
+    Objects.requireNonNull(model, "model");
+    Consumer<String> say = log == null ? s -> { } : log;
+    TransformerEncoder weights = model.encoderWeights();
+    HeadSpec head = HeadSpec.of(model.head().head());
+    EncryptedEncoder.forms(weights); // fails now with a clear message for a softmax/GELU model
+    SentenceEncoder text = model.openEncoder();
+    CkksContext keys = null;
+    try {
+      CircuitRanges ranges;
+      String source;
+      Object recorded = model.delta() == null ? null : model.delta().metadata().get("ranges");
+      if (recorded instanceof Map<?, ?> m) {
+        ranges = CircuitRanges.recorded(stringKeys(m), weights.layers().size());
+        source = "recorded in the model file";
+      } else {
+        List<int[]> calib = new ArrayList<>();
+        for (String s : CALIBRATION) calib.add(text.tokenizer().encode(s));
+        ranges = EncryptedEncoder.measureRanges(weights, head, calib);
+        source = "measured on " + calib.size() + " calibration sentences";
+      }
+      int[] buckets = options.buckets();
+      int max = Arrays.stream(buckets).max().orElseThrow();
+      say.accept("generating keys for buckets " + Arrays.toString(buckets) + " (N = 16384, 128-bit) ...");
+      long t0 = System.nanoTime();
+      int[] steps = EncryptedEncoder.rotationSteps(weights, head, EncryptedEncoder.parameters128().slotCount(), buckets);
+      keys = CkksContext.builder(EncryptedEncoder.parameters128()).rotations(steps).build();
+      double keySeconds = (System.nanoTime() - t0) / 1e9;
+      EncryptedEncoder enc = new EncryptedEncoder(weights, head, ranges, keys, options);
+      return new EncoderSession(model, weights, text, keys, enc, max, source, keySeconds);
+    } catch (RuntimeException e) {
+      if (keys != null) keys.close();
+      text.close();
+      throw e;
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, ?> stringKeys(Map<?, ?> m) {
+    return (Map<String, ?>) m;
+  }
+
+  /**
+   * Tokenizes, embeds and classifies {@code sentence} on ciphertexts. Sentences longer than the largest bucket are
+   * cut to it (keeping [CLS] and the final [SEP]), as the plaintext model is then given the same tokens.
+   */
+  public Classification classify(String sentence) {
+    int[] ids = text.tokenizer().encode(sentence);
+    boolean truncated = ids.length > maxBucket;
+    if (truncated) {
+      int sep = ids[ids.length - 1];
+      ids = Arrays.copyOf(ids, maxBucket);
+      ids[maxBucket - 1] = sep;
+    }
+    double[][] x = EncryptedEncoder.toDouble(weights.embeddings().forward(ids));
+    double plain = encoder.head().probability(encoder.plainLogit(x));
+    EncryptedEncoder.Result r = encoder.classify(x);
+    return new Classification(r, plain, ids.length, truncated);
+  }
+
+  public SentimentModel model() {
+    return model;
+  }
+
+  public int layers() {
+    return weights.layers().size();
+  }
+
+  /** Where the circuit's ranges came from. */
+  public String rangeSource() {
+    return rangeSource;
+  }
+
+  public double keySeconds() {
+    return keySeconds;
+  }
+
+  /** Levels per layer of the circuit for a bucket (its longest path, no refresh in between). */
+  public List<Integer> depthPerLayer(int bucket) {
+    return encoder.circuit(bucket).layers().stream().map(EncryptedEncoderLayer::depth).toList();
+  }
+
+  @Override
+  public void close() {
+    try {
+      encoder.close();
+    } finally {
+      try {
+        keys.close();
+      } finally {
+        text.close();
+      }
+    }
+  }
+}
