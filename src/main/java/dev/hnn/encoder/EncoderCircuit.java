@@ -150,6 +150,20 @@ public final class EncoderCircuit implements AutoCloseable {
    */
   Ciphertext run(Ciphertext[] input, int valid, Refresher refresher, Map<String, Long> timings,
       List<String> refreshPoints, StepListener listener) {
+    return run(input, valid, refresher, timings, refreshPoints, listener, Long.MAX_VALUE);
+  }
+
+  /** Input ciphertexts the circuit takes (the L x hidden matrix in layer 0's layout). */
+  int inputCiphertexts() {
+    return dev.hnn.transformer.TokenLayout.featureMajor(ctx.slotCount(), tokens, layers.get(0).hidden()).ciphertexts();
+  }
+
+  /** As above; a refresh carrying more than {@code maxRefreshBytes} of ciphertexts is split into round trips. */
+  Ciphertext run(Ciphertext[] input, int valid, Refresher refresher, Map<String, Long> timings,
+      List<String> refreshPoints, StepListener listener, long maxRefreshBytes) {
+    if (input.length != inputCiphertexts())
+      throw new IllegalArgumentException("the circuit takes " + inputCiphertexts() + " input ciphertexts, got "
+          + input.length);
     List<Step> steps = allSteps(valid);
     try (Registers regs = new Registers()) {
       Ciphertext[] in = new Ciphertext[input.length];
@@ -165,7 +179,7 @@ public final class EncoderCircuit implements AutoCloseable {
         RefreshPlacement.Decision d = placement.decide(steps, i, level, ctx.maxLevel(), reserve, refreshCost, counts);
         if (d.refresh()) {
           long t0 = System.nanoTime();
-          regs.refresh(refresher, d.refreshTo(), valueBound);
+          regs.refresh(refresher, d.refreshTo(), valueBound, maxRefreshBytes);
           timings.merge("refresh before " + step.name(), System.nanoTime() - t0, Long::sum);
           refreshPoints.add(step.name() + (d.refreshTo() == ctx.maxLevel() ? "" : "@" + d.refreshTo()));
         } else if (d.runAt() < level) {

@@ -1,17 +1,23 @@
 package dev.hnn.encoder;
 
+
 import dev.hnn.ckks.Ciphertext;
 import dev.hnn.ckks.CkksContext;
 import dev.hnn.ckks.CkksParameters;
 import dev.hnn.model.EncoderLayer;
 import dev.hnn.model.TransformerEncoder;
 import dev.hnn.nn.Matrix;
-import dev.hnn.refresh.ClientAidedRefresher;
-import dev.hnn.refresh.InProcessRefreshChannel;
+import dev.hnn.protocol.ClientSession;
+import dev.hnn.protocol.InProcessTransport;
+import dev.hnn.protocol.OpenHeader;
+import dev.hnn.protocol.ProtocolException;
+import dev.hnn.protocol.ProtocolLimits;
+import dev.hnn.protocol.ServerSession;
 import dev.hnn.refresh.RefreshResponder;
 import dev.hnn.refresh.RefreshStats;
 import dev.hnn.transformer.TokenLayout;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -166,28 +172,63 @@ public final class EncryptedEncoder implements AutoCloseable {
       for (Ciphertext c : x.ciphertexts()) sent.add(c.serialize());
     }
     long inBytes = sent.stream().mapToLong(b -> b.length).sum();
-    // Server.
-    ClientAidedRefresher refresher = new ClientAidedRefresher(server, new InProcessRefreshChannel(responder));
-    Map<String, Long> timings = EncoderCircuit.newTimings();
-    List<String> points = new ArrayList<>();
-    byte[] out;
-    Ciphertext[] input = new Ciphertext[sent.size()];
-    try {
-      for (int i = 0; i < input.length; i++) input[i] = Ciphertext.load(server, sent.get(i));
-      try (Ciphertext logit = circuit.run(input, n, refresher, timings, points, listener)) {
-        out = logit.serialize();
+    // Server and client talk the session protocol over an in-process transport: the server on its own thread
+    // with public keys only, the client answering refresh requests on this one.
+    EncoderServer driver = new EncoderServer(server, modelId(), options.buckets(), this::circuit,
+        LIMITS.maxFrameBytes() - (1 << 20), listener);
+    InProcessTransport.Pair pair = InProcessTransport.pair(4, TIMEOUT);
+    java.util.concurrent.atomic.AtomicReference<RuntimeException> serverFailure =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    Thread serverThread = new Thread(() -> {
+      try {
+        new ServerSession(pair.server(), LIMITS, TIMEOUT).run(driver);
+      } catch (RuntimeException e) {
+        serverFailure.set(e);
       }
-    } finally {
-      for (Ciphertext c : input) if (c != null) c.close();
+    }, "hnn-encoder-server");
+    serverThread.setDaemon(true);
+    serverThread.start();
+    List<byte[]> result;
+    try {
+      result = new ClientSession(pair.client(), LIMITS, TIMEOUT).run(
+          OpenHeader.of(EncoderServer.SPEC_ID, server.keyId(), modelId(), bucket, n), sent,
+          (step, masked) -> EncoderServer.answer(masked, responder.respond(masked)));
+    } catch (RuntimeException e) {
+      join(serverThread);
+      RuntimeException cause = serverFailure.get();
+      // The server's own exception names what failed; the client only saw the ERROR frame it caused.
+      throw cause instanceof ProtocolException || cause == null ? e : cause;
     }
+    join(serverThread);
+    byte[] out = result.get(0);
     // Client: decrypt slot 0.
     double d;
     try (Ciphertext c = Ciphertext.load(client, out)) {
       d = client.decryptor().decryptValues(c)[0];
     }
-    RefreshStats rs = refresher.stats();
-    EncoderStats stats = new EncoderStats(timings, points, inBytes, out.length, rs, System.nanoTime() - t0);
+    RefreshStats rs = driver.refreshStats();
+    EncoderStats stats = new EncoderStats(driver.timings(), driver.refreshPoints(), inBytes, out.length, rs,
+        System.nanoTime() - t0);
     return new Result(head.probability(d), d, n, bucket, stats);
+  }
+
+  /** Protocol limits of an encoder session: MiniLM at L = 64 makes dozens of refreshes of up to ~50 MB. */
+  static final ProtocolLimits LIMITS = ProtocolLimits.DEFAULTS.withMaxRoundTrips(4096);
+  private static final Duration TIMEOUT = Duration.ofMinutes(10);
+
+  private static void join(Thread t) {
+    try {
+      t.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while the encoder server finished", e);
+    }
+  }
+
+  /** The model's id in the session protocol: its name with every character the protocol refuses replaced. */
+  String modelId() {
+    String name = model.config().name() + "-" + model.layers().size() + "L";
+    return name.replaceAll("[^A-Za-z0-9._:-]", "_");
   }
 
   /** The plaintext reference of the same HE-form model (double precision): logit difference. */

@@ -114,6 +114,11 @@ public final class EncryptedEncoderLayer implements AutoCloseable {
         .flatMapToInt(IntStream::of).distinct().sorted().toArray();
   }
 
+  /** Width of the layer's token matrix (its input and output). */
+  int hidden() {
+    return f.hidden();
+  }
+
   public double[] outputGain() {
     return ln2.gain();
   }

@@ -64,12 +64,30 @@ final class Registers implements AutoCloseable {
       for (Ciphertext c : cs) if (c.level() > level) c.context().evaluator().modSwitchToInPlace(c, level);
   }
 
-  /** Refreshes every live ciphertext below {@code top} to it in one round trip; returns how many went. */
-  int refresh(Refresher refresher, int top, double valueBound) {
+  /**
+   * Refreshes every live ciphertext below {@code top} to it, in as few round trips as hold at most
+   * {@code maxBytes} of serialized ciphertexts each (one unless the transport's frames are smaller); returns how
+   * many went.
+   */
+  int refresh(Refresher refresher, int top, double valueBound, long maxBytes) {
     List<Ciphertext> send = new ArrayList<>();
     for (Ciphertext[] cs : values.values()) for (Ciphertext c : cs) if (c.level() < top) send.add(c);
     if (send.isEmpty()) return 0;
-    List<Ciphertext> back = refresher.refresh(send, valueBound, top);
+    List<Ciphertext> back = new ArrayList<>(send.size());
+    try {
+      int from = 0;
+      while (from < send.size()) {
+        int to = from;
+        long bytes = 0;
+        while (to < send.size() && (to == from || bytes + serializedSize(send.get(to)) <= maxBytes))
+          bytes += serializedSize(send.get(to++));
+        back.addAll(refresher.refresh(send.subList(from, to), valueBound, top));
+        from = to;
+      }
+    } catch (RuntimeException e) {
+      for (Ciphertext c : back) c.close();
+      throw e;
+    }
     int k = 0;
     for (Ciphertext[] cs : values.values())
       for (int i = 0; i < cs.length; i++)
@@ -78,6 +96,11 @@ final class Registers implements AutoCloseable {
           cs[i] = back.get(k++);
         }
     return send.size();
+  }
+
+  /** An upper estimate of a size-2 ciphertext's serialized bytes: two polynomials of (level + 1) limbs. */
+  private static long serializedSize(Ciphertext c) {
+    return 2L * (c.level() + 1) * 2L * c.context().slotCount() * 8 + 4096;
   }
 
   @Override

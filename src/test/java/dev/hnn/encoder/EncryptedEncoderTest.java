@@ -78,6 +78,73 @@ class EncryptedEncoderTest {
   }
 
   @Test
+  void theServerAdmitsOnlySessionsForItsKeysModelAndBuckets() {
+    try (CkksContext pub = keys.publicContext()) {
+      EncoderServer s = new EncoderServer(pub, "m", new int[] {8, 16}, b -> {
+        throw new AssertionError("no circuit is built before admission");
+      }, 1 << 20, null);
+      dev.hnn.protocol.SessionId id = dev.hnn.protocol.SessionId.random();
+      s.admit(id, dev.hnn.protocol.OpenHeader.of(EncoderServer.SPEC_ID, pub.keyId(), "m", 16, 5));
+      for (var h : List.of(dev.hnn.protocol.OpenHeader.of("other-spec", pub.keyId(), "m", 16, 5),
+          dev.hnn.protocol.OpenHeader.of(EncoderServer.SPEC_ID, "someone-else", "m", 16, 5),
+          dev.hnn.protocol.OpenHeader.of(EncoderServer.SPEC_ID, pub.keyId(), "other-model", 16, 5),
+          dev.hnn.protocol.OpenHeader.of(EncoderServer.SPEC_ID, pub.keyId(), "m", 32, 5))) {
+        var e = assertThrows(dev.hnn.protocol.ProtocolException.class, () -> s.admit(id, h));
+        assertEquals(dev.hnn.protocol.ErrorCode.INCOMPATIBLE, e.code(), e.getMessage());
+      }
+      // A refresh answer must lead with the header of the request it answers.
+      List<byte[]> request = List.of(new byte[] {1, 2}, new byte[] {3});
+      assertEquals(1, EncoderServer.fresh(request, EncoderServer.answer(request, List.of(new byte[] {9}))).size());
+      assertThrows(dev.hnn.protocol.ProtocolException.class,
+          () -> EncoderServer.fresh(request, List.of(new byte[] {1, 3}, new byte[] {9})));
+    }
+    assertThrows(IllegalArgumentException.class,
+        () -> new EncoderServer(keys, "m", new int[] {8}, b -> null, 1 << 20, null), "secret key on the server");
+  }
+
+  @Test
+  void refreshesLargerThanAFrameAreSplitIntoRoundTrips() {
+    List<Integer> batches = new java.util.ArrayList<>();
+    dev.hnn.refresh.Refresher counting = new dev.hnn.refresh.Refresher() {
+      @Override
+      public List<dev.hnn.ckks.Ciphertext> refresh(List<dev.hnn.ckks.Ciphertext> cts, double bound) {
+        throw new AssertionError("the registers ask for a target level");
+      }
+
+      @Override
+      public List<dev.hnn.ckks.Ciphertext> refresh(List<dev.hnn.ckks.Ciphertext> cts, double bound, int target) {
+        batches.add(cts.size());
+        return cts.stream().map(dev.hnn.ckks.Ciphertext::copy).toList();
+      }
+
+      @Override
+      public int targetLevel() {
+        return keys.maxLevel();
+      }
+
+      @Override
+      public dev.hnn.refresh.RefreshStats stats() {
+        return dev.hnn.refresh.RefreshStats.NONE;
+      }
+    };
+    try (Registers r = new Registers()) {
+      dev.hnn.ckks.Ciphertext[] cts = new dev.hnn.ckks.Ciphertext[5];
+      for (int i = 0; i < cts.length; i++) {
+        cts[i] = keys.encryptor().encrypt(new double[] {i});
+        keys.evaluator().modSwitchToInPlace(cts[i], 1);
+      }
+      r.put("x", cts);
+      long one = 2L * 2 * 2 * keys.slotCount() * 8 + 4096; // a level-1 ciphertext's estimate
+      assertEquals(5, r.refresh(counting, keys.maxLevel(), 1, 2 * one));
+      assertEquals(List.of(2, 2, 1), batches, "at most two ciphertexts' bytes per round trip");
+      batches.clear();
+      r.dropTo(1);
+      r.refresh(counting, keys.maxLevel(), 1, Long.MAX_VALUE);
+      assertEquals(List.of(5), batches);
+    }
+  }
+
+  @Test
   void softmaxModelsAreRefused() {
     TransformerEncoder softmax = SmallModel.random(5, 1, false);
     var e = assertThrows(IllegalArgumentException.class,
