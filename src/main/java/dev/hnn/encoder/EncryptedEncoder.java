@@ -251,7 +251,8 @@ public final class EncryptedEncoder implements AutoCloseable {
         options.refreshCost()));
   }
 
-  static double[][] toDouble(Matrix m) {
+  /** A float matrix (an embedded sentence) as doubles. */
+  public static double[][] toDouble(Matrix m) {
     double[][] r = new double[m.rows()][m.cols()];
     for (int i = 0; i < r.length; i++) for (int j = 0; j < r[i].length; j++) r[i][j] = m.get(i, j);
     return r;

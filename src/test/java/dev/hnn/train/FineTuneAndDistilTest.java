@@ -79,6 +79,35 @@ class FineTuneAndDistilTest {
                     .doubleValue();
             assertTrue(heAccuracy >= 0.8, "HE-friendly validation accuracy " + heAccuracy);
             assertJavaAgreesWithTorch(student, he, wb, ckpt.encoder(), ckpt.tokenizer());
+            assertEncryptedEncoderAgrees(javaHe, he, wb);
+        }
+    }
+
+    /**
+     * The distilled DistilBERT's whole encoder on ciphertexts (issue 16's DistilBERT path): the ranges the training
+     * recorded in the delta, an insecure N = 4096 test ring with the production level structure, a few validation
+     * texts against the plaintext HE-form forward.
+     */
+    private static void assertEncryptedEncoderAgrees(TransformerEncoder javaHe, EncoderDelta he, Workbench wb) {
+        dev.hnn.encoder.HeadSpec head = dev.hnn.encoder.HeadSpec.of(SentimentModel.headOf(he).head());
+        @SuppressWarnings("unchecked")
+        Map<String, ?> recorded = (Map<String, ?>) he.metadata().get("ranges");
+        dev.hnn.encoder.CircuitRanges ranges = dev.hnn.encoder.CircuitRanges.recorded(recorded, javaHe.layers().size());
+        dev.hnn.ckks.CkksParameters p = dev.hnn.ckks.CkksParameters.builder().polyDegree(4096)
+                .coeffModulusBits(60, 40, 40, 40, 40, 40, 40, 40, 40, 60).specialPrimes(1).scaleBits(40)
+                .insecureForTesting().build();
+        int[] buckets = {16, 32};
+        try (dev.hnn.ckks.CkksContext keys = dev.hnn.ckks.CkksContext.builder(p)
+                .rotations(dev.hnn.encoder.EncryptedEncoder.rotationSteps(javaHe, head, 2048, buckets)).build();
+             dev.hnn.encoder.EncryptedEncoder enc = new dev.hnn.encoder.EncryptedEncoder(javaHe, head, ranges, keys,
+                     dev.hnn.encoder.EncryptedEncoder.Options.defaults().withBuckets(buckets).withValueBound(1024))) {
+            for (int i = 0; i < 3; i++) {
+                int[] ids = wb.validation.get(i).ids();
+                dev.hnn.encoder.EncryptedEncoder.Result r = enc.classify(ids);
+                double plain = head.probability(enc.plainLogit(
+                        dev.hnn.encoder.EncryptedEncoder.toDouble(javaHe.embeddings().forward(ids))));
+                assertEquals(plain, r.probability(), 0.01, "encrypted DistilBERT, text " + i);
+            }
         }
     }
 
