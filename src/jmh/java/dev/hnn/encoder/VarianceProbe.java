@@ -13,7 +13,7 @@ public final class VarianceProbe {
     TransformerEncoder w = model.encoderWeights();
     var forms = EncryptedEncoder.forms(w);
     try (SentenceEncoder se = model.openEncoder()) {
-      for (String s : EncryptedEncoderBench.CALIBRATION.subList(0, 6)) {
+      for (String s : EncoderSession.CALIBRATION.subList(0, 6)) {
         int[] ids = se.tokenizer().encode(s);
         PlainTrace tr = PlainTrace.run(forms, EncryptedEncoder.toDouble(w.embeddings().forward(ids)));
         System.out.println(s);

@@ -47,10 +47,12 @@ public final class EncoderCircuit implements AutoCloseable {
    * @param ctx the server's (public) context, with the keys of {@link #rotationSteps}
    * @param valueBound bound on every live slot value at a refresh point (sizes the mask)
    * @param lnTolerance relative error of LayerNorm's inverse square root on the widened variance ranges
+   * @param lnWiden factor on each side by which the variance ranges are widened
    * @param headDegree degree of the head activation's fit
    */
   EncoderCircuit(CkksContext ctx, List<HeForm> forms, HeadSpec headSpec, CircuitRanges ranges, int tokens,
-      double valueBound, double lnTolerance, int headDegree, RefreshPlacement placement, double refreshCost) {
+      double valueBound, double lnTolerance, double lnWiden, int headDegree, RefreshPlacement placement,
+      double refreshCost) {
     this.placement = Objects.requireNonNull(placement, "placement");
     this.refreshCost = new RefreshPlacement.RefreshCost(refreshCost, REFRESH_COST_PER_CIPHERTEXT_PRIME);
     this.ctx = Objects.requireNonNull(ctx, "context");
@@ -68,7 +70,7 @@ public final class EncoderCircuit implements AutoCloseable {
     double[] gain = null, shift = null;
     for (int i = 0; i < forms.size(); i++) {
       EncryptedEncoderLayer l = new EncryptedEncoderLayer(ctx, forms.get(i), ranges.layers().get(i), tokens, i,
-          gain, shift, lnTolerance);
+          gain, shift, lnTolerance, lnWiden);
       ls.add(l);
       gain = l.outputGain();
       shift = l.outputShift();

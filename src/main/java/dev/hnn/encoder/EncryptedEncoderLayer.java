@@ -48,6 +48,7 @@ public final class EncryptedEncoderLayer implements AutoCloseable {
   private final double[] inGain;
   private final double[] inShift;
   private final double lnTolerance;
+  private final double lnWiden;
   private final ChebyshevSeries activation;
   /** The activation in two levels with its leading factor folded into W_down (null: not a quartic). */
   private final FoldedQuartic quartic;
@@ -59,9 +60,10 @@ public final class EncryptedEncoderLayer implements AutoCloseable {
    * @param inGain the gain folded into this layer's input (null: the input is the matrix itself)
    * @param inShift the shift of the input on real tokens (null: zero)
    * @param lnTolerance relative error of LayerNorm's inverse square root over the widened variance range
+   * @param lnWiden factor on each side by which the variance ranges are widened
    */
   EncryptedEncoderLayer(CkksContext ctx, HeForm form, CircuitRanges.Layer ranges, int tokens, int index,
-      double[] inGain, double[] inShift, double lnTolerance) {
+      double[] inGain, double[] inShift, double lnTolerance, double lnWiden) {
     this.ctx = Objects.requireNonNull(ctx, "context");
     this.f = Objects.requireNonNull(form, "form");
     Objects.requireNonNull(ranges, "ranges");
@@ -73,6 +75,7 @@ public final class EncryptedEncoderLayer implements AutoCloseable {
     this.inGain = inGain == null ? null : inGain.clone();
     this.inShift = inShift == null ? null : inShift.clone();
     this.lnTolerance = lnTolerance;
+    this.lnWiden = lnWiden;
     if (inGain != null && inGain.length != f.hidden() || inShift != null && inShift.length != f.hidden())
       throw new IllegalArgumentException("input gain and shift must have " + f.hidden() + " values");
     // The polynomial evaluator reads inputs in [-1, 1]: the map onto it is folded into the FFN up-projection, so it
@@ -100,7 +103,7 @@ public final class EncryptedEncoderLayer implements AutoCloseable {
   private EncryptedLayerNorm layerNorm(String name, double[] g, double[] b, double eps,
       java.util.function.IntFunction<CircuitRanges.Interval> var) {
     return new EncryptedLayerNorm(ctx, () -> parts().ops, () -> parts().poly, x, "L" + index + " " + name, g, b,
-        eps, var, lnTolerance);
+        eps, var, lnTolerance, lnWiden);
   }
 
   /** Rotation keys of a layer of this shape. */

@@ -43,7 +43,7 @@ final class EncryptedLayerNorm {
   /** ops and poly are asked for only when a step runs (they hold the owning layer's plaintext cache). */
   EncryptedLayerNorm(CkksContext ctx, Supplier<HeOps> ops, Supplier<PolynomialEvaluator> poly, TokenLayout layout,
       String name, double[] gamma, double[] beta, double eps, IntFunction<CircuitRanges.Interval> variance,
-      double tolerance) {
+      double tolerance, double widen) {
     this.ops = ops;
     this.poly = poly;
     this.scale = ctx.scale();
@@ -65,8 +65,9 @@ final class EncryptedLayerNorm {
       lo = Math.min(lo, a / positionScale[t]);
       hi = Math.max(hi, b / positionScale[t]);
     }
-    // Widened 4x on each side (the ranges come from a finite sample), in h = (var + eps) / (2 k_t).
-    this.inv = InverseSqrt.design(lo / 8, hi * 2, tolerance);
+    // In h = (var + eps) / (2 k_t), widened on each side (the ranges come from a finite sample).
+    if (!(widen >= 1)) throw new IllegalArgumentException("the widening must be at least 1, got " + widen);
+    this.inv = InverseSqrt.design(lo / 2 / widen, hi / 2 * widen, tolerance);
     this.paddingVariance = 1;
   }
 

@@ -64,15 +64,19 @@ final class RangeRecorder {
     }
 
     /**
-     * Runs {@code sampleSize} training texts through the model and returns the ranges as metadata: per layer and
+     * Runs {@code sampleSize} training texts and the given full sentences (the calibration split) through the model
+     * and returns the ranges as metadata: per layer and
      * query position the attention scores (scaled, over real keys), the LayerNorm variances and the feed-forward
      * activation inputs; for the head, its pre-activations and the logit difference (with quantiles).
      */
-    static Map<String, Object> record(TorchEncoder model, List<Example> train, Embeddings embeddings, int sampleSize,
-                                      NDManager root, long seed) {
+    static Map<String, Object> record(TorchEncoder model, List<Example> train, List<Example> sentences,
+                                      Embeddings embeddings, int sampleSize, NDManager root, long seed) {
         List<Example> sample = new ArrayList<>(train);
         java.util.Collections.shuffle(sample, new Random(seed));
-        sample = sample.subList(0, Math.min(sampleSize, sample.size()));
+        sample = new ArrayList<>(sample.subList(0, Math.min(sampleSize, sample.size())));
+        // Full sentences beside the (mostly short) training phrases: long inputs reach variances that phrases do
+        // not (the held-out validation sentences left phrase-only ranges by up to 3x).
+        sample.addAll(sentences);
         int layers = model.layers.size();
         Table scores = new Table(layers);
         Table attentionVariance = new Table(layers);

@@ -92,7 +92,8 @@ public final class TrainPipeline {
         Map<String, Object> metrics = new LinkedHashMap<>();
         double temperature = FineTuning.calibrateAndEvaluate(model, wb, metrics, log);
         metrics.put("train_seconds", Math.round((System.nanoTime() - start) / 1e9));
-        log.printf("recording the ranges of every non-linearity on %,d training texts%n", RANGE_SAMPLE);
+        log.printf("recording the ranges of every non-linearity on %,d training texts and %,d calibration sentences%n",
+                RANGE_SAMPLE, wb.calibration.size());
         Map<String, Object> meta = new LinkedHashMap<>();
         meta.put("name", name);
         meta.put("base_model", wb.base.config().name());
@@ -103,7 +104,8 @@ public final class TrainPipeline {
         meta.put("temperature", temperature);
         meta.put("training", training);
         meta.put("metrics", metrics);
-        meta.put("ranges", RangeRecorder.record(model, wb.train, wb.base.embeddings(), RANGE_SAMPLE, wb.root, seed));
+        meta.put("ranges", RangeRecorder.record(model, wb.train, wb.calibration, wb.base.embeddings(), RANGE_SAMPLE,
+                wb.root, seed));
         return DeltaExport.of(model, meta);
     }
 
@@ -115,7 +117,8 @@ public final class TrainPipeline {
         }
         TorchEncoder model = TorchEncoder.restore(wb.base, delta, wb.root);
         Map<String, Object> meta = new LinkedHashMap<>(delta.metadata());
-        meta.put("ranges", RangeRecorder.record(model, wb.train, wb.base.embeddings(), RANGE_SAMPLE, wb.root, seed));
+        meta.put("ranges", RangeRecorder.record(model, wb.train, wb.calibration, wb.base.embeddings(), RANGE_SAMPLE,
+                wb.root, seed));
         write(file, new EncoderDelta(meta, delta.tensors()));
         log.printf("re-recorded the ranges of %s%n", file);
     }

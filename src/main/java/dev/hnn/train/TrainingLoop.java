@@ -56,6 +56,7 @@ final class TrainingLoop {
         int step = 0;
         double lossSum = 0;
         int lossCount = 0;
+        int skipped = 0;
         for (int epoch = 1; epoch <= s.epochs(); epoch++) {
             for (List<Example> batch : batches(train, s.batchSize(), rng)) {
                 try (NDManager bm = root.newSubManager()) {
@@ -64,9 +65,17 @@ final class TrainingLoop {
                         NDArray loss = objective.loss(b, model.forward(b.embeddings(), b.mask(), b.tokens()));
                         float value = loss.getFloat();
                         if (!Float.isFinite(value)) {
-                            // nothing good comes after a non-finite loss: stop before the optimizer spreads it
-                            throw new IllegalStateException("training diverged at step " + (step + 1) + " (loss "
-                                    + value + "); lower the learning rate");
+                            // A batch whose forward is not finite (the parameters are, they were checked by the
+                            // last update) is skipped before it reaches the optimizer; many such batches mean the
+                            // run has diverged, and it stops.
+                            skipped++;
+                            progress.printf("step %d: loss %s, batch skipped (%d so far)%n", step + 1, value, skipped);
+                            if (skipped > Math.max(3, total / 100)) {
+                                throw new IllegalStateException("training diverged: " + skipped + " batches with a "
+                                        + "non-finite loss by step " + (step + 1) + "; lower the learning rate");
+                            }
+                            step++;
+                            continue;
                         }
                         gc.backward(loss);
                         lossSum += value;

@@ -96,9 +96,10 @@ class CircuitDesignTest {
     CircuitRanges.Layer l = r.layers().get(0);
     assertEquals(0.5, l.variance(1, 0).lo(), 0);
     assertEquals(9.0, l.variance(1, 0).hi(), 0);
-    assertEquals(0.2, l.variance(2, 1).lo(), 0);
-    assertEquals(2.0, l.variance(2, 2).hi(), 0, "a position without data takes the union of positions >= 1");
-    assertEquals(2.0, l.variance(2, 40).hi(), 0, "and so does every position beyond the table");
+    assertEquals(0.2, l.variance(2, 1).lo(), 0, "positions >= 1 share the union of their ranges");
+    assertEquals(2.0, l.variance(2, 1).hi(), 0);
+    assertEquals(2.0, l.variance(2, 2).hi(), 0, "including positions without data");
+    assertEquals(0.2, l.variance(2, 40).lo(), 0, "and every position beyond the table");
     assertEquals(-5.0, l.activation().lo(), 0);
     assertEquals(4.0, l.activation().hi(), 0);
     assertEquals(-1.5, r.headPreActivation().lo(), 0);
