@@ -145,6 +145,11 @@ public final class EvalCommand implements Callable<Integer> {
                 trips += st.roundTrips();
                 up += st.bytesToServer();
                 down += st.bytesToClient();
+                // One line per sentence: a long run can be read (or stopped) at any point.
+                System.out.printf(Locale.ROOT, "%d/%d bucket %d: P_enc %.6f P_plain %.6f |diff| %.1e label %d %s; "
+                                + "%.1f s; agreement so far %d/%d, max |diff| %.1e%n", i + 1, n, c.encrypted().bucket(),
+                        p[i], c.plainProbability(), Math.abs(p[i] - c.plainProbability()), y[i],
+                        (p[i] >= 0.5) == (y[i] == 1) ? "right" : "wrong", st.totalNanos() / 1e9, agree, i + 1, worst);
                 bar.update(i + 1);
             }
             Evaluation e = Evaluation.of(p, y);

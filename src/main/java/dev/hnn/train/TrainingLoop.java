@@ -64,20 +64,25 @@ final class TrainingLoop {
                     try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                         NDArray loss = objective.loss(b, model.forward(b.embeddings(), b.mask(), b.tokens()));
                         float value = loss.getFloat();
-                        if (!Float.isFinite(value)) {
-                            // A batch whose forward is not finite (the parameters are, they were checked by the
-                            // last update) is skipped before it reaches the optimizer; many such batches mean the
-                            // run has diverged, and it stops.
+                        if (Float.isFinite(value)) {
+                            gc.backward(loss);
+                        }
+                        if (!Float.isFinite(value) || !finiteGradients(params)) {
+                            // A batch with a non-finite loss or gradient is skipped before it reaches the optimizer
+                            // (the parameters stay finite); many such batches mean the run has diverged, and it stops.
+                            for (NDArray p : params.values()) {
+                                p.getGradient().set(new ai.djl.ndarray.index.NDIndex(), 0);
+                            }
                             skipped++;
-                            progress.printf("step %d: loss %s, batch skipped (%d so far)%n", step + 1, value, skipped);
+                            progress.printf("step %d: loss %s, non-finite, batch skipped (%d so far)%n", step + 1,
+                                    value, skipped);
                             if (skipped > Math.max(3, total / 100)) {
                                 throw new IllegalStateException("training diverged: " + skipped + " batches with a "
-                                        + "non-finite loss by step " + (step + 1) + "; lower the learning rate");
+                                        + "non-finite loss or gradient by step " + (step + 1) + "; lower the learning rate");
                             }
                             step++;
                             continue;
                         }
-                        gc.backward(loss);
                         lossSum += value;
                         lossCount++;
                     }
@@ -98,6 +103,15 @@ final class TrainingLoop {
                 }
             }
         }
+    }
+
+    /** Whether every parameter's gradient is finite (NaN or infinity in any makes the sum of squares non-finite). */
+    private static boolean finiteGradients(Map<String, NDArray> params) {
+        double sum = 0;
+        for (NDArray p : params.values()) {
+            sum += p.getGradient().square().sum().getFloat();
+        }
+        return Double.isFinite(sum);
     }
 
     /** Length-grouped, seeded batches of one epoch. */
