@@ -124,7 +124,8 @@ public final class EncoderCircuit implements AutoCloseable {
 
   /**
    * Simulates the placement from fresh inputs (every step consuming its full levels): the steps preceded by a
-   * refresh, with the level it goes to when that is not the top ("name@level").
+   * refresh, with the level it goes to when that is not the top ("name@level"), and those before which the live
+   * ciphertexts are dropped to a lower level ("name (drop to l)").
    */
   private List<String> plan(int valid, Void unused) {
     List<Step> steps = allSteps(valid);
@@ -134,6 +135,7 @@ public final class EncoderCircuit implements AutoCloseable {
     for (int i = 0; i < steps.size(); i++) {
       RefreshPlacement.Decision d = placement.decide(steps, i, level, ctx.maxLevel(), reserve, refreshCost, counts);
       if (d.refresh()) points.add(steps.get(i).name() + (d.refreshTo() == ctx.maxLevel() ? "" : "@" + d.refreshTo()));
+      else if (d.runAt() < level) points.add(steps.get(i).name() + " (drop to " + d.runAt() + ")");
       level = d.runAt() - steps.get(i).levels();
     }
     return points;

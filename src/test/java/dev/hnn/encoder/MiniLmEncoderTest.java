@@ -1,51 +1,40 @@
 package dev.hnn.encoder;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.hnn.ckks.CkksContext;
 import dev.hnn.head.SentimentModel;
-import dev.hnn.model.SentenceEncoder;
-import dev.hnn.model.TransformerEncoder;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
 /**
- * The MiniLM-size HE-form model (6 layers, 384 wide, 12 heads) on 128-bit parameters, one short sentence in bucket
- * 16, against its plaintext HE-form forward. Needs the delta file: -Dhnn.encoder.delta=PATH (skipped otherwise;
- * several minutes and ~10 GB).
+ * The shipped HE-friendly MiniLM (6 layers, 384 wide, 12 heads) through {@link EncoderSession} on 128-bit
+ * parameters: two short sentences in bucket 16 against the plaintext forward of the same model, its depth per layer
+ * with the ranges the model file recorded, and the session's traffic. About a minute on two cores.
+ * {@code -Dhnn.encoder.delta=PATH} runs another HE-friendly delta instead.
  */
 class MiniLmEncoderTest {
   @Test
-  void miniLmSentenceAgreesWithPlaintext() throws Exception {
+  void shippedHeModelAgreesWithItsPlaintextForwardWithinThirtyLevelsPerLayer() throws Exception {
     String path = System.getProperty("hnn.encoder.delta");
-    assumeTrue(path != null && Files.isRegularFile(Path.of(path)),
-        "set -Dhnn.encoder.delta=PATH to an HE-friendly MiniLM delta file to run this test");
-    SentimentModel model = SentimentModel.fromDeltaFile(Path.of(path));
-    TransformerEncoder w = model.encoderWeights();
-    HeadSpec head = HeadSpec.of(model.head().head());
-    int[] ids;
-    List<int[]> calib = new ArrayList<>();
-    try (SentenceEncoder se = model.openEncoder()) {
-      ids = se.tokenizer().encode("a charming and often funny film .");
-      for (String s : List.of("a masterpiece .", "the worst movie i have seen in years .", "boring .",
-          "it 's not bad , but not good either .")) calib.add(se.tokenizer().encode(s));
-    }
-    calib.add(ids);
-    CircuitRanges ranges = EncryptedEncoder.measureRanges(w, head, calib);
-    try (CkksContext keys = CkksContext.builder(EncryptedEncoder.parameters128())
-            .rotations(EncryptedEncoder.rotationSteps(w, head, 8192, 16)).build();
-        EncryptedEncoder enc = new EncryptedEncoder(w, head, ranges, keys,
-            EncryptedEncoder.Options.defaults().withBuckets(16))) {
-      EncryptedEncoder.Result r = enc.classify(ids);
-      double plain = head.probability(enc.plainLogit(EncryptedEncoder.toDouble(w.embeddings().forward(ids))));
-      System.out.printf("P enc %.6f plain %.6f%n%s", r.probability(), plain, r.stats().table());
-      assertEquals(plain, r.probability(), 0.01);
+    SentimentModel model = path == null ? SentimentModel.load(SentimentModel.HE_FRIENDLY)
+        : SentimentModel.fromDeltaFile(Path.of(path));
+    try (EncoderSession s = EncoderSession.open(model, EncryptedEncoder.Options.defaults().withBuckets(16), null)) {
+      assertEquals("recorded in the model file", s.rangeSource());
+      List<Integer> depth = s.depthPerLayer(16);
+      assertTrue(depth.stream().allMatch(d -> d <= 30), "depth per layer " + depth + " (issue 15: at most 30)");
+      for (String text : List.of("a charming and often funny film .", "the plot makes no sense at all .")) {
+        EncoderSession.Classification c = s.classify(text);
+        System.out.printf("%s: P enc %.6f plain %.6f, %d tokens, depth %s%n%s", text, c.probability(),
+            c.plainProbability(), c.tokens(), depth, c.encrypted().stats().table());
+        assertEquals(c.plainProbability(), c.probability(), 0.01, text);
+        assertEquals(c.plainProbability() >= 0.5, c.probability() >= 0.5, "same label: " + text);
+        assertTrue(c.encrypted().stats().roundTrips() > 6, "refreshes happened");
+        assertTrue(c.encrypted().stats().bytesToServer() > 0 && c.encrypted().stats().bytesToClient() > 0);
+      }
     }
   }
 }
