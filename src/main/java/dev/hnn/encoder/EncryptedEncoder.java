@@ -25,11 +25,13 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * The whole HE-form encoder on ciphertexts, client and server in one process (tests, CLI, benchmarks), the refresh
- * channel in between. The client keeps the tokenizer's ids, the embedding table and its LayerNorm (plaintext), and
- * the keys; it pads the embedded sentence to a length bucket, encrypts it and sends it with the plaintext token
- * count n. The server runs every layer, mean pooling and the head ({@link EncoderCircuit}), calling the client for
- * a refresh where the level budget runs out; the client decrypts the logit and returns P(positive).
+ * The whole HE-form encoder on ciphertexts, client and server in one process (tests, CLI, benchmarks), talking the
+ * session protocol ({@code dev.hnn.protocol}) over an in-process transport, the server ({@link EncoderServer}) on its
+ * own thread with public keys only. The client keeps the tokenizer's ids, the embedding table and its LayerNorm
+ * (plaintext), and the keys; it pads the embedded sentence to a length bucket, encrypts it and opens a session with
+ * the plaintext token count n. The server runs every layer, mean pooling and the head ({@link EncoderCircuit}),
+ * asking the client for a refresh (to the level its next steps need) where the placement says; the client decrypts
+ * the logit and returns P(positive).
  *
  * <p>What the server learns: the bucket L and n (in plaintext, by the protocol's decision), the model (its own);
  * the refresh requests show the client only masked values (2^-40 statistical distance, docs/refresh.md).
