@@ -16,9 +16,10 @@ import java.util.stream.IntStream;
  * The server's side: every layer and the head for one length bucket L, on ciphertexts, with client-aided refreshes.
  * Before each step it plans the rest of the run from the lowest live level (each step's levels as if all its inputs
  * started at one level, an upper bound) by the {@link RefreshPlacement} (LevelPlanner's fewest round trips, or the
- * least estimated time) and refreshes all live ciphertexts in one round trip when the plan puts a refresh right there.
- * A refresh is possible only at the refresh reserve or above (the lowest level whose modulus holds the mask for
- * {@code valueBound}); the levels below it are never used.
+ * least estimated time) and, when the plan says so, refreshes all live ciphertexts below the planned level to it (one
+ * round trip, or several if they exceed a frame) or drops them all to a lower level before the step. A refresh is
+ * possible only at the refresh reserve or above (the lowest level whose modulus holds the mask for
+ * {@code valueBound}); the levels below it are used only by the last steps.
  */
 public final class EncoderCircuit implements AutoCloseable {
   /** Called after each step with the live registers (tests decrypt them to compare with the plaintext forward). */
