@@ -71,7 +71,7 @@ final class TrainingLoop {
                             // A batch with a non-finite loss or gradient is skipped before it reaches the optimizer
                             // (the parameters stay finite); many such batches mean the run has diverged, and it stops.
                             for (NDArray p : params.values()) {
-                                p.getGradient().set(new ai.djl.ndarray.index.NDIndex(), 0);
+                                p.getGradient().set(new ai.djl.ndarray.index.NDIndex("..."), 0); // NaN - NaN is NaN: overwrite
                             }
                             skipped++;
                             progress.printf("step %d: loss %s, non-finite, batch skipped (%d so far)%n", step + 1,
