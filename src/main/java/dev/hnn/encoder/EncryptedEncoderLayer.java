@@ -210,19 +210,12 @@ public final class EncryptedEncoderLayer implements AutoCloseable {
     s.add(new Step(p + "weights", 1, 0.08, r -> {
       Parts q = parts();
       Ciphertext[] sc = r.get("s");
-      Ciphertext[] a = new Ciphertext[sc.length];
-      try {
-        for (int d = 0; d < sc.length; d++) {
-          final int delta = d;
-          try (Ciphertext u = sc[d].copy()) {
-            q.ops.addVector(u, p + "offsets/" + valid + "/" + delta, () -> offsetVector(scoreFactors(delta, valid)));
-            a[d] = q.ops.multiply(u, u);
-          }
+      Ciphertext[] a = HeOps.each(sc.length, delta -> {
+        try (Ciphertext u = sc[delta].copy()) {
+          q.ops.addVector(u, p + "offsets/" + valid + "/" + delta, () -> offsetVector(scoreFactors(delta, valid)));
+          return q.ops.multiply(u, u);
         }
-      } catch (RuntimeException e) {
-        for (Ciphertext c : a) if (c != null) c.close();
-        throw e;
-      }
+      });
       r.drop("s");
       r.put("a", a);
     }));
@@ -255,15 +248,8 @@ public final class EncryptedEncoderLayer implements AutoCloseable {
     s.add(new Step(p + "activation", activationLevels, 0.03, r -> {
       Parts q = parts();
       Ciphertext[] u = r.get("u");
-      Ciphertext[] act = new Ciphertext[u.length];
-      try {
-        for (int i = 0; i < u.length; i++)
-          act[i] = quartic != null ? quartic.evaluate(ctx, u[i])
-              : q.poly.evaluate(u[i], activation, null, p + "act", scale);
-      } catch (RuntimeException e) {
-        for (Ciphertext c : act) if (c != null) c.close();
-        throw e;
-      }
+      Ciphertext[] act = HeOps.each(u.length, i -> quartic != null ? quartic.evaluate(ctx, u[i])
+          : q.poly.evaluate(u[i], activation, null, p + "act", scale));
       r.drop("u");
       r.put("act", act);
     }));

@@ -154,15 +154,8 @@ final class EncryptedLayerNorm {
     s.add(new Step(name + " normalize", steps > 0 ? 2 : 1, r -> {
       Ciphertext[] cs = r.get(c);
       Ciphertext yy = r.get(y)[0];
-      Ciphertext[] z = new Ciphertext[cs.length];
-      try {
-        for (int i = 0; i < cs.length; i++)
-          z[i] = steps > 0 ? InverseSqrt.stepTimes(ops.get(), yy, cs[i], r.get(cbh)[i])
-              : ops.get().multiply(cs[i], yy);
-      } catch (RuntimeException e) {
-        for (Ciphertext k : z) if (k != null) k.close();
-        throw e;
-      }
+      Ciphertext[] z = HeOps.each(cs.length, i -> steps > 0
+          ? InverseSqrt.stepTimes(ops.get(), yy, cs[i], r.get(cbh)[i]) : ops.get().multiply(cs[i], yy));
       r.drop(c, y);
       if (steps > 0) r.drop(cbh);
       else r.drop(h);
@@ -173,14 +166,7 @@ final class EncryptedLayerNorm {
 
   /** c_i h for every ciphertext of c. */
   private Ciphertext[] products(Ciphertext[] cs, Ciphertext h) {
-    Ciphertext[] out = new Ciphertext[cs.length];
-    try {
-      for (int i = 0; i < cs.length; i++) out[i] = ops.get().multiply(cs[i], h);
-      return out;
-    } catch (RuntimeException e) {
-      for (Ciphertext k : out) if (k != null) k.close();
-      throw e;
-    }
+    return HeOps.each(cs.length, i -> ops.get().multiply(cs[i], h));
   }
 
   /** (x_i - sum/D) m f on the feature positions of ciphertext i, zero elsewhere; exactly x's scale. */

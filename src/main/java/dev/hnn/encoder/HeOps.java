@@ -61,6 +61,18 @@ final class HeOps {
     return ScaleLanding.multiplyConstant(ctx, x, c, level, scale);
   }
 
+  /** f(0) .. f(n - 1); if one throws, those already made are closed before the exception propagates. */
+  static Ciphertext[] each(int n, java.util.function.IntFunction<Ciphertext> f) {
+    Ciphertext[] out = new Ciphertext[n];
+    try {
+      for (int i = 0; i < n; i++) out[i] = f.apply(i);
+      return out;
+    } catch (RuntimeException e) {
+      for (Ciphertext c : out) if (c != null) c.close();
+      throw e;
+    }
+  }
+
   Evaluator evaluator() {
     return ev;
   }
