@@ -46,6 +46,10 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--limit", paramLabel = "N", description = "Only the first N rows (default: all).")
     int limit;
 
+    @Option(names = "--skip", paramLabel = "N", description = "Leave out the first N rows (to resume a long run; "
+            + "rows are numbered as in the whole file).")
+    int skip;
+
     @Option(names = "--png", paramLabel = "FILE", defaultValue = "reliability.png",
             description = "Reliability diagram output (default: ${DEFAULT-VALUE}).")
     Path png;
@@ -84,6 +88,8 @@ public final class EvalCommand implements Callable<Integer> {
         if (limit > 0 && rows.size() > limit) {
             rows = rows.subList(0, limit);
         }
+        if (skip < 0) throw new IllegalArgumentException("--skip must not be negative");
+        rows = rows.subList(Math.min(skip, rows.size()), rows.size());
         System.out.printf(Locale.ROOT, "evaluating %d rows of %s%n", rows.size(), name);
         if (encoder.enabled) {
             return encryptedEncoder(rows, name, loaded);
@@ -147,7 +153,7 @@ public final class EvalCommand implements Callable<Integer> {
                 down += st.bytesToClient();
                 // One line per sentence: a long run can be read (or stopped) at any point.
                 System.out.printf(Locale.ROOT, "%d/%d bucket %d: P_enc %.6f P_plain %.6f |diff| %.1e label %d %s; "
-                                + "%.1f s; agreement so far %d/%d, max |diff| %.1e%n", i + 1, n, c.encrypted().bucket(),
+                                + "%.1f s; agreement so far %d/%d, max |diff| %.1e%n", skip + i + 1, skip + n, c.encrypted().bucket(),
                         p[i], c.plainProbability(), Math.abs(p[i] - c.plainProbability()), y[i],
                         (p[i] >= 0.5) == (y[i] == 1) ? "right" : "wrong", st.totalNanos() / 1e9, agree, i + 1, worst);
                 bar.update(i + 1);

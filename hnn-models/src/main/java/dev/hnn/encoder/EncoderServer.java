@@ -95,9 +95,12 @@ final class EncoderServer implements ServerDriver {
               + e.getMessage());
         }
       }
-      try (Ciphertext logit = circuit.run(in, h.tokenCount(), refresher, timings, points, listener,
-          maxRefreshBytes)) {
-        return List.of(logit.serialize());
+      // A circuit's layers build and free their encoded parts per run: sessions of one bucket take turns.
+      synchronized (circuit) {
+        try (Ciphertext logit = circuit.run(in, h.tokenCount(), refresher, timings, points, listener,
+            maxRefreshBytes)) {
+          return List.of(logit.serialize());
+        }
       }
     } finally {
       refreshStats = refresher.stats();

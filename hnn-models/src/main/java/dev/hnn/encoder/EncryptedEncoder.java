@@ -7,15 +7,11 @@ import dev.hnn.ckks.CkksParameters;
 import dev.hnn.model.EncoderLayer;
 import dev.hnn.model.TransformerEncoder;
 import dev.hnn.nn.Matrix;
-import dev.hnn.protocol.ClientSession;
 import dev.hnn.protocol.InProcessTransport;
-import dev.hnn.protocol.OpenHeader;
 import dev.hnn.protocol.ProtocolException;
 import dev.hnn.protocol.ProtocolLimits;
 import dev.hnn.protocol.ServerSession;
-import dev.hnn.refresh.RefreshResponder;
 import dev.hnn.refresh.RefreshStats;
-import dev.hnn.transformer.TokenLayout;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -91,12 +87,10 @@ public final class EncryptedEncoder implements AutoCloseable {
   private final TransformerEncoder model;
   private final List<HeForm> forms;
   private final HeadSpec head;
-  private final CircuitRanges ranges;
   private final Options options;
   private final CkksContext client;
-  private final CkksContext server;
-  private final RefreshResponder responder;
-  private final Map<Integer, EncoderCircuit> circuits = new HashMap<>();
+  private final EncoderEndpoint endpoint;
+  private final EncoderClient encoderClient;
 
   /**
    * @param keys the client's context (secret key; its rotation keys must cover {@link #rotationSteps} for every
@@ -106,7 +100,7 @@ public final class EncryptedEncoder implements AutoCloseable {
       Options options) {
     this.model = Objects.requireNonNull(model, "model");
     this.head = Objects.requireNonNull(head, "head");
-    this.ranges = Objects.requireNonNull(ranges, "ranges");
+    Objects.requireNonNull(ranges, "ranges");
     this.options = Objects.requireNonNull(options, "options");
     this.client = Objects.requireNonNull(keys, "keys");
     if (!keys.hasSecretKey()) throw new IllegalArgumentException("the client side needs a context with the secret key");
@@ -117,8 +111,24 @@ public final class EncryptedEncoder implements AutoCloseable {
     for (int b : options.buckets())
       if (b < 1 || Integer.bitCount(b) != 1 || b > model.config().maxPositions() || keys.slotCount() % b != 0)
         throw new IllegalArgumentException("bucket " + b + " must be a power of two within the model's positions");
-    this.server = keys.publicContext();
-    this.responder = new RefreshResponder(keys);
+    CkksContext pub = keys.publicContext();
+    try {
+      this.endpoint = new EncoderEndpoint(model, head, ranges, pub, options);
+    } catch (RuntimeException e) {
+      pub.close();
+      throw e;
+    }
+    this.encoderClient = new EncoderClient(keys, endpoint.spec(), LIMITS, TIMEOUT);
+  }
+
+  /** What a client must match to talk to this model's encoder server (spec id, model id, buckets, keys). */
+  public static EncoderSpec spec(TransformerEncoder model, HeadSpec head, Options options, CkksParameters params) {
+    return new EncoderSpec(EncoderServer.SPEC_ID, modelId(model), options.buckets(), model.config().hidden(), params,
+        rotationSteps(model, head, params.slotCount(), options.buckets()));
+  }
+
+  public EncoderSpec spec() {
+    return endpoint.spec();
   }
 
   /** The HE forms of every layer (clear error if a layer is not HE-friendly). */
@@ -156,16 +166,7 @@ public final class EncryptedEncoder implements AutoCloseable {
 
   /** The smallest bucket holding n tokens. */
   public int bucketFor(int n) {
-    if (n < 1) throw new IllegalArgumentException("a sentence needs at least one token");
-    int best = Integer.MAX_VALUE;
-    for (int b : options.buckets()) if (b >= n) best = Math.min(best, b);
-    if (best == Integer.MAX_VALUE)
-      throw new IllegalArgumentException(n + " tokens exceed the largest bucket " + max(options.buckets()));
-    return best;
-  }
-
-  private static int max(int[] v) {
-    return java.util.Arrays.stream(v).max().orElse(0);
+    return endpoint.spec().bucketFor(n);
   }
 
   /** Classifies token ids (from the tokenizer, special tokens included). */
@@ -179,21 +180,10 @@ public final class EncryptedEncoder implements AutoCloseable {
   }
 
   Result classify(double[][] embedded, EncoderCircuit.StepListener listener) {
-    int n = embedded.length;
-    int bucket = bucketFor(n);
-    EncoderCircuit circuit = circuit(bucket);
     long t0 = System.nanoTime();
-    // Client: encrypt and serialize (the bytes are what a network would carry).
-    TokenLayout layout = TokenLayout.featureMajor(client.slotCount(), bucket, model.config().hidden());
-    List<byte[]> sent = new ArrayList<>();
-    try (var x = dev.hnn.transformer.EncryptedTokens.encrypt(client, layout, embedded)) {
-      for (Ciphertext c : x.ciphertexts()) sent.add(c.serialize());
-    }
-    long inBytes = sent.stream().mapToLong(b -> b.length).sum();
-    // Server and client talk the session protocol over an in-process transport: the server on its own thread
-    // with public keys only, the client answering refresh requests on this one.
-    EncoderServer driver = new EncoderServer(server, modelId(), options.buckets(), this::circuit,
-        LIMITS.maxFrameBytes() - (1 << 20), listener);
+    // Client and server talk the session protocol over an in-process transport: the server on its own thread with
+    // public keys only, the client answering refresh requests on this one.
+    EncoderServer driver = endpoint.driver(EncoderEndpoint.refreshBytes(LIMITS), listener);
     InProcessTransport.Pair pair = InProcessTransport.pair(4, TIMEOUT);
     java.util.concurrent.atomic.AtomicReference<RuntimeException> serverFailure =
         new java.util.concurrent.atomic.AtomicReference<>();
@@ -206,11 +196,9 @@ public final class EncryptedEncoder implements AutoCloseable {
     }, "hnn-encoder-server");
     serverThread.setDaemon(true);
     serverThread.start();
-    List<byte[]> result;
+    EncoderClient.Outcome out;
     try {
-      result = new ClientSession(pair.client(), LIMITS, TIMEOUT).run(
-          OpenHeader.of(EncoderServer.SPEC_ID, server.keyId(), modelId(), bucket, n), sent,
-          (step, masked) -> EncoderServer.answer(masked, responder.respond(masked)));
+      out = encoderClient.classify(embedded, pair.client());
     } catch (RuntimeException e) {
       join(serverThread);
       RuntimeException cause = serverFailure.get();
@@ -218,21 +206,15 @@ public final class EncryptedEncoder implements AutoCloseable {
       throw cause instanceof ProtocolException || cause == null ? e : cause;
     }
     join(serverThread);
-    byte[] out = result.get(0);
-    // Client: decrypt slot 0.
-    double d;
-    try (Ciphertext c = Ciphertext.load(client, out)) {
-      d = client.decryptor().decryptValues(c)[0];
-    }
     RefreshStats rs = driver.refreshStats();
-    EncoderStats stats = new EncoderStats(driver.timings(), driver.refreshPoints(), inBytes, out.length, rs,
-        System.nanoTime() - t0);
-    return new Result(head.probability(d), d, n, bucket, stats);
+    EncoderStats stats = new EncoderStats(driver.timings(), driver.refreshPoints(), out.inputBytes(),
+        out.outputBytes(), rs, System.nanoTime() - t0);
+    return new Result(head.probability(out.logit()), out.logit(), out.tokens(), out.bucket(), stats);
   }
 
   /** Protocol limits of an encoder session: MiniLM at L = 64 makes dozens of refreshes of up to ~50 MB. */
-  static final ProtocolLimits LIMITS = ProtocolLimits.DEFAULTS.withMaxRoundTrips(4096);
-  private static final Duration TIMEOUT = Duration.ofMinutes(10);
+  public static final ProtocolLimits LIMITS = ProtocolLimits.DEFAULTS.withMaxRoundTrips(4096);
+  static final Duration TIMEOUT = Duration.ofMinutes(10);
 
   private static void join(Thread t) {
     try {
@@ -244,9 +226,13 @@ public final class EncryptedEncoder implements AutoCloseable {
   }
 
   /** The model's id in the session protocol: its name with every character the protocol refuses replaced. */
-  String modelId() {
+  static String modelId(TransformerEncoder model) {
     String name = model.config().name() + "-" + model.layers().size() + "L";
     return name.replaceAll("[^A-Za-z0-9._:-]", "_");
+  }
+
+  String modelId() {
+    return modelId(model);
   }
 
   /** The plaintext reference of the same HE-form model (double precision): logit difference. */
@@ -264,9 +250,7 @@ public final class EncryptedEncoder implements AutoCloseable {
 
   /** The server's circuit for a bucket (built on first use). */
   EncoderCircuit circuit(int bucket) {
-    return circuits.computeIfAbsent(bucket, b -> new EncoderCircuit(server, forms, head, ranges, b,
-        options.valueBound(), options.lnTolerance(), options.lnWiden(), options.headDegree(), options.placement(),
-        options.refreshCost()));
+    return endpoint.circuit(bucket);
   }
 
   /** A float matrix (an embedded sentence) as doubles. */
@@ -278,9 +262,10 @@ public final class EncryptedEncoder implements AutoCloseable {
 
   @Override
   public void close() {
-    circuits.values().forEach(EncoderCircuit::close);
-    circuits.clear();
-    responder.close();
-    server.close();
+    try {
+      encoderClient.close();
+    } finally {
+      endpoint.close();
+    }
   }
 }

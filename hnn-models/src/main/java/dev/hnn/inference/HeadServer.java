@@ -38,16 +38,9 @@ public final class HeadServer implements AutoCloseable {
     this.circuit = Objects.requireNonNull(circuit, "circuit");
     this.spec = Objects.requireNonNull(spec, "spec");
     this.ctx = Objects.requireNonNull(publicContext, "public context");
-    if (ctx.hasSecretKey())
-      throw new IllegalArgumentException("a server takes the public context only (it must not hold the secret key)");
-    if (!ctx.parameters().equals(spec.parameters()))
-      throw new IncompatibleObjectsException("the keys were made for other parameters than this service's");
     if (circuit.inputDim() != spec.inputDim() || circuit.depth() != spec.depth() || circuit.inputGain() != spec.inputGain())
       throw new IllegalArgumentException("the service spec does not describe this circuit");
-    if (!ctx.hasRelinearizationKey()) throw new IllegalArgumentException("the keys lack the relinearization key");
-    for (int s : spec.rotationSteps())
-      if (!ctx.hasRotationKey(s))
-        throw new IllegalArgumentException("the keys lack the rotation key for step " + s + ": regenerate them for this service");
+    checkKeys(spec, ctx);
     this.ev = ctx.evaluator();
     this.cache = new PlaintextCache(ctx);
     double[][] w = circuit.unitWeights();
@@ -61,6 +54,21 @@ public final class HeadServer implements AutoCloseable {
     double[] f = circuit.outputFactor();
     this.factor = new double[hiddenPeriod];
     System.arraycopy(f, 0, factor, 0, f.length);
+  }
+
+  /**
+   * Whether a public context can serve {@code spec}: no secret key, the spec's parameters, the relinearization key
+   * and every rotation key the circuit needs (what a service checks before it stores registered keys).
+   */
+  public static void checkKeys(ServiceSpec spec, CkksContext ctx) {
+    if (ctx.hasSecretKey())
+      throw new IllegalArgumentException("a server takes the public context only (it must not hold the secret key)");
+    if (!ctx.parameters().equals(spec.parameters()))
+      throw new IncompatibleObjectsException("the keys were made for other parameters than this service's");
+    if (!ctx.hasRelinearizationKey()) throw new IllegalArgumentException("the keys lack the relinearization key");
+    for (int s : spec.rotationSteps())
+      if (!ctx.hasRotationKey(s))
+        throw new IllegalArgumentException("the keys lack the rotation key for step " + s + ": regenerate them for this service");
   }
 
   public ServiceSpec spec() {

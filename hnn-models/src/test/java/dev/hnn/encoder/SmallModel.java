@@ -24,12 +24,12 @@ import java.util.Random;
  * (2048 slots, L = 16 gives 128 ring positions), 60 + 8 x 40 + 60 bits, through the parameters' test-only flag.
  * The level structure (0..8, refresh reserve at 2 for a 1024 value bound) is the production one's.
  */
-final class SmallModel {
-  static final int HIDDEN = 64, HEADS = 2, FFN = 128, VOCAB = 50, POSITIONS = 64;
+public final class SmallModel {
+  public static final int HIDDEN = 64, HEADS = 2, FFN = 128, VOCAB = 50, POSITIONS = 64;
 
   private SmallModel() {}
 
-  static TransformerEncoder random(long seed, int layers, boolean heFriendly) {
+  public static TransformerEncoder random(long seed, int layers, boolean heFriendly) {
     Random rnd = new Random(seed);
     List<EncoderLayer> ls = new ArrayList<>();
     for (int l = 0; l < layers; l++) {
@@ -48,7 +48,7 @@ final class SmallModel {
   }
 
   /** A random head: 16 hidden units with the GELU fit of the encrypted head, temperature 1.3. */
-  static HeadSpec head(long seed) {
+  public static HeadSpec head(long seed) {
     Random rnd = new Random(seed);
     int hidden = 16;
     double[] mean = new double[HIDDEN], std = new double[HIDDEN];
@@ -66,7 +66,7 @@ final class SmallModel {
     return new HeadSpec(mean, std, w1, b1, dev.hnn.nn.Gelu::apply, "gelu", w, 0.2, 1.3);
   }
 
-  static List<int[]> sentences(long seed, int count, int minLen, int maxLen) {
+  public static List<int[]> sentences(long seed, int count, int minLen, int maxLen) {
     Random rnd = new Random(seed);
     List<int[]> r = new ArrayList<>();
     for (int s = 0; s < count; s++) {
@@ -77,11 +77,16 @@ final class SmallModel {
     return r;
   }
 
-  static CkksContext context(TransformerEncoder model, HeadSpec head, int... buckets) {
-    CkksParameters p = CkksParameters.builder().polyDegree(4096)
+  public static CkksContext context(TransformerEncoder model, HeadSpec head, int... buckets) {
+    return CkksContext.builder(parameters()).rotations(EncryptedEncoder.rotationSteps(model, head, 2048, buckets))
+        .build();
+  }
+
+  /** The tests' insecure ring (N = 4096), through the parameters' test-only flag. */
+  public static CkksParameters parameters() {
+    return CkksParameters.builder().polyDegree(4096)
         .coeffModulusBits(60, 40, 40, 40, 40, 40, 40, 40, 40, 60).specialPrimes(1).scaleBits(40)
         .insecureForTesting().build();
-    return CkksContext.builder(p).rotations(EncryptedEncoder.rotationSteps(model, head, 2048, buckets)).build();
   }
 
   private static Linear linear(Random rnd, int in, int out) {
