@@ -4,9 +4,9 @@ import com.google.protobuf.ByteString;
 import dev.hnn.ckks.CkksParameters;
 import dev.hnn.encoder.EncoderClient;
 import dev.hnn.encoder.EncoderSpec;
-import dev.hnn.inference.EncryptedMessage;
 import dev.hnn.inference.HeadClient;
 import dev.hnn.protocol.ProtocolException;
+import dev.hnn.service.proto.Chunk;
 import dev.hnn.service.proto.ClassifyRequest;
 import dev.hnn.service.proto.GetServiceSpecRequest;
 import dev.hnn.service.proto.HnnGrpc;
@@ -168,10 +168,52 @@ public final class HnnClient implements AutoCloseable {
     return head.decrypt(classify(keyId, head.encrypt(features).toBytes()))[0];
   }
 
-  /** A batch of sentences' features (at most the spec's batch capacity) through the encrypted head. */
+  /**
+   * A batch of sentences' features (at most the spec's batch capacity) through the encrypted head, streamed in
+   * chunks both ways (a batch is hundreds of MB of ciphertexts).
+   */
   public double[] classifyBatch(String keyId, HeadClient head, List<float[]> features) {
-    EncryptedMessage request = head.encryptBatch(features);
-    return head.decrypt(classify(keyId, request.toBytes()));
+    return head.decrypt(classifyBatch(keyId, head.encryptBatch(features).toBytes()));
+  }
+
+  /** Streams an encrypted batch request and returns the encrypted response. */
+  public byte[] classifyBatch(String keyId, byte[] encryptedRequest) {
+    CompletableFuture<byte[]> done = new CompletableFuture<>();
+    StreamObserver<Chunk> up = async.classifyBatch(new StreamObserver<>() {
+      private final Chunks.Assembly response = new Chunks.Assembly();
+
+      @Override
+      public void onNext(Chunk c) {
+        try {
+          if (!response.started()) response.begin(c, Integer.MAX_VALUE - 16);
+          else response.add(c);
+        } catch (ServiceException e) {
+          done.completeExceptionally(e.status().asRuntimeException());
+        }
+      }
+
+      @Override
+      public void onError(Throwable t) {
+        done.completeExceptionally(t);
+      }
+
+      @Override
+      public void onCompleted() {
+        try {
+          done.complete(response.finish());
+        } catch (ServiceException e) {
+          done.completeExceptionally(e.status().asRuntimeException());
+        }
+      }
+    });
+    try {
+      Chunks.send(up, keyId, encryptedRequest);
+      up.onCompleted();
+    } catch (RuntimeException e) {
+      up.onError(e);
+      throw e;
+    }
+    return await(done);
   }
 
   /**
@@ -179,6 +221,27 @@ public final class HnnClient implements AutoCloseable {
    * and answers the server's refresh requests over one bidirectional stream.
    */
   public EncoderClient.Outcome encode(String keyId, EncoderClient client, double[][] embedded) {
+    SessionStream s = openSession(keyId);
+    try {
+      return client.classify(embedded, s.transport());
+    } catch (ProtocolException e) {
+      Throwable t = s.failure().get();
+      // The server's status says why it ended the stream (unknown key set, busy, ...); else the protocol's error.
+      if (t != null && Status.fromThrowable(t).getCode() != Status.Code.CANCELLED) throw HnnServiceException.of(t);
+      throw e;
+    } catch (RuntimeException e) {
+      s.cancel().run();
+      throw e;
+    } finally {
+      s.transport().close();
+    }
+  }
+
+  /** An open session stream: its transport, a way to cancel the call, and the call's failure once it ended. */
+  record SessionStream(StreamTransport transport, Runnable cancel, AtomicReference<Throwable> failure) {}
+
+  /** Opens an encoder session's stream; the first frame sent on it carries {@code keyId}. */
+  SessionStream openSession(String keyId) {
     AtomicReference<Throwable> failure = new AtomicReference<>();
     AtomicReference<StreamTransport> transport = new AtomicReference<>();
     AtomicReference<ClientCallStreamObserver<SessionFrame>> requests = new AtomicReference<>();
@@ -206,26 +269,21 @@ public final class HnnClient implements AutoCloseable {
       }
     };
     boolean[] first = {true};
+    Object lock = new Object();
     transport.set(new StreamTransport(frame -> {
-      SessionFrame.Builder f = SessionFrame.newBuilder().setFrame(ByteString.copyFrom(frame));
-      if (first[0]) f.setKeyId(keyId);
-      first[0] = false;
-      requests.get().onNext(f.build());
-    }, n -> requests.get().request(n), () -> requests.get().onCompleted()));
+      synchronized (lock) {
+        SessionFrame.Builder f = SessionFrame.newBuilder().setFrame(ByteString.copyFrom(frame));
+        if (first[0]) f.setKeyId(keyId);
+        first[0] = false;
+        requests.get().onNext(f.build());
+      }
+    }, n -> requests.get().request(n), () -> {
+      synchronized (lock) {
+        requests.get().onCompleted();
+      }
+    }));
     async.encryptedEncoderSession(responses);
-    try {
-      return client.classify(embedded, transport.get());
-    } catch (ProtocolException e) {
-      Throwable t = failure.get();
-      // The server's status says why it ended the stream (unknown key set, busy, ...); else the protocol's error.
-      if (t != null && Status.fromThrowable(t).getCode() != Status.Code.CANCELLED) throw HnnServiceException.of(t);
-      throw e;
-    } catch (RuntimeException e) {
-      requests.get().cancel("client failed", e);
-      throw e;
-    } finally {
-      transport.get().close();
-    }
+    return new SessionStream(transport.get(), () -> requests.get().cancel("the client gave up", null), failure);
   }
 
   private static <T> T await(CompletableFuture<T> f) {

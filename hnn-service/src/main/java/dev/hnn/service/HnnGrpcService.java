@@ -10,6 +10,7 @@ import dev.hnn.inference.HeadServer;
 import dev.hnn.protocol.ErrorCode;
 import dev.hnn.protocol.ProtocolException;
 import dev.hnn.protocol.ServerSession;
+import dev.hnn.service.proto.Chunk;
 import dev.hnn.service.proto.ClassifyRequest;
 import dev.hnn.service.proto.ClassifyResponse;
 import dev.hnn.service.proto.GetServiceSpecRequest;
@@ -52,6 +53,7 @@ final class HnnGrpcService extends HnnGrpc.HnnImplBase {
   private final KeyRateLimiter rates;
   private final ScheduledExecutorService timers;
   private final AtomicInteger sessions = new AtomicInteger();
+  private final ByteBudget inFlight;
 
   HnnGrpcService(ServiceSpec spec, Offerings.Head head, Offerings.Encoder encoder, ServiceLimits limits,
       KeyStore store, KeyCache cache, Evaluations evaluations, ScheduledExecutorService timers) {
@@ -65,6 +67,11 @@ final class HnnGrpcService extends HnnGrpc.HnnImplBase {
     this.evaluations = evaluations;
     this.rates = new KeyRateLimiter(limits.requestsPerSecondPerKey(), limits.burstPerKey());
     this.timers = timers;
+    this.inFlight = new ByteBudget(limits.maxInFlightBytes());
+  }
+
+  long inFlightBytes() {
+    return inFlight.used();
   }
 
   int openSessions() {
@@ -237,6 +244,87 @@ final class HnnGrpcService extends HnnGrpc.HnnImplBase {
     } catch (ServiceException e) {
       out.onError(e.status().asRuntimeException());
     }
+  }
+
+  @Override
+  public StreamObserver<Chunk> classifyBatch(StreamObserver<Chunk> out) {
+    return new StreamObserver<>() {
+      private final Chunks.Assembly request = new Chunks.Assembly();
+      private String keyId;
+      private long reserved;
+      private boolean failed;
+
+      @Override
+      public void onNext(Chunk c) {
+        if (failed) return;
+        try {
+          if (!request.started()) {
+            if (head == null) throw new ServiceException(Status.Code.UNIMPLEMENTED, "this server does not run the head");
+            keyId = c.getKeyId();
+            admit(keyId);
+            // The budget is taken before the buffer is allocated, and given back whatever happens.
+            long declared = c.getTotalBytes();
+            if (declared > 0 && declared <= limits.maxInFlightBytes()) {
+              inFlight.reserve(declared);
+              reserved = declared;
+            }
+            request.begin(c, limits.maxInFlightBytes());
+          } else {
+            if (!c.getKeyId().isEmpty() || c.getTotalBytes() != 0)
+              throw ServiceException.invalid("only the first chunk names the key set and the size");
+            request.add(c);
+          }
+        } catch (ServiceException e) {
+          fail(e.status());
+        }
+      }
+
+      private void fail(Status s) {
+        failed = true;
+        release();
+        out.onError(s.asRuntimeException());
+      }
+
+      private void release() {
+        inFlight.release(reserved);
+        reserved = 0;
+      }
+
+      @Override
+      public void onError(Throwable t) {
+        failed = true;
+        release();
+      }
+
+      @Override
+      public void onCompleted() {
+        if (failed) return;
+        try {
+          byte[] body = request.finish();
+          evaluations.submit(() -> {
+            try (KeyCache.Lease lease = cache.acquire(keyId)) {
+              byte[] response;
+              try {
+                response = lease.evaluator(HeadEvaluator.class).server.handle(body);
+              } catch (HeException | IllegalArgumentException e) {
+                throw ServiceException.invalid("the request is not valid for this key set: " + e.getMessage());
+              }
+              Chunks.send(out, null, response);
+              out.onCompleted();
+            } catch (ServiceException e) {
+              out.onError(e.status().asRuntimeException());
+            } catch (RuntimeException e) {
+              LOG.log(Level.WARNING, "batch classify failed: " + e.getClass().getSimpleName());
+              out.onError(Status.INTERNAL.withDescription("the evaluation failed").asRuntimeException());
+            } finally {
+              release();
+            }
+          });
+        } catch (ServiceException e) {
+          fail(e.status());
+        }
+      }
+    };
   }
 
   /** A well-formed, registered key id within its rate. */

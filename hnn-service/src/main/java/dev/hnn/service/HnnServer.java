@@ -82,6 +82,7 @@ public final class HnnServer implements AutoCloseable {
     metrics.gauge("hnn_key_sets_registered", "key sets on disk", store::count);
     metrics.gauge("hnn_key_sets_loaded", "key sets in memory", cache::loaded);
     metrics.gauge("hnn_encoder_sessions_open", "encrypted-encoder sessions running", service::openSessions);
+    metrics.gauge("hnn_in_flight_request_bytes", "streamed batch request bytes held", service::inFlightBytes);
     ServerCredentials creds = config.credentials != null ? config.credentials : InsecureServerCredentials.create();
     var sb = Grpc.newServerBuilderForPort(config.port, creds);
     if (config.host != null) {
@@ -156,7 +157,7 @@ public final class HnnServer implements AutoCloseable {
         .setMaxConcurrentEvaluations(limits.maxConcurrentEvaluations())
         .setMaxQueuedEvaluations(limits.maxQueuedEvaluations())
         .setRequestsPerSecondPerKey(limits.requestsPerSecondPerKey())
-        .setSessionTimeoutMillis(limits.sessionTimeout().toMillis()));
+        .setSessionTimeoutMillis(limits.sessionTimeout().toMillis()).setMaxInFlightBytes(limits.maxInFlightBytes()));
     return b.build();
   }
 
