@@ -180,6 +180,8 @@ public final class EncryptedMessage {
       return new EncryptedMessage(direction, spec, key, Layout.values()[lay], count, cts);
     } catch (EOFException e) {
       throw new IllegalArgumentException("truncated encrypted message");
+    } catch (java.io.UTFDataFormatException e) {
+      throw new IllegalArgumentException("corrupt message: a spec or key id is not valid modified UTF-8");
     }
   }
 
@@ -191,7 +193,8 @@ public final class EncryptedMessage {
       if (in.available() != 0) throw new IllegalArgumentException("trailing bytes after the encrypted message");
       return m;
     } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      // A byte array does not fail to read: whatever the stream reader reports is the bytes' fault.
+      throw new IllegalArgumentException("corrupt encrypted message (" + e.getClass().getSimpleName() + ")");
     }
   }
 }
