@@ -48,6 +48,9 @@ public final class ClassifyCommand implements Callable<Integer> {
     @Mixin
     EncryptedEncoderOption encoder;
 
+    @Mixin
+    ServerOption server;
+
     @Parameters(arity = "1..*", paramLabel = "TEXT", description = "Text to classify (several words are joined).")
     String[] words;
 
@@ -60,6 +63,16 @@ public final class ClassifyCommand implements Callable<Integer> {
                 return 2;
             }
             return classifyDistilBert(text);
+        }
+        if (server.enabled()) {
+            if (plain || distilbert != null) {
+                System.err.println("--server classifies under encryption: leave out --plain and --distilbert");
+                return 2;
+            }
+            try (dev.hnn.service.HnnClient client = server.connect()) {
+                return encoder.enabled ? RemoteClassify.encoder(client, text)
+                        : RemoteClassify.head(client, keys.directory(), text);
+            }
         }
         if (encoder.enabled) {
             if (plain) {

@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
         description = "Transformer text classification, in plaintext or under CKKS homomorphic encryption.",
         subcommands = {ClassifyCommand.class, EvalCommand.class, KeygenCommand.class, EncryptCommand.class,
                 EvaluateCommand.class, DecryptCommand.class, TrainCommand.class, TrainHeadCommand.class,
-                DownloadCommand.class,
+                DownloadCommand.class, ServeCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

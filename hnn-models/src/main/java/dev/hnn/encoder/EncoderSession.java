@@ -83,18 +83,9 @@ public final class EncoderSession implements AutoCloseable {
     SentenceEncoder text = model.openEncoder();
     CkksContext keys = null;
     try {
-      CircuitRanges ranges;
-      String source;
-      Object recorded = model.delta() == null ? null : model.delta().metadata().get("ranges");
-      if (recorded instanceof Map<?, ?> m) {
-        ranges = CircuitRanges.recorded(stringKeys(m), weights.layers().size());
-        source = "recorded in the model file";
-      } else {
-        List<int[]> calib = new ArrayList<>();
-        for (String s : CALIBRATION) calib.add(text.tokenizer().encode(s));
-        ranges = EncryptedEncoder.measureRanges(weights, head, calib);
-        source = "measured on " + calib.size() + " calibration sentences";
-      }
+      Ranges r = ranges(model, weights, head, text);
+      CircuitRanges ranges = r.ranges();
+      String source = r.source();
       int[] buckets = options.buckets();
       int max = Arrays.stream(buckets).max().orElseThrow();
       say.accept("generating keys for buckets " + Arrays.toString(buckets) + " (N = 16384, 128-bit) ...");
@@ -111,6 +102,41 @@ public final class EncoderSession implements AutoCloseable {
     }
   }
 
+  /** A circuit's ranges and where they came from. */
+  public record Ranges(CircuitRanges ranges, String source) {}
+
+  /**
+   * The ranges the circuit's approximations are fitted on: those the model file recorded at training time, else
+   * measured on a few built-in calibration sentences (less safe on unusual input).
+   */
+  public static Ranges ranges(SentimentModel model, TransformerEncoder weights, HeadSpec head, SentenceEncoder text) {
+    Object recorded = model.delta() == null ? null : model.delta().metadata().get("ranges");
+    if (recorded instanceof Map<?, ?> m)
+      return new Ranges(CircuitRanges.recorded(stringKeys(m), weights.layers().size()), "recorded in the model file");
+    List<int[]> calib = new ArrayList<>();
+    for (String s : CALIBRATION) calib.add(text.tokenizer().encode(s));
+    return new Ranges(EncryptedEncoder.measureRanges(weights, head, calib),
+        "measured on " + calib.size() + " calibration sentences");
+  }
+
+  /** A sentence as the client sends it to the encoder: its embedded tokens, cut to the largest bucket. */
+  public record Embedded(double[][] x, int tokens, boolean truncated) {}
+
+  /**
+   * Tokenizes and embeds {@code sentence} (the client's half: token and position embeddings and the embedding
+   * LayerNorm). Sentences longer than {@code maxBucket} are cut to it, keeping [CLS] and the final [SEP].
+   */
+  public static Embedded embed(SentenceEncoder text, TransformerEncoder weights, String sentence, int maxBucket) {
+    int[] ids = text.tokenizer().encode(sentence);
+    boolean truncated = ids.length > maxBucket;
+    if (truncated) {
+      int sep = ids[ids.length - 1];
+      ids = Arrays.copyOf(ids, maxBucket);
+      ids[maxBucket - 1] = sep;
+    }
+    return new Embedded(EncryptedEncoder.toDouble(weights.embeddings().forward(ids)), ids.length, truncated);
+  }
+
   @SuppressWarnings("unchecked")
   private static Map<String, ?> stringKeys(Map<?, ?> m) {
     return (Map<String, ?>) m;
@@ -121,17 +147,10 @@ public final class EncoderSession implements AutoCloseable {
    * cut to it (keeping [CLS] and the final [SEP]), as the plaintext model is then given the same tokens.
    */
   public Classification classify(String sentence) {
-    int[] ids = text.tokenizer().encode(sentence);
-    boolean truncated = ids.length > maxBucket;
-    if (truncated) {
-      int sep = ids[ids.length - 1];
-      ids = Arrays.copyOf(ids, maxBucket);
-      ids[maxBucket - 1] = sep;
-    }
-    double[][] x = EncryptedEncoder.toDouble(weights.embeddings().forward(ids));
-    double plain = encoder.head().probability(encoder.plainLogit(x));
-    EncryptedEncoder.Result r = encoder.classify(x);
-    return new Classification(r, plain, ids.length, truncated);
+    Embedded e = embed(text, weights, sentence, maxBucket);
+    double plain = encoder.head().probability(encoder.plainLogit(e.x()));
+    EncryptedEncoder.Result r = encoder.classify(e.x());
+    return new Classification(r, plain, e.tokens(), e.truncated());
   }
 
   public SentimentModel model() {

@@ -235,6 +235,11 @@ public final class EncryptedEncoder implements AutoCloseable {
     return modelId(model);
   }
 
+  /** The plaintext reference of an HE-form model (double precision): logit difference (what a client compares). */
+  public static double plainLogit(TransformerEncoder model, HeadSpec head, double[][] embedded) {
+    return head.logit(PlainTrace.run(forms(model), embedded).pooled());
+  }
+
   /** The plaintext reference of the same HE-form model (double precision): logit difference. */
   public double plainLogit(double[][] embedded) {
     return head.logit(PlainTrace.run(forms, embedded).pooled());

@@ -11,6 +11,7 @@ import dev.hnn.service.proto.ClassifyRequest;
 import dev.hnn.service.proto.GetServiceSpecRequest;
 import dev.hnn.service.proto.HnnGrpc;
 import dev.hnn.service.proto.KeyChunk;
+import dev.hnn.service.proto.KeyInfoRequest;
 import dev.hnn.service.proto.KeyRegistration;
 import dev.hnn.service.proto.RemoveKeysRequest;
 import dev.hnn.service.proto.ServiceSpec;
@@ -142,6 +143,30 @@ public final class HnnClient implements AutoCloseable {
       throw e;
     }
     return await(done);
+  }
+
+  /** The key id a server gives these public keys (the SHA-256 of the bytes), computed here. */
+  public static String keyIdOf(byte[] publicContext) {
+    return KeyStore.keyIdOf(publicContext);
+  }
+
+  /**
+   * The key id of {@code publicContext} on this server, registering the keys only if the server does not hold them
+   * yet (a cheap call first, then the upload).
+   */
+  public String ensureRegistered(String specId, byte[] publicContext) {
+    String keyId = keyIdOf(publicContext);
+    if (holdsKeys(keyId)) return keyId;
+    return registerKeys(specId, publicContext).getKeyId();
+  }
+
+  /** Whether the server holds the key set {@code keyId}. */
+  public boolean holdsKeys(String keyId) {
+    try {
+      return blocking.getKeys(KeyInfoRequest.newBuilder().setKeyId(keyId).build()).getRegistered();
+    } catch (StatusRuntimeException e) {
+      throw HnnServiceException.of(e);
+    }
   }
 
   /** Removes a key set from the server; false if it held none with this id. */

@@ -16,6 +16,8 @@ import dev.hnn.service.proto.ClassifyResponse;
 import dev.hnn.service.proto.GetServiceSpecRequest;
 import dev.hnn.service.proto.HnnGrpc;
 import dev.hnn.service.proto.KeyChunk;
+import dev.hnn.service.proto.KeyInfo;
+import dev.hnn.service.proto.KeyInfoRequest;
 import dev.hnn.service.proto.KeyRegistration;
 import dev.hnn.service.proto.RemoveKeysRequest;
 import dev.hnn.service.proto.RemoveKeysResponse;
@@ -197,6 +199,18 @@ final class HnnGrpcService extends HnnGrpc.HnnImplBase {
   private boolean knownSpec(String specId) {
     return (head != null && head.spec().id().equals(specId))
         || (encoderSpec != null && encoderSpec.specId().equals(specId));
+  }
+
+  @Override
+  public void getKeys(KeyInfoRequest request, StreamObserver<KeyInfo> out) {
+    if (!KeyStore.isKeyId(request.getKeyId())) {
+      out.onError(Status.INVALID_ARGUMENT.withDescription("a key id is 64 lowercase hex digits").asRuntimeException());
+      return;
+    }
+    KeyInfo.Builder b = KeyInfo.newBuilder();
+    store.find(request.getKeyId()).ifPresent(k -> b.setRegistered(true).setSpecId(k.specId()).setBytes(k.bytes()));
+    out.onNext(b.build());
+    out.onCompleted();
   }
 
   @Override

@@ -68,6 +68,9 @@ class ServiceEndToEndTest {
       assertFalse(reg.getAlreadyRegistered());
       assertTrue(client.registerKeys(head.id(), headKeys.serializePublic()).getAlreadyRegistered(),
           "the same keys registered twice map to the same id");
+      assertEquals(reg.getKeyId(), HnnClient.keyIdOf(headKeys.serializePublic()), "the id is derived from the keys");
+      assertTrue(client.holdsKeys(reg.getKeyId()));
+      assertEquals(reg.getKeyId(), client.ensureRegistered(head.id(), headKeys.serializePublic()));
       HeadClient hc = new HeadClient(head, headKeys);
       Random rnd = new Random(5);
       List<float[]> batch = new ArrayList<>();
@@ -83,6 +86,7 @@ class ServiceEndToEndTest {
         assertEquals(ServiceFixture.CIRCUIT.approximateProbability(ServiceFixture.toDouble(batch.get(i))), ps[i], 2e-3);
       assertTrue(client.removeKeys(reg.getKeyId()));
       assertFalse(client.removeKeys(reg.getKeyId()));
+      assertFalse(client.holdsKeys(reg.getKeyId()));
       HnnServiceException gone = assertThrows(HnnServiceException.class,
           () -> client.classify(reg.getKeyId(), hc, batch.get(0)));
       assertEquals(Status.Code.NOT_FOUND, gone.code());
