@@ -42,6 +42,21 @@ class JarLoadingIT {
     deleteTree(dir);
   }
 
+  /** The engine's jar is the engine and its Java API alone: no model, weights, tokenizer or model code. */
+  @Test
+  void theEngineJarCarriesNoModelOrTokenizer() throws Exception {
+    String jarPath = System.getProperty("hnn.jar");
+    assertTrue(jarPath != null && new File(jarPath).isFile(), "built jar not found: " + jarPath);
+    try (JarFile jar = new JarFile(jarPath)) {
+      java.util.List<String> foreign = jar.stream().map(JarEntry::getName)
+          .filter(n -> !n.endsWith("/") && !n.startsWith("META-INF/")
+              && !n.matches("dev/hnn/(ckks|circuit|refresh|protocol)/.*"))
+          .toList();
+      assertTrue(foreign.isEmpty(), "the engine jar carries " + foreign);
+      assertTrue(jar.stream().noneMatch(e -> e.getName().matches(".*(\\.onnx|\\.delta|tokenizer.*)$")));
+    }
+  }
+
   /**
    * A cached copy that JavaCPP's own check would take for the jar's library (same size, same time: every entry
    * of our reproducible jar has the same time) but with other bytes, as after a rebuild that kept the library's
