@@ -238,23 +238,10 @@ final class HnnGrpcService extends HnnGrpc.HnnImplBase {
       if (head == null) throw new ServiceException(Status.Code.UNIMPLEMENTED, "this server does not run the head");
       admit(keyId);
       byte[] body = request.getRequest().toByteArray();
-      evaluations.submit(() -> {
-        try (KeyCache.Lease lease = cache.acquire(keyId)) {
-          byte[] response;
-          try {
-            response = lease.evaluator(HeadEvaluator.class).server.handle(body);
-          } catch (HeException | IllegalArgumentException e) {
-            throw ServiceException.invalid("the request is not valid for this key set: " + e.getMessage());
-          }
-          out.onNext(ClassifyResponse.newBuilder().setResponse(ByteString.copyFrom(response)).build());
-          out.onCompleted();
-        } catch (ServiceException e) {
-          out.onError(e.status().asRuntimeException());
-        } catch (RuntimeException e) {
-          LOG.log(Level.WARNING, "classify failed: " + e.getClass().getSimpleName());
-          out.onError(Status.INTERNAL.withDescription("the evaluation failed").asRuntimeException());
-        }
-      });
+      evaluations.submit(() -> evaluateHead(keyId, body, out, response -> {
+        out.onNext(ClassifyResponse.newBuilder().setResponse(ByteString.copyFrom(response)).build());
+        out.onCompleted();
+      }, () -> { }));
     } catch (ServiceException e) {
       out.onError(e.status().asRuntimeException());
     }
@@ -315,30 +302,39 @@ final class HnnGrpcService extends HnnGrpc.HnnImplBase {
         if (failed) return;
         try {
           byte[] body = request.finish();
-          evaluations.submit(() -> {
-            try (KeyCache.Lease lease = cache.acquire(keyId)) {
-              byte[] response;
-              try {
-                response = lease.evaluator(HeadEvaluator.class).server.handle(body);
-              } catch (HeException | IllegalArgumentException e) {
-                throw ServiceException.invalid("the request is not valid for this key set: " + e.getMessage());
-              }
-              Chunks.send(out, null, response);
-              out.onCompleted();
-            } catch (ServiceException e) {
-              out.onError(e.status().asRuntimeException());
-            } catch (RuntimeException e) {
-              LOG.log(Level.WARNING, "batch classify failed: " + e.getClass().getSimpleName());
-              out.onError(Status.INTERNAL.withDescription("the evaluation failed").asRuntimeException());
-            } finally {
-              release();
-            }
-          });
+          evaluations.submit(() -> evaluateHead(keyId, body, out, response -> {
+            Chunks.send(out, null, response);
+            out.onCompleted();
+          }, this::release));
         } catch (ServiceException e) {
           fail(e.status());
         }
       }
     };
+  }
+
+  /**
+   * The head on {@code request} with the key set {@code keyId} (on an evaluation thread): the response goes to
+   * {@code answer}, a refusal or failure to {@code out} as its status; {@code done} runs whatever happened.
+   */
+  private void evaluateHead(String keyId, byte[] request, StreamObserver<?> out,
+      java.util.function.Consumer<byte[]> answer, Runnable done) {
+    try (KeyCache.Lease lease = cache.acquire(keyId)) {
+      byte[] response;
+      try {
+        response = lease.evaluator(HeadEvaluator.class).server.handle(request);
+      } catch (HeException | IllegalArgumentException e) {
+        throw ServiceException.invalid("the request is not valid for this key set: " + e.getMessage());
+      }
+      answer.accept(response);
+    } catch (ServiceException e) {
+      out.onError(e.status().asRuntimeException());
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "head evaluation failed: " + e.getClass().getSimpleName());
+      out.onError(Status.INTERNAL.withDescription("the evaluation failed").asRuntimeException());
+    } finally {
+      done.run();
+    }
   }
 
   /** A well-formed, registered key id within its rate. */

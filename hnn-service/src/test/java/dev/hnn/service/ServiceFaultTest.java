@@ -69,6 +69,26 @@ class ServiceFaultTest {
     };
   }
 
+  /**
+   * Runs an encoder session on the open stream {@code s} whose client stalls at the server's first refresh request until
+   * {@code release}; returns the client's thread once the server has asked.
+   */
+  private static Thread stalledSession(EncoderSpec spec, HnnClient.SessionStream s,
+      long seed, CountDownLatch release) throws InterruptedException {
+    CountDownLatch stalled = new CountDownLatch(1);
+    Thread t = new Thread(() -> {
+      try (EncoderClient ec = new EncoderClient(encoderKeys, spec)) {
+        ec.classify(ServiceFixture.embedded(ServiceFixture.sentence(seed, 9)), stallingAtFirstRefresh(s.transport(),
+            stalled, release));
+      } catch (RuntimeException expected) {
+        // the client gave up
+      }
+    });
+    t.start();
+    assertTrue(stalled.await(60, TimeUnit.SECONDS), "the server asked for a refresh");
+    return t;
+  }
+
   private static void awaitIdle(HnnServer server) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while ((server.openSessions() > 0 || server.leasedKeySets() > 0) && System.nanoTime() < deadline)
@@ -81,19 +101,9 @@ class ServiceFaultTest {
         HnnClient client = HnnClient.connect("127.0.0.1:" + server.port())) {
       EncoderSpec spec = HnnClient.encoderSpec(client.spec());
       String keyId = client.registerKeys(spec.specId(), encoderKeys.serializePublic()).getKeyId();
-      CountDownLatch stalled = new CountDownLatch(1);
       CountDownLatch release = new CountDownLatch(1);
       HnnClient.SessionStream s = client.openSession(keyId);
-      Thread t = new Thread(() -> {
-        try (EncoderClient ec = new EncoderClient(encoderKeys, spec)) {
-          ec.classify(ServiceFixture.embedded(ServiceFixture.sentence(3, 9)), stallingAtFirstRefresh(s.transport(),
-              stalled, release));
-        } catch (RuntimeException expected) {
-          // the client gave up
-        }
-      });
-      t.start();
-      assertTrue(stalled.await(60, TimeUnit.SECONDS), "the server asked for a refresh");
+      Thread t = stalledSession(spec, s, 3, release);
       assertEquals(1, server.openSessions());
       assertEquals(1, server.leasedKeySets());
       s.cancel().run(); // the connection drops mid-session
@@ -120,19 +130,9 @@ class ServiceFaultTest {
       String encKey = client.registerKeys(spec.specId(), encoderKeys.serializePublic()).getKeyId();
       dev.hnn.inference.ServiceSpec head = HnnClient.headSpec(client.spec());
       String headKey = client.registerKeys(head.id(), headKeys.serializePublic()).getKeyId();
-      CountDownLatch stalled = new CountDownLatch(1);
       CountDownLatch release = new CountDownLatch(1);
       HnnClient.SessionStream s = client.openSession(encKey);
-      Thread t = new Thread(() -> {
-        try (EncoderClient ec = new EncoderClient(encoderKeys, spec)) {
-          ec.classify(ServiceFixture.embedded(ServiceFixture.sentence(5, 9)), stallingAtFirstRefresh(s.transport(),
-              stalled, release));
-        } catch (RuntimeException expected) {
-          // released below
-        }
-      });
-      t.start();
-      assertTrue(stalled.await(60, TimeUnit.SECONDS));
+      Thread t = stalledSession(spec, s, 5, release);
       HeadClient hc = new HeadClient(head, headKeys);
       float[] f = ServiceFixture.feature(new Random(1));
       HnnServiceException busy = assertThrows(HnnServiceException.class, () -> client.classify(headKey, hc, f));
@@ -169,19 +169,9 @@ class ServiceFaultTest {
         HnnClient client = HnnClient.connect("127.0.0.1:" + server.port())) {
       EncoderSpec spec = HnnClient.encoderSpec(client.spec());
       String keyId = client.registerKeys(spec.specId(), encoderKeys.serializePublic()).getKeyId();
-      CountDownLatch stalled = new CountDownLatch(1);
       CountDownLatch release = new CountDownLatch(1);
       HnnClient.SessionStream s = client.openSession(keyId);
-      Thread t = new Thread(() -> {
-        try (EncoderClient ec = new EncoderClient(encoderKeys, spec)) {
-          ec.classify(ServiceFixture.embedded(ServiceFixture.sentence(6, 9)), stallingAtFirstRefresh(s.transport(),
-              stalled, release));
-        } catch (RuntimeException expected) {
-          // released below
-        }
-      });
-      t.start();
-      assertTrue(stalled.await(60, TimeUnit.SECONDS));
+      Thread t = stalledSession(spec, s, 6, release);
       awaitIdle(server); // the client never answers: the server gives up after the session timeout
       assertEquals(0, server.openSessions());
       assertEquals(0, server.leasedKeySets());
