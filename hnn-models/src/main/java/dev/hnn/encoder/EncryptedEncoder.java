@@ -181,6 +181,9 @@ public final class EncryptedEncoder implements AutoCloseable {
 
   Result classify(double[][] embedded, EncoderCircuit.StepListener listener) {
     long t0 = System.nanoTime();
+    // The bucket's circuit is built (and its configuration checked) here, so that a bad bucket, range set or value
+    // bound fails with its own message rather than as the server's side of a failed session.
+    endpoint.circuit(bucketFor(embedded.length));
     // Client and server talk the session protocol over an in-process transport: the server on its own thread with
     // public keys only, the client answering refresh requests on this one.
     EncoderServer driver = endpoint.driver(EncoderEndpoint.refreshBytes(LIMITS), listener);
