@@ -340,7 +340,8 @@ final class HnnGrpcService extends HnnGrpc.HnnImplBase {
   /** A well-formed, registered key id within its rate. */
   private void admit(String keyId) {
     if (!KeyStore.isKeyId(keyId)) throw ServiceException.invalid("a key id is 64 lowercase hex digits");
-    if (store.find(keyId).isEmpty())
+    // A loaded key set is registered: only an unloaded one costs a look on disk (this runs on every call).
+    if (!cache.holds(keyId) && store.find(keyId).isEmpty())
       throw ServiceException.notFound("no key set " + KeyCache.abbreviate(keyId) + " is registered here");
     rates.take(keyId);
   }

@@ -157,6 +157,11 @@ final class KeyCache implements AutoCloseable {
     if (e.leases == 0) closeQuietly(e);
   }
 
+  /** Whether {@code keyId} is loaded (or loading) and not removed. */
+  synchronized boolean holds(String keyId) {
+    return entries.containsKey(keyId);
+  }
+
   synchronized int loaded() {
     return entries.size();
   }
