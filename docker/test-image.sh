@@ -186,6 +186,28 @@ if in_image "$ctr" -- hnn keygen --help > /dev/null 2>&1; then
   grep -q '^label: positive$' <<< "$out" || fail "expected label: positive from decrypt"
   ls -l "$exchange" | sed 's/^/   /'
   took
+
+  # The service: `hnn serve` and a remote `hnn classify --server` in one container, over its loopback only (the
+  # network namespace has no other interface; lo is brought up for this step). The server keeps registered
+  # keys in a mounted folder, which must hold the key set afterwards.
+  step "hnn serve, and hnn classify --server localhost:7443 \"$text\" (in one container, loopback only)"
+  served="$work/served-keys"
+  rm -rf "$served" && mkdir -p "$served" && chown "$uid:$uid" "$served"
+  serve_script='hnn serve --port 7443 --keys-dir /served-keys > /exchange/serve.log 2>&1 &
+server=$!
+for i in $(seq 120); do grep -q "serving on" /exchange/serve.log && break; sleep 1; done
+hnn classify --server localhost:7443 "$1"; code=$?
+kill -TERM $server; wait $server
+exit $code'
+  out="$(unshare --net sh -c 'ip link set lo up && exec "$@"' sh \
+      buildah run --isolation chroot "${as_client[@]}" -v "$served:/served-keys" "$ctr" -- \
+      bash -c "$serve_script" serve "$text" 2>&1)" || { echo "$out" >&2; cat "$exchange/serve.log" >&2; fail "hnn serve / classify --server"; }
+  echo "$out" | sed 's/^/   /'
+  sed 's/^/   server: /' "$exchange/serve.log"
+  grep -q '^label: positive$' <<< "$out" || fail "expected label: positive from the server"
+  grep -q 'shutting down' "$exchange/serve.log" || fail "the server did not shut down on SIGTERM"
+  [[ -n "$(find "$served" -mindepth 1 -print -quit)" ]] || fail "the server kept no key set in $served"
+  took
 else
   step "hnn classify \"$text\" (encrypted; not in this tree yet)"
   set +e

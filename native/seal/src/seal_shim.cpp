@@ -579,73 +579,67 @@ void multiply_relin_rescale(const ContextHandle& c, const seal::Ciphertext& a, c
     out = std::move(t);
   });
 }
+namespace {
+// sum_i cts[i] * (the plaintext plain_for(i, low) gives), every term brought down to the lowest level `low` first;
+// the terms' scales must agree (checked, then made bit-equal, since SEAL compares them exactly).
+template <typename PlainFor>
+void accumulate_products(const ContextHandle& c, const std::int64_t* cts, std::size_t count, const char* op,
+                         PlainFor plain_for, seal::Ciphertext& out) {
+  std::size_t low = SIZE_MAX;
+  for (std::size_t i = 0; i < count; ++i) {
+    check_size2(at_address(cts[i]));
+    low = std::min(low, level(c, at_address(cts[i])));
+  }
+  seal::Ciphertext acc;  // SEAL's moved-from objects have no memory pool: never reuse one
+  double scale = 0;
+  for (std::size_t i = 0; i < count; ++i) {
+    seal::Ciphertext term;
+    const seal::Ciphertext& a = at_address(cts[i]);
+    if (level(c, a) != low) {
+      allow_transparent([&] { c.evaluator.mod_switch_to(a, c.levels[low], term); });
+    } else {
+      term = a;
+    }
+    seal::Plaintext tmp;
+    const seal::Plaintext& q = plain_for(i, low, tmp);
+    allow_transparent([&] { c.evaluator.multiply_plain_inplace(term, q); });
+    if (i == 0) {
+      scale = term.scale();
+      acc = std::move(term);
+    } else {
+      check_scales(scale, term.scale(), op);
+      term.scale() = scale;
+      allow_transparent([&] { c.evaluator.add_inplace(acc, term); });
+    }
+  }
+  out = std::move(acc);
+}
+}  // namespace
+
 void multiply_plain_accumulate(const ContextHandle& c, const std::int64_t* cts, const std::int64_t* pts,
                                std::size_t count, seal::Ciphertext& out) {
   SHIM({
     require(cts != nullptr && pts != nullptr && count > 0, "operands are null or empty");
-    std::size_t low = SIZE_MAX;
-    for (std::size_t i = 0; i < count; ++i) {
-      check_size2(at_address(cts[i]));
-      low = std::min(low, level(c, at_address(cts[i])));
-    }
-    seal::Ciphertext acc;  // SEAL's moved-from objects have no memory pool: never reuse one
-    double scale = 0;
-    for (std::size_t i = 0; i < count; ++i) {
-      seal::Ciphertext term;
-      const seal::Ciphertext& a = at_address(cts[i]);
-      const seal::Plaintext& p = *reinterpret_cast<const seal::Plaintext*>(static_cast<std::intptr_t>(pts[i]));
-      if (level(c, a) != low) {
-        allow_transparent([&] { c.evaluator.mod_switch_to(a, c.levels[low], term); });
-      } else {
-        term = a;
-      }
-      seal::Plaintext tmp;
-      const seal::Plaintext& q = plain_at(c, p, low, tmp);
-      allow_transparent([&] { c.evaluator.multiply_plain_inplace(term, q); });
-      if (i == 0) {
-        scale = term.scale();
-        acc = std::move(term);
-      } else {
-        check_scales(scale, term.scale(), "multiplyPlainAccumulate");
-        term.scale() = scale;
-        allow_transparent([&] { c.evaluator.add_inplace(acc, term); });
-      }
-    }
-    out = std::move(acc);
+    accumulate_products(
+        c, cts, count, "multiplyPlainAccumulate",
+        [&](std::size_t i, std::size_t low, seal::Plaintext& tmp) -> const seal::Plaintext& {
+          const auto& p = *reinterpret_cast<const seal::Plaintext*>(static_cast<std::intptr_t>(pts[i]));
+          return plain_at(c, p, low, tmp);
+        },
+        out);
   });
 }
 void multiply_scalar_accumulate(const ContextHandle& c, const std::int64_t* cts, const double* values,
                                 const double* scales, std::size_t count, seal::Ciphertext& out) {
   SHIM({
     require(cts != nullptr && values != nullptr && scales != nullptr && count > 0, "operands are null or empty");
-    std::size_t low = SIZE_MAX;
-    for (std::size_t i = 0; i < count; ++i) {
-      check_size2(at_address(cts[i]));
-      low = std::min(low, level(c, at_address(cts[i])));
-    }
-    seal::Ciphertext acc;  // SEAL's moved-from objects have no memory pool: never reuse one
-    double scale = 0;
-    for (std::size_t i = 0; i < count; ++i) {
-      seal::Ciphertext term;
-      const seal::Ciphertext& a = at_address(cts[i]);
-      if (level(c, a) != low) {
-        allow_transparent([&] { c.evaluator.mod_switch_to(a, c.levels[low], term); });
-      } else {
-        term = a;
-      }
-      seal::Plaintext p;
-      c.encoder.encode(values[i], c.levels[low], scales[i], p);
-      allow_transparent([&] { c.evaluator.multiply_plain_inplace(term, p); });
-      if (i == 0) {
-        scale = term.scale();
-        acc = std::move(term);
-      } else {
-        check_scales(scale, term.scale(), "multiplyScalarAccumulate");
-        term.scale() = scale;
-        allow_transparent([&] { c.evaluator.add_inplace(acc, term); });
-      }
-    }
-    out = std::move(acc);
+    accumulate_products(
+        c, cts, count, "multiplyScalarAccumulate",
+        [&](std::size_t i, std::size_t low, seal::Plaintext& tmp) -> const seal::Plaintext& {
+          c.encoder.encode(values[i], c.levels[low], scales[i], tmp);
+          return tmp;
+        },
+        out);
   });
 }
 void mod_switch_to(const ContextHandle& c, const seal::Ciphertext& a, std::size_t lvl, seal::Ciphertext& out) {

@@ -10,19 +10,28 @@ final class TestContexts {
   private TestContexts() {}
 
   private static CkksContext small;
+  private static CkksContext smallSeal;
   private static CkksContext deep;
 
   /** N = 8192, preset D2 (128-bit secure): depth 2, a few rotations, power-of-two rotations, conjugation. */
   static synchronized CkksContext small() {
-    if (small == null) {
-      small =
-          CkksContext.builder(CkksParameters.preset(Depth.D2))
-              .rotations(1, 2, 3, 5, -1, -3, 100, -100)
-              .powerOfTwoRotations()
-              .conjugation()
-              .build();
-    }
+    if (small == null) small = smallOn(Backend.HNN);
     return small;
+  }
+
+  /** The same parameters and keys' shape as {@link #small()} on Microsoft SEAL (D2 has one special prime). */
+  static synchronized CkksContext smallSeal() {
+    if (smallSeal == null) smallSeal = smallOn(Backend.SEAL);
+    return smallSeal;
+  }
+
+  private static CkksContext smallOn(Backend backend) {
+    return CkksContext.builder(CkksParameters.preset(Depth.D2))
+        .backend(backend)
+        .rotations(1, 2, 3, 5, -1, -3, 100, -100)
+        .powerOfTwoRotations()
+        .conjugation()
+        .build();
   }
 
   /** N = 8192 with six 40-bit levels: insecure (260 bits), for deeper circuits in tests only. */
