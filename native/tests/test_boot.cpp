@@ -21,6 +21,7 @@
 #include "hnn/rlwe/decryptor.h"
 #include "hnn/rlwe/encryptor.h"
 #include "hnn/rlwe/key_generator.h"
+#include "hnn/serial/header.h"
 #include "hnn/util/errors.h"
 #include "hnn/util/thread_pool.h"
 #include "test_framework.h"
@@ -348,6 +349,62 @@ TEST(bootstrap_dense_secret_with_encapsulation) {
   std::cout << "  dense secret + encapsulation: mean " << p.mean_bits << " bits, worst " << p.min_bits << " bits\n";
   CHECK(p.mean_bits >= 24);
   CHECK(p.min_bits >= 20);
+}
+
+TEST(encapsulation_save_load_round_trip_and_validation) {
+  // A server gets the encapsulation as bytes: the loaded keys must bootstrap bit-identically, and damaged or
+  // foreign bytes must be rejected with a clear error, never loaded.
+  BootSetup s;
+  KeyGenerator dense(s.ctx);
+  RelinKeys rk;
+  dense.create_relin_keys(rk);
+  Bootstrapper boot(s.ctx, s.bp);
+  GaloisKeys gk;
+  dense.create_galois_keys_for_elements(boot.galois_elements(), gk);
+  SparseSecretEncapsulation sse(s.ctx, dense.secret_key(), 32, SecurityLevel::kNone);
+  const std::vector<std::uint8_t> bytes = sse.save();
+  const SparseSecretEncapsulation back =
+      SparseSecretEncapsulation::load(s.ctx, bytes.data(), bytes.size(), SecurityLevel::kNone);
+  CHECK_EQ(back.hamming_weight(), std::size_t{32});
+  CHECK(back.save() == bytes);
+  std::mt19937_64 rng(14);
+  Plaintext pt;
+  s.encoder->encode(random_complex(s.ctx->slot_count(), rng), s.bp.message_scale, 0, pt);
+  Ciphertext ct, a, b;
+  Encryptor(s.ctx, dense.secret_key()).encrypt_symmetric(pt, ct);
+  boot.bootstrap(ct, gk, rk, sse, a);
+  boot.bootstrap(ct, gk, rk, back, b);
+  CHECK(std::equal(a.data(), a.data() + a.word_count(), b.data()));
+  auto load = [&](const std::vector<std::uint8_t>& v) {
+    SparseSecretEncapsulation::load(s.ctx, v.data(), v.size(), SecurityLevel::kNone);
+  };
+  // Truncated, one bit flipped (outer checksum), trailing bytes.
+  CHECK_THROWS(load(std::vector<std::uint8_t>(bytes.begin(), bytes.end() - 1)), CorruptDataError);
+  CHECK_THROWS(load(std::vector<std::uint8_t>(bytes.begin(), bytes.begin() + 10)), CorruptDataError);
+  std::vector<std::uint8_t> flipped = bytes;
+  flipped[bytes.size() / 2] ^= 0x10;
+  CHECK_THROWS(load(flipped), CorruptDataError);
+  std::vector<std::uint8_t> longer = bytes;
+  longer.insert(longer.end() - 4, 0);
+  CHECK_THROWS(load(longer), CorruptDataError);
+  // Changes behind a recomputed outer checksum reach the validators: a Hamming weight outside [1, N], a key
+  // length beyond the data, a flipped bit inside a key (the key's own checksum).
+  auto resealed = [](std::vector<std::uint8_t> v) {
+    const std::uint32_t crc = serial::crc32_update(0, v.data(), v.size() - 4);
+    for (int i = 0; i < 4; ++i) v[v.size() - 4 + i] = static_cast<std::uint8_t>(crc >> (8 * i));
+    return v;
+  };
+  std::vector<std::uint8_t> weight = bytes;
+  weight[8] = weight[9] = weight[10] = weight[11] = 0;
+  CHECK_THROWS(load(resealed(weight)), CorruptDataError);
+  std::vector<std::uint8_t> length = bytes;
+  length[19] = 0x7f;
+  CHECK_THROWS(load(resealed(length)), CorruptDataError);
+  CHECK_THROWS(load(resealed(flipped)), CorruptDataError);
+  // The encapsulation of other parameters.
+  BootSetup other(128);
+  CHECK_THROWS(SparseSecretEncapsulation::load(other.ctx, bytes.data(), bytes.size(), SecurityLevel::kNone),
+               IncompatibleObjectsError);
 }
 
 TEST(bootstrap_without_cached_plaintexts_is_identical) {

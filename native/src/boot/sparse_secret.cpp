@@ -54,15 +54,22 @@ void convert_secret_key(const Context& from, const SecretKey& sk, const Context&
   out = std::move(r);
 }
 
+ContextPtr SparseSecretEncapsulation::small_context_for(const Context& c, SecurityLevel security) {
+  EncryptionParameters small(c.n());
+  small.set_coeff_modulus({c.prime(0), c.prime(c.data_prime_count())});
+  small.set_special_prime_count(1);
+  return Context::create(small, security);
+}
+
+SparseSecretEncapsulation::SparseSecretEncapsulation(ContextPtr ctx, ContextPtr small, std::size_t hamming_weight)
+    : ctx_(std::move(ctx)), small_(std::move(small)), weight_(hamming_weight) {}
+
 SparseSecretEncapsulation::SparseSecretEncapsulation(ContextPtr ctx, const SecretKey& sk, std::size_t hamming_weight,
                                                      SecurityLevel security)
     : ctx_(std::move(ctx)), weight_(hamming_weight) {
   if (!ctx_) throw InvalidArgumentError("sparse-secret encapsulation: context is null");
   const Context& c = *ctx_;
-  EncryptionParameters small(c.n());
-  small.set_coeff_modulus({c.prime(0), c.prime(c.data_prime_count())});
-  small.set_special_prime_count(1);
-  small_ = Context::create(small, security);
+  small_ = small_context_for(c, security);
   // s' over both contexts; s over the small one. All wiped when these go out of scope.
   SecretKey sparse_big, sparse_small, dense_small;
   create_sparse_secret_key(c, hamming_weight, sparse_big);

@@ -4,6 +4,8 @@
 // HE Standard's table; sparse_secret_encapsulation.h uses one only at a small modulus.
 #pragma once
 #include <cstddef>
+#include <cstdint>
+#include <vector>
 
 #include "hnn/rlwe/ciphertext.h"
 #include "hnn/rlwe/context.h"
@@ -46,7 +48,23 @@ class SparseSecretEncapsulation {
   /// unit of x = t / q_0) does not reach EvalMod's input at full size: without it, at N = 2^16, it cost 3 bits.
   void mod_raise(const Ciphertext& in, std::size_t level, int shift, Ciphertext& out) const;
 
+  /// The two public keys, for a party that holds no secret (a server): "HNNE", u16 version, u16 zero, u32 Hamming
+  /// weight, then each key as a length-prefixed (u64) relinearization-key blob of serialization.h -- s -> s'
+  /// over the small context, s' -> s over the context -- and a CRC-32 of everything before it. The keys reuse
+  /// the engine's key codec (seed compression, checksums, parameter hashes, range checks) rather than a format
+  /// of their own; the relinearization-key type is only their container.
+  std::vector<std::uint8_t> save() const;
+  /// Loads what save() wrote for `ctx`, checking the small context at `security` (the level `ctx` was checked
+  /// at). Throws CorruptDataError for truncated or altered bytes (every key is validated against its context:
+  /// N, primes, digits, ranges) and IncompatibleObjectsError for keys of other parameters.
+  static SparseSecretEncapsulation load(ContextPtr ctx, const std::uint8_t* data, std::size_t size,
+                                        SecurityLevel security = SecurityLevel::kClassical128);
+
  private:
+  SparseSecretEncapsulation(ContextPtr ctx, ContextPtr small, std::size_t hamming_weight);
+  /// The 2-prime context q_0 p (p the first special prime of `c`) where s' lives.
+  static ContextPtr small_context_for(const Context& c, SecurityLevel security);
+
   ContextPtr ctx_, small_;
   std::size_t weight_;
   KeySwitchKey to_sparse_;  // over the small context

@@ -427,3 +427,5 @@ inline void set_thread_count(std::size_t threads) { hnn::set_thread_count(thread
 
 // Client-aided refresh (dev.hnn.ckks.RefreshPrimitives).
 #include "hnn/jni/refresh_jni.h"
+// Non-interactive bootstrapping (dev.hnn.ckks.Bootstrapper).
+#include "hnn/jni/boot_jni.h"

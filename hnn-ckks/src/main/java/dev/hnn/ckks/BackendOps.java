@@ -251,4 +251,56 @@ interface BackendOps {
   Pointer loadRelinKeys(Pointer ctx, byte[] data);
 
   Pointer loadGaloisKeys(Pointer ctx, byte[] data);
+
+  // ---- bootstrapping (issue 17): the engine's own; a backend without it says so before any work
+  /** Whether this backend bootstraps; if not, every method below throws {@link #bootstrappingUnsupported()}. */
+  boolean supportsBootstrapping();
+
+  default UnsupportedOperationException bootstrappingUnsupported() {
+    return new UnsupportedOperationException(
+        "the " + kind() + " backend does not support bootstrapping: build the context with Backend.HNN");
+  }
+
+  /** A bootstrapper for {@code ctx} (InvalidParametersException if the chain cannot hold the options). */
+  default Pointer newBootstrapper(Pointer ctx, BootstrapOptions options, double messageScale) {
+    throw bootstrappingUnsupported();
+  }
+
+  default void deleteBootstrapper(Pointer b) {
+    throw bootstrappingUnsupported();
+  }
+
+  /** The Galois elements the bootstrapper's keys must cover (rotations and conjugation). */
+  default long[] bootstrapGaloisElements(Pointer b) {
+    throw bootstrappingUnsupported();
+  }
+
+  default int bootstrapDepth(Pointer b) {
+    throw bootstrappingUnsupported();
+  }
+
+  default int bootstrapOutputLevel(Pointer b) {
+    throw bootstrappingUnsupported();
+  }
+
+  default void bootstrap(Pointer b, Pointer in, Pointer gk, Pointer rk, Pointer encapsulation, Pointer out) {
+    throw bootstrappingUnsupported();
+  }
+
+  /** The sparse-secret encapsulation's two public keys, made from the secret key. */
+  default Pointer createEncapsulation(Pointer ctx, Pointer sk) {
+    throw bootstrappingUnsupported();
+  }
+
+  default Pointer saveEncapsulation(Pointer encapsulation) {
+    throw bootstrappingUnsupported();
+  }
+
+  default Pointer loadEncapsulation(Pointer ctx, byte[] data) {
+    throw bootstrappingUnsupported();
+  }
+
+  default void deleteEncapsulation(Pointer encapsulation) {
+    throw bootstrappingUnsupported();
+  }
 }

@@ -49,6 +49,8 @@ public final class CkksContext implements AutoCloseable {
   private static final int FLAG_RELIN = 2;
   /** The context's objects are SEAL's ({@link Backend#SEAL}). */
   private static final int FLAG_SEAL = 4;
+  /** The sparse-secret encapsulation of bootstrapping follows the Galois keys (older blobs never set it). */
+  private static final int FLAG_BOOTSTRAPPING = 8;
 
   final CkksParameters params;
   /** The backend's native operations (issue 19); every peer below belongs to it. */
@@ -58,6 +60,7 @@ public final class CkksContext implements AutoCloseable {
   final Handle<Pointer> pk;
   final Handle<Pointer> rk; // null without relinearization key
   final Handle<Pointer> gk; // possibly an empty set
+  final Handle<Pointer> encapsulation; // null without bootstrapping keys
   final Pointer evaluatorPeer; // a view into ctx
   final long keyIdHi;
   final long keyIdLo;
@@ -113,6 +116,7 @@ public final class CkksContext implements AutoCloseable {
       Handle<Pointer> pk,
       Handle<Pointer> rk,
       Handle<Pointer> gk,
+      Handle<Pointer> encapsulation,
       long keyIdHi,
       long keyIdLo) {
     this.ops = ops;
@@ -122,6 +126,7 @@ public final class CkksContext implements AutoCloseable {
     this.pk = pk;
     this.rk = rk;
     this.gk = gk;
+    this.encapsulation = encapsulation;
     this.keyIdHi = keyIdHi;
     this.keyIdLo = keyIdLo;
     this.resources = new Resources();
@@ -130,6 +135,7 @@ public final class CkksContext implements AutoCloseable {
     resources.add(pk);
     if (rk != null) resources.add(rk);
     resources.add(gk);
+    if (encapsulation != null) resources.add(encapsulation);
     this.cleanable = Native.CLEANER.register(this, resources);
     Pointer c = ctx.peer();
     this.evaluatorPeer = ops.evaluatorOf(c);
@@ -170,6 +176,7 @@ public final class CkksContext implements AutoCloseable {
     private boolean conjugation;
     private boolean relin = true;
     private Backend backend = Backend.HNN;
+    private BootstrapOptions bootstrapping;
 
     private Builder(CkksParameters params) {
       this.params = Objects.requireNonNull(params, "params");
@@ -226,31 +233,63 @@ public final class CkksContext implements AutoCloseable {
       return this;
     }
 
+    /**
+     * The keys non-interactive bootstrapping with these options needs ({@link Bootstrapper}): the Galois keys of
+     * its transforms, the relinearization key (forced on), and the sparse-secret encapsulation (two public
+     * key-switching keys made from the secret key, which travel with the public context). {@link #build()}
+     * throws {@link InvalidParametersException} if the parameters lack the levels (see
+     * {@link BootstrapOptions#requiredDepth()}) and {@link UnsupportedOperationException} on a backend without
+     * bootstrapping, before generating anything.
+     */
+    public Builder bootstrapping(BootstrapOptions options) {
+      this.bootstrapping = Objects.requireNonNull(options, "bootstrap options");
+      return this;
+    }
+
     public CkksContext build() {
       BackendOps ops = BackendOps.of(backend);
+      if (bootstrapping != null && !ops.supportsBootstrapping()) throw ops.bootstrappingUnsupported();
       ops.ensureLoaded();
       Handle<Pointer> ctx = newContext(ops, params);
       Handle<Pointer> sk = null;
       Handle<Pointer> pk = null;
       Handle<Pointer> rk = null;
       Handle<Pointer> gk = null;
+      Handle<Pointer> enc = null;
       try {
         Pointer c = ctx.peer();
+        // The transforms' Galois elements first: options the chain cannot hold fail before any key exists.
+        long[] bootElements = bootstrapping == null ? new long[0] : bootstrapGaloisElements(ops, c);
         sk = new Handle<>("secret key", Native.get(() -> ops.generateSecretKey(c)), ops::deleteSecretKey);
         Pointer s = sk.peer();
         pk = new Handle<>("public key", Native.get(() -> ops.createPublicKey(c, s)), ops::deletePublicKey);
-        if (relin)
+        if (relin || bootstrapping != null)
           rk = new Handle<>("relinearization key", Native.get(() -> ops.createRelinKeys(c, s)), ops::deleteRelinKeys);
         TreeSet<Long> all = new TreeSet<>(elements);
         for (int step : steps) all.add(Native.get(() -> ops.galoisElementForStep(c, step)));
         if (conjugation) all.add(ops.galoisElementConjugate(c));
+        for (long e : bootElements) all.add(e);
         long[] el = all.stream().mapToLong(Long::longValue).toArray();
         gk = new Handle<>("Galois keys", Native.get(() -> ops.createGaloisKeys(c, s, el)), ops::deleteGaloisKeys);
+        if (bootstrapping != null)
+          enc = new Handle<>("sparse-secret encapsulation", Native.get(() -> ops.createEncapsulation(c, s)),
+              ops::deleteEncapsulation);
         SecureRandom rnd = new SecureRandom();
-        return new CkksContext(ops, params, ctx, sk, pk, rk, gk, rnd.nextLong(), rnd.nextLong());
+        return new CkksContext(ops, params, ctx, sk, pk, rk, gk, enc, rnd.nextLong(), rnd.nextLong());
       } catch (RuntimeException | Error e) {
-        for (Handle<?> h : Arrays.asList(gk, rk, pk, sk, ctx)) if (h != null) h.release();
+        for (Handle<?> h : Arrays.asList(enc, gk, rk, pk, sk, ctx)) if (h != null) h.release();
         throw e;
+      }
+    }
+
+    /** The Galois elements of the bootstrapping transforms (a bootstrapper without plaintext cache lists them). */
+    private long[] bootstrapGaloisElements(BackendOps ops, Pointer c) {
+      double scale = bootstrapping.messageScaleOr(params.scale());
+      Pointer b = Native.get(() -> ops.newBootstrapper(c, bootstrapping.withoutCache(), scale));
+      try {
+        return Native.get(() -> ops.bootstrapGaloisElements(b));
+      } finally {
+        ops.deleteBootstrapper(b);
       }
     }
   }
@@ -271,7 +310,8 @@ public final class CkksContext implements AutoCloseable {
       Handle<Pointer> p = retain(pk, retained);
       Handle<Pointer> r = rk == null ? null : retain(rk, retained);
       Handle<Pointer> g = retain(gk, retained);
-      return new CkksContext(ops, params, c, null, p, r, g, keyIdHi, keyIdLo);
+      Handle<Pointer> e = encapsulation == null ? null : retain(encapsulation, retained);
+      return new CkksContext(ops, params, c, null, p, r, g, e, keyIdHi, keyIdLo);
     } catch (RuntimeException e) {
       for (Handle<?> h : retained) h.release();
       throw e;
@@ -331,6 +371,14 @@ public final class CkksContext implements AutoCloseable {
 
   public boolean hasRelinearizationKey() {
     return rk != null;
+  }
+
+  /**
+   * Whether this context carries the sparse-secret encapsulation of bootstrapping (built with
+   * {@link Builder#bootstrapping}); {@link Bootstrapper#create} also checks the Galois keys of its options.
+   */
+  public boolean hasBootstrappingKeys() {
+    return encapsulation != null;
   }
 
   /** Whether a Galois key for a rotation by {@code steps} is present (rotations by multiples of N/2 need none). */
@@ -472,7 +520,8 @@ public final class CkksContext implements AutoCloseable {
   /**
    * Writes: "HNNC", version, flags, key identity, the {@link CkksParameters} encoding, then length-prefixed
    * engine objects: parameters (exact primes), [secret key], public key, [relinearization key], a count
-   * followed by one Galois key set per key, and a CRC-32 of everything before it.
+   * followed by one Galois key set per key, [the sparse-secret encapsulation of bootstrapping], and a CRC-32 of
+   * everything before it.
    */
   public void save(OutputStream out) {
     Objects.requireNonNull(out, "out");
@@ -483,7 +532,10 @@ public final class CkksContext implements AutoCloseable {
       d.writeInt(MAGIC);
       d.writeShort(VERSION);
       d.writeShort(
-          (sk != null ? FLAG_SECRET : 0) | (rk != null ? FLAG_RELIN : 0) | (ops.kind() == Backend.SEAL ? FLAG_SEAL : 0));
+          (sk != null ? FLAG_SECRET : 0)
+              | (rk != null ? FLAG_RELIN : 0)
+              | (ops.kind() == Backend.SEAL ? FLAG_SEAL : 0)
+              | (encapsulation != null ? FLAG_BOOTSTRAPPING : 0));
       d.writeLong(keyIdHi);
       d.writeLong(keyIdLo);
       byte[] p = params.serialize();
@@ -514,6 +566,11 @@ public final class CkksContext implements AutoCloseable {
           } finally {
             ops.deleteGaloisKeys(one);
           }
+        }
+      }
+      if (encapsulation != null) {
+        try (Guard g = new Guard().read(encapsulation).lock()) {
+          writePrefixed(d, Blobs.toArray(ops, () -> ops.saveEncapsulation(encapsulation.peer())));
         }
       }
       d.flush();
@@ -566,7 +623,10 @@ public final class CkksContext implements AutoCloseable {
         version = d.readUnsignedShort();
         if (version != VERSION) throw new CorruptDataException("unsupported context format version " + version);
         flags = d.readUnsignedShort();
-        if ((flags & ~(FLAG_SECRET | FLAG_RELIN | FLAG_SEAL)) != 0) throw new CorruptDataException("unknown context flags " + flags);
+        if ((flags & ~(FLAG_SECRET | FLAG_RELIN | FLAG_SEAL | FLAG_BOOTSTRAPPING)) != 0)
+          throw new CorruptDataException("unknown context flags " + flags);
+        if ((flags & FLAG_BOOTSTRAPPING) != 0 && (flags & (FLAG_SEAL | FLAG_RELIN)) != FLAG_RELIN)
+          throw new CorruptDataException("bootstrapping keys need the engine's backend and a relinearization key");
         idHi = d.readLong();
         idLo = d.readLong();
         int plen = d.readInt();
@@ -618,6 +678,13 @@ public final class CkksContext implements AutoCloseable {
           ops.deleteGaloisKeys(one);
         }
       }
+      Handle<Pointer> enc = null;
+      if ((flags & FLAG_BOOTSTRAPPING) != 0) {
+        byte[] b = Blobs.readPrefixed(d, "sparse-secret encapsulation");
+        enc = new Handle<>("sparse-secret encapsulation", Native.get(() -> ops.loadEncapsulation(c, b)),
+            ops::deleteEncapsulation);
+        made.add(enc);
+      }
       int expected = (int) checked.getChecksum().getValue();
       int stored;
       try {
@@ -626,7 +693,7 @@ public final class CkksContext implements AutoCloseable {
         throw new CorruptDataException("serialized context is truncated before its checksum", e);
       }
       if (stored != expected) throw new CorruptDataException("serialized context: checksum mismatch (altered data)");
-      return new CkksContext(ops, params, ctx, sk, pk, rk, gk, idHi, idLo);
+      return new CkksContext(ops, params, ctx, sk, pk, rk, gk, enc, idHi, idLo);
     } catch (IncompatibleObjectsException e) {
       for (int i = made.size() - 1; i >= 0; i--) made.get(i).release();
       throw new CorruptDataException("serialized context holds objects of other parameters: " + e.getMessage(), e);
@@ -661,6 +728,7 @@ public final class CkksContext implements AutoCloseable {
         + params
         + ", rotations="
         + galoisElements.length
+        + (encapsulation != null ? ", bootstrapping" : "")
         + (isClosed() ? ", closed}" : "}");
   }
 }

@@ -1,10 +1,12 @@
 package dev.hnn.ckks;
 
 import dev.hnn.ckks.presets.HnnNative;
+import dev.hnn.ckks.presets.HnnNative.NBootstrapper;
 import dev.hnn.ckks.presets.HnnNative.NBytes;
 import dev.hnn.ckks.presets.HnnNative.NCiphertext;
 import dev.hnn.ckks.presets.HnnNative.NContext;
 import dev.hnn.ckks.presets.HnnNative.NDecryptor;
+import dev.hnn.ckks.presets.HnnNative.NEncapsulation;
 import dev.hnn.ckks.presets.HnnNative.NEncryptor;
 import dev.hnn.ckks.presets.HnnNative.NEvaluator;
 import dev.hnn.ckks.presets.HnnNative.NGaloisKeys;
@@ -585,5 +587,66 @@ final class HnnBackend implements BackendOps {
   @Override
   public Pointer loadGaloisKeys(Pointer ctx, byte[] data) {
     return HnnNative.load_galois_keys((NContext) ctx, data, data.length);
+  }
+
+  // ---- bootstrapping
+  @Override
+  public boolean supportsBootstrapping() {
+    return true;
+  }
+
+  @Override
+  public Pointer newBootstrapper(Pointer ctx, BootstrapOptions o, double messageScale) {
+    return HnnNative.new_bootstrapper(
+        (NContext) ctx, o.slots(), o.ctsLevels(), o.stcLevels(), messageScale, o.cachePlaintexts());
+  }
+
+  @Override
+  public void deleteBootstrapper(Pointer b) {
+    HnnNative.delete_bootstrapper((NBootstrapper) b);
+  }
+
+  @Override
+  public long[] bootstrapGaloisElements(Pointer b) {
+    NBootstrapper nb = (NBootstrapper) b;
+    long[] out = new long[(int) HnnNative.bootstrap_galois_element_count(nb)];
+    HnnNative.bootstrap_galois_elements(nb, out, out.length);
+    return out;
+  }
+
+  @Override
+  public int bootstrapDepth(Pointer b) {
+    return (int) HnnNative.bootstrap_depth((NBootstrapper) b);
+  }
+
+  @Override
+  public int bootstrapOutputLevel(Pointer b) {
+    return (int) HnnNative.bootstrap_output_level((NBootstrapper) b);
+  }
+
+  @Override
+  public void bootstrap(Pointer b, Pointer in, Pointer gk, Pointer rk, Pointer encapsulation, Pointer out) {
+    HnnNative.bootstrap(
+        (NBootstrapper) b, ct(in), (NGaloisKeys) gk, (NRelinKeys) rk, (NEncapsulation) encapsulation, ct(out));
+  }
+
+  @Override
+  public Pointer createEncapsulation(Pointer ctx, Pointer sk) {
+    return HnnNative.create_encapsulation((NContext) ctx, (NSecretKey) sk);
+  }
+
+  @Override
+  public Pointer saveEncapsulation(Pointer encapsulation) {
+    return HnnNative.save_encapsulation((NEncapsulation) encapsulation);
+  }
+
+  @Override
+  public Pointer loadEncapsulation(Pointer ctx, byte[] data) {
+    return HnnNative.load_encapsulation((NContext) ctx, data, data.length);
+  }
+
+  @Override
+  public void deleteEncapsulation(Pointer encapsulation) {
+    HnnNative.delete_encapsulation((NEncapsulation) encapsulation);
   }
 }

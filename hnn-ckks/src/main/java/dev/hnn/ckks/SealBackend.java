@@ -52,6 +52,12 @@ final class SealBackend implements BackendOps {
     return true;
   }
 
+  /** SEAL has no bootstrapping: the context builder and {@link Bootstrapper} refuse before any work. */
+  @Override
+  public boolean supportsBootstrapping() {
+    return false;
+  }
+
   private static SContext c(CkksContext x) {
     return (SContext) x.ctx.peer();
   }

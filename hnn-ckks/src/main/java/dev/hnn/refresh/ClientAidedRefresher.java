@@ -67,6 +67,7 @@ public final class ClientAidedRefresher implements Refresher {
       throw new IllegalArgumentException(
           "target level must be in [0, " + context.maxLevel() + "], got " + targetLevel);
     if (ciphertexts.isEmpty()) return List.of();
+    long start = System.nanoTime();
     int n = 2 * context.slotCount();
     int count = ciphertexts.size();
     if (count > RefreshWire.MAX_COUNT)
@@ -103,7 +104,8 @@ public final class ClientAidedRefresher implements Refresher {
         RefreshPrimitives.removeMask(ct, masks.get(i));
       }
       long toClient = sent;
-      stats.getAndUpdate(s -> s.plus(1, count, toClient, received));
+      long elapsed = System.nanoTime() - start;
+      stats.getAndUpdate(s -> s.plus(1, count, toClient, received, elapsed));
       return out;
     } catch (RuntimeException e) {
       for (Ciphertext c : out) c.close();

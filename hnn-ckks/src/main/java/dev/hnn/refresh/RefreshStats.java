@@ -1,14 +1,23 @@
 package dev.hnn.refresh;
 
 /**
- * What a {@link Refresher} has cost so far: round trips to the client, ciphertexts refreshed, and the bytes each
- * way (serialized ciphertexts and request headers).
+ * What a {@link Refresher} has cost so far: round trips to the client, ciphertexts refreshed, the bytes each way
+ * (serialized ciphertexts and request headers), and the wall time spent in refresh calls.
  */
-public record RefreshStats(long roundTrips, long ciphertexts, long bytesToClient, long bytesFromClient) {
-  public static final RefreshStats NONE = new RefreshStats(0, 0, 0, 0);
+public record RefreshStats(long roundTrips, long ciphertexts, long bytesToClient, long bytesFromClient, long nanos) {
+  public static final RefreshStats NONE = new RefreshStats(0, 0, 0, 0, 0);
 
-  RefreshStats plus(long trips, long cts, long toClient, long fromClient) {
+  /** Without a time (0 ns). */
+  public RefreshStats(long roundTrips, long ciphertexts, long bytesToClient, long bytesFromClient) {
+    this(roundTrips, ciphertexts, bytesToClient, bytesFromClient, 0);
+  }
+
+  RefreshStats plus(long trips, long cts, long toClient, long fromClient, long elapsedNanos) {
     return new RefreshStats(
-        roundTrips + trips, ciphertexts + cts, bytesToClient + toClient, bytesFromClient + fromClient);
+        roundTrips + trips,
+        ciphertexts + cts,
+        bytesToClient + toClient,
+        bytesFromClient + fromClient,
+        nanos + elapsedNanos);
   }
 }

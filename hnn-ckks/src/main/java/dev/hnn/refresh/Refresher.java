@@ -4,8 +4,8 @@ import dev.hnn.ckks.Ciphertext;
 import java.util.List;
 
 /**
- * Brings ciphertexts back to a high level so that computation can go on: today by a round trip to the key
- * holder ({@link ClientAidedRefresher}), later by bootstrapping behind the same interface.
+ * Brings ciphertexts back to a high level so that computation can go on: by a round trip to the key holder
+ * ({@link ClientAidedRefresher}) or by non-interactive bootstrapping ({@link BootstrappingRefresher}).
  */
 public interface Refresher {
   /**
@@ -13,7 +13,8 @@ public interface Refresher {
    * given, in one round trip. The inputs are not modified; the caller closes the results.
    *
    * @param valueBound a bound on the magnitude of every slot value of every ciphertext, as it would decrypt
-   *     (noise included): it sizes the mask that hides the values
+   *     (noise included): it sizes the mask that hides the values (client-aided), or the division that brings
+   *     them into the bootstrapper's range (bootstrapping)
    */
   List<Ciphertext> refresh(List<Ciphertext> ciphertexts, double valueBound);
 

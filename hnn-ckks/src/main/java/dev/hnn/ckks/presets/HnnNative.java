@@ -316,6 +316,32 @@ public final class HnnNative {
         @ByRef NCiphertext out);
   }
 
+  /** {@code hnn::boot::Bootstrapper}: encoded transforms of one level budget (public data only). */
+  @Namespace("::hnn::boot")
+  @Name("Bootstrapper")
+  public static class NBootstrapper extends Pointer {
+    static {
+      Loader.load();
+    }
+
+    public NBootstrapper(Pointer p) {
+      super(p);
+    }
+  }
+
+  /** {@code hnn::boot::SparseSecretEncapsulation}: the two public key-switching keys of ModRaise. */
+  @Namespace("::hnn::boot")
+  @Name("SparseSecretEncapsulation")
+  public static class NEncapsulation extends Pointer {
+    static {
+      Loader.load();
+    }
+
+    public NEncapsulation(Pointer p) {
+      super(p);
+    }
+  }
+
   // ------------------------------------------------------------------------------------------ bytes
 
   public static native @Cast("std::size_t") long bytes_size(@Const @ByRef NBytes b);
@@ -553,6 +579,47 @@ public final class HnnNative {
       @Cast("std::size_t") long count);
 
   public static native void wipe_plaintext(@ByRef NPlaintext p);
+
+  // ------------------------------------------------------------------------------------------ bootstrapping
+
+  public static native NBootstrapper new_bootstrapper(
+      @Const @ByRef NContext c,
+      @Cast("std::size_t") long slots,
+      @Cast("std::size_t") long ctsLevels,
+      @Cast("std::size_t") long stcLevels,
+      double messageScale,
+      @Cast("bool") boolean cachePlaintexts);
+
+  public static native void delete_bootstrapper(NBootstrapper b);
+
+  public static native @Cast("std::size_t") long bootstrap_required_depth(
+      @Cast("std::size_t") long ctsLevels, @Cast("std::size_t") long stcLevels);
+
+  public static native @Cast("std::size_t") long bootstrap_depth(@Const @ByRef NBootstrapper b);
+
+  public static native @Cast("std::size_t") long bootstrap_output_level(@Const @ByRef NBootstrapper b);
+
+  public static native @Cast("std::size_t") long bootstrap_galois_element_count(@Const @ByRef NBootstrapper b);
+
+  public static native void bootstrap_galois_elements(
+      @Const @ByRef NBootstrapper b, @Cast("std::int64_t*") long[] out, @Cast("std::size_t") long count);
+
+  public static native void bootstrap(
+      @Const @ByRef NBootstrapper b,
+      @Const @ByRef NCiphertext in,
+      @Const @ByRef NGaloisKeys gk,
+      @Const @ByRef NRelinKeys rk,
+      @Const @ByRef NEncapsulation encapsulation,
+      @ByRef NCiphertext out);
+
+  public static native NEncapsulation create_encapsulation(@Const @ByRef NContext c, @Const @ByRef NSecretKey sk);
+
+  public static native NBytes save_encapsulation(@Const @ByRef NEncapsulation e);
+
+  public static native NEncapsulation load_encapsulation(
+      @Const @ByRef NContext c, @Const byte[] data, @Cast("std::size_t") long size);
+
+  public static native void delete_encapsulation(NEncapsulation e);
 
   // ------------------------------------------------------------------------------------------ threads
 
