@@ -70,7 +70,7 @@ public final class ClassifyCommand implements Callable<Integer> {
                 return 2;
             }
             try (dev.hnn.service.HnnClient client = server.connect()) {
-                return encoder.enabled ? RemoteClassify.encoder(client, text)
+                return encoder.enabled ? RemoteClassify.encoder(client, keys.directory(), text)
                         : RemoteClassify.head(client, keys.directory(), text);
             }
         }

@@ -56,20 +56,25 @@ final class RemoteClassify {
         return 0;
     }
 
-    /** The whole encoder on the server, refreshes over the session stream; keys are made for this run. */
-    static int encoder(HnnClient client, String text) throws Exception {
+    /**
+     * The whole encoder on the server, refreshes over the session stream; the keys are made once and kept in the
+     * subfolder {@code encoder} of {@code keys} (registered with the server only if it does not hold them yet).
+     */
+    static int encoder(HnnClient client, KeyDirectory keys, String text) throws Exception {
         var spec = client.spec();
         EncoderSpec es = HnnClient.encoderSpec(spec);
         SentimentModel model = SentimentModel.load(spec.getEncoder().getModel());
         TransformerEncoder weights = model.encoderWeights();
         HeadSpec head = HeadSpec.of(model.head().head());
-        System.err.println("hnn: generating keys for the server's encoder (buckets "
-                + java.util.Arrays.toString(es.buckets()) + ") ...");
+        KeyDirectory encoderKeys = KeyDirectory.at(keys.path().resolve("encoder"));
         long t0 = System.nanoTime();
-        try (CkksContext keys = es.generateKeys(); SentenceEncoder text0 = model.openEncoder();
-                EncoderClient ec = new EncoderClient(keys, es)) {
+        try (CkksContext ctx = encoderKeys.loadOrGenerate(es::generateKeys, es::checkKeys,
+                msg -> System.err.println("hnn: encoder keys for buckets " + java.util.Arrays.toString(es.buckets())
+                        + ": " + msg));
+                SentenceEncoder text0 = model.openEncoder();
+                EncoderClient ec = new EncoderClient(ctx, es)) {
             long t1 = System.nanoTime();
-            String keyId = client.registerKeys(es.specId(), keys.serializePublic()).getKeyId();
+            String keyId = client.ensureRegistered(es.specId(), encoderKeys.publicKeyBytes());
             long t2 = System.nanoTime();
             EncoderSession.Embedded e = EncoderSession.embed(text0, weights, text, es.maxBucket());
             EncoderClient.Outcome out = client.encode(keyId, ec, e.x());
@@ -79,7 +84,7 @@ final class RemoteClassify {
             System.out.printf(Locale.ROOT, "label: %s%n", p >= 0.5 ? "positive" : "negative");
             System.out.printf(Locale.ROOT, "P(positive): %.4f (plaintext %.4f, |diff| %.1e)%n", p, plain,
                     Math.abs(p - plain));
-            System.out.printf(Locale.ROOT, "%d tokens%s, bucket %d; keys %.1f s, register %.1f s, session %.1f s; "
+            System.out.printf(Locale.ROOT, "%d tokens%s, bucket %d; keys %.1f s, registration %.1f s, session %.1f s; "
                     + "%d round trips, bytes to server %d, to client %d%n", out.tokens(),
                     e.truncated() ? " (cut to the largest bucket)" : "", out.bucket(), (t1 - t0) / 1e9,
                     (t2 - t1) / 1e9, (t3 - t2) / 1e9, 1 + out.session().roundTrips(), out.session().bytesSent(),

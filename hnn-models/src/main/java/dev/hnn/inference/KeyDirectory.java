@@ -15,6 +15,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Objects;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * A key set on disk, made for one service: {@code service.json} (the spec the keys are for),
@@ -77,18 +78,55 @@ public final class KeyDirectory {
         + spec.rotationSteps().length + " rotation keys)");
     CkksContext ctx = CkksContext.builder(spec.parameters()).rotations(spec.rotationSteps()).build();
     try {
-      write(CLIENT, true, ctx::save);
-      write(PUBLIC, false, out -> {
-        try (CkksContext pub = ctx.publicContext()) {
-          pub.save(out);
-        }
-      });
+      keep(ctx);
       write(SPEC, false, out -> out.write(spec.toJson().getBytes(StandardCharsets.UTF_8)));
       return ctx;
     } catch (IOException | RuntimeException e) {
       ctx.close();
       throw e;
     }
+  }
+
+  /**
+   * For key sets that no head spec describes (an encrypted encoder's): the client context kept here if
+   * {@code check} accepts it (throws IllegalArgumentException otherwise), else a new one from {@code generate},
+   * kept for next time ({@code client.keys} owner-only and {@code public.keys}; no {@code service.json}). Saves
+   * the key generation and, since a server knows a key set by the hash of its public bytes, the upload.
+   */
+  public CkksContext loadOrGenerate(Supplier<CkksContext> generate, Consumer<CkksContext> check,
+      Consumer<String> progress) throws IOException {
+    if (Files.isRegularFile(dir.resolve(CLIENT)) && Files.isRegularFile(dir.resolve(PUBLIC))) {
+      CkksContext kept = load(CLIENT);
+      try {
+        if (!kept.hasSecretKey()) throw new IllegalArgumentException(dir.resolve(CLIENT) + " holds no secret key");
+        check.accept(kept);
+        return kept;
+      } catch (IllegalArgumentException e) {
+        kept.close();
+        progress.accept("the keys in " + dir + " do not fit (" + e.getMessage() + "): making new ones");
+      }
+    } else {
+      progress.accept("making keys (once; kept in " + dir + ")");
+    }
+    Files.createDirectories(dir);
+    CkksContext ctx = generate.get();
+    try {
+      keep(ctx);
+      return ctx;
+    } catch (IOException | RuntimeException e) {
+      ctx.close();
+      throw e;
+    }
+  }
+
+  /** Writes the client context and its public half. */
+  private void keep(CkksContext ctx) throws IOException {
+    write(CLIENT, true, ctx::save);
+    write(PUBLIC, false, out -> {
+      try (CkksContext pub = ctx.publicContext()) {
+        pub.save(out);
+      }
+    });
   }
 
   /** The client context, checked against the spec. */

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hnn.ckks.CkksContext;
+import dev.hnn.ckks.CkksParameters;
 import dev.hnn.ckks.CorruptDataException;
 import dev.hnn.ckks.IncompatibleObjectsException;
 import dev.hnn.ckks.MissingKeyException;
@@ -19,6 +20,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -206,6 +209,46 @@ class EncryptedProtocolTest {
     assertEquals(spec, ServiceSpec.fromJson(spec.toJson()));
     assertThrows(IllegalArgumentException.class, () -> ServiceSpec.fromJson("{\"format\":\"hnn-service\"}"));
     assertArrayEquals(spec.rotationSteps(), keys.readSpec().rotationSteps());
+  }
+
+  @Test
+  void keyDirectoryKeepsKeySetsWithoutAHeadSpecAndRemakesOnesThatDoNotFit(@TempDir Path dir) throws Exception {
+    KeyDirectory keys = KeyDirectory.at(dir.resolve("encoder"));
+    CkksParameters p = spec.parameters();
+    Supplier<CkksContext> make = () -> CkksContext.builder(p).rotations(1, 2).build();
+    Consumer<CkksContext> needsStep2 = c -> {
+      if (!c.hasRotationKey(2)) throw new IllegalArgumentException("no rotation key for step 2");
+    };
+    List<String> said = new ArrayList<>();
+    String first;
+    try (CkksContext made = keys.loadOrGenerate(make, needsStep2, said::add)) {
+      first = made.keyId();
+      assertTrue(made.hasSecretKey());
+    }
+    assertEquals(1, said.size(), said.toString());
+    assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+        Files.getPosixFilePermissions(dir.resolve("encoder").resolve(KeyDirectory.CLIENT))));
+    int[] calls = {0};
+    try (CkksContext kept = keys.loadOrGenerate(() -> {
+      calls[0]++;
+      return make.get();
+    }, needsStep2, said::add)) {
+      assertEquals(first, kept.keyId(), "the kept key set is loaded, not made again");
+      assertEquals(0, calls[0]);
+    }
+    try (CkksContext pub = CkksContext.load(keys.publicKeyBytes())) {
+      assertEquals(first, pub.keyId());
+      assertFalse(pub.hasSecretKey());
+    }
+    Consumer<CkksContext> needsStep3 = c -> {
+      if (!c.hasRotationKey(3)) throw new IllegalArgumentException("no rotation key for step 3");
+    };
+    try (CkksContext remade = keys.loadOrGenerate(() -> CkksContext.builder(p).rotations(3).build(), needsStep3,
+        said::add)) {
+      assertTrue(remade.hasRotationKey(3));
+      assertFalse(first.equals(remade.keyId()));
+    }
+    assertTrue(said.get(said.size() - 1).contains("do not fit"), said.toString());
   }
 
   private static HeadFile.Loaded readHead() {
