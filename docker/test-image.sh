@@ -7,14 +7,16 @@
 #   3. podman build with chroot isolation (podman run cannot start containers here) and the host's network
 #      (apt and Maven Central during the build);
 #   4. runs, in a container of the image without network: hnn classify --plain, and as the README shows
-#      hnn keygen, hnn classify (encrypted) and the client/server commands with key directories at /keys;
+#      hnn keygen, hnn classify (encrypted) and the client/server commands with key directories mounted from the host;
 #   5. prints the image size, the jar's sha256 and the time taken.
 # Not part of .ci/run: a first run takes about 9 minutes on two cores (README, "Docker").
 #
-#   docker/test-image.sh [--repro] [--fresh]
-#     --repro  afterwards builds the build stage again without any cached layer and checks that it makes
-#              the same jar bytes (about 4 more minutes)
-#     --fresh  new base image, and no cached layers
+#   docker/test-image.sh [--repro] [--fresh] [--skip-tests]
+#     --repro       afterwards builds the build stage again without any cached layer and checks that it makes
+#                   the same jar bytes (about 4 more minutes)
+#     --fresh       new base image, and no cached layers
+#     --skip-tests  builds the image without running the test suite inside it (SKIP_TESTS=true); the checks
+#                   of the built image below still run
 # Environment: HNN_IMAGE (default localhost/hnn:dev), HNN_DOCKER_WORK (scratch folder, default
 # /var/tmp/hnn-docker), DEBIAN_MIRROR (default http://deb.debian.org/debian), DEBIAN_SECURITY_MIRROR.
 set -euo pipefail
@@ -29,11 +31,13 @@ security_mirror="${DEBIAN_SECURITY_MIRROR:-http://deb.debian.org/debian-security
 text="a gorgeous, witty, seductive movie"
 repro=false
 fresh=false
+skip_tests=false
 for a in "$@"; do
   case "$a" in
     --repro) repro=true ;;
     --fresh) fresh=true ;;
-    *) echo "usage: $0 [--repro] [--fresh]" >&2; exit 64 ;;
+    --skip-tests) skip_tests=true ;;
+    *) echo "usage: $0 [--repro] [--fresh] [--skip-tests]" >&2; exit 64 ;;
   esac
 done
 
@@ -110,6 +114,7 @@ podman image inspect --format 'base image (build):   {{.Id}}' "$build_base"
 step "podman build -f docker/Dockerfile -t $image (log: $work/build.log)"
 build_args=(--isolation=chroot --network=host --layers --build-arg "BUILD_BASE=$build_base" --build-arg "RUNTIME_BASE=$base")
 $fresh && build_args+=(--no-cache)
+$skip_tests && build_args+=(--build-arg SKIP_TESTS=true)
 podman build "${build_args[@]}" -f "$repo/docker/Dockerfile" -t "$image" "$repo" > "$work/build.log" 2>&1 \
   || { tail -40 "$work/build.log" >&2; fail "podman build"; }
 grep -E 'Tests run: [0-9]+, Failures|tests passed|Total Test time' "$work/build.log" | sed 's/^/   /' || true
@@ -136,11 +141,11 @@ if [[ -n "$mirror_ip" ]]; then
   echo "   interfaces: $interfaces; $mirror_host ($mirror_ip) port 80 unreachable"
 fi
 
-# Key directories on the host, mounted at /keys. The container runs as an arbitrary UID, as the README
-# suggests (docker run -u "$(id -u):$(id -g)"), so that the key files belong to the host's user. Every run
-# with a /keys mount also mounts the exchange folder: buildah 1.28 with chroot isolation lets the image's
-# VOLUME /keys hide a lone bind mount there, not when a second one comes with it (Docker's -v always wins).
-# The checks of the files on the host below would catch a mount that did not take.
+# Key directories on the host. The container runs as an arbitrary UID, as the README suggests
+# (docker run -u "$(id -u):$(id -g)"), so that the key files belong to the host's user. They are mounted at
+# /host-keys with HNN_KEYS pointing there, not at /keys: buildah 1.28 with chroot isolation lets the image's
+# VOLUMEs (/keys, /server-keys) hide a bind mount onto them (Docker's -v always wins), which with one VOLUME
+# it did only for a lone mount. The checks of the files on the host below would catch a mount that did not take.
 uid=4242
 client_keys="$work/client-keys"
 server_keys="$work/server-keys"
@@ -148,8 +153,8 @@ exchange="$work/exchange"
 rm -rf "$client_keys" "$server_keys" "$exchange"
 mkdir -p "$client_keys" "$server_keys" "$exchange"
 chown "$uid:$uid" "$client_keys" "$server_keys" "$exchange"
-as_client=(--user "$uid:$uid" -v "$client_keys:/keys" -v "$exchange:/exchange")
-as_server=(--user "$uid:$uid" -v "$server_keys:/keys" -v "$exchange:/exchange")
+as_client=(--user "$uid:$uid" --env HNN_KEYS=/host-keys -v "$client_keys:/host-keys" -v "$exchange:/exchange")
+as_server=(--user "$uid:$uid" --env HNN_KEYS=/host-keys -v "$server_keys:/host-keys" -v "$exchange:/exchange")
 
 step "hnn classify --plain \"$text\""
 out="$(in_image "$ctr" -- hnn classify --plain "$text")" || fail "hnn classify --plain"
