@@ -1,6 +1,7 @@
 package dev.hnn.inference;
 
 import dev.hnn.ckks.CkksContext;
+import dev.hnn.ckks.HeException;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -96,14 +97,19 @@ public final class KeyDirectory {
   public CkksContext loadOrGenerate(Supplier<CkksContext> generate, Consumer<CkksContext> check,
       Consumer<String> progress) throws IOException {
     if (Files.isRegularFile(dir.resolve(CLIENT)) && Files.isRegularFile(dir.resolve(PUBLIC))) {
-      CkksContext kept = load(CLIENT);
+      CkksContext kept = null;
       try {
+        kept = load(CLIENT);
         if (!kept.hasSecretKey()) throw new IllegalArgumentException(dir.resolve(CLIENT) + " holds no secret key");
         check.accept(kept);
         return kept;
-      } catch (IllegalArgumentException e) {
-        kept.close();
+      } catch (IllegalArgumentException | HeException e) {
+        // other parameters or keys, or a damaged file: the keys are only a cache of a generation
+        if (kept != null) kept.close();
         progress.accept("the keys in " + dir + " do not fit (" + e.getMessage() + "): making new ones");
+      } catch (RuntimeException | Error e) {
+        if (kept != null) kept.close();
+        throw e;
       }
     } else {
       progress.accept("making keys (once; kept in " + dir + ")");

@@ -249,6 +249,13 @@ class EncryptedProtocolTest {
       assertFalse(first.equals(remade.keyId()));
     }
     assertTrue(said.get(said.size() - 1).contains("do not fit"), said.toString());
+    // a damaged file is a reason to make keys again, not a dead end
+    Files.write(dir.resolve("encoder").resolve(KeyDirectory.CLIENT), new byte[] {1, 2, 3});
+    int before = said.size();
+    try (CkksContext remade = keys.loadOrGenerate(make, needsStep2, said::add)) {
+      assertTrue(remade.hasRotationKey(2));
+    }
+    assertTrue(said.size() == before + 1 && said.get(before).contains("do not fit"), said.toString());
   }
 
   private static HeadFile.Loaded readHead() {
