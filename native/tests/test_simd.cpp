@@ -42,6 +42,10 @@ std::vector<NttPath> ntt_paths() {
   if (cpu >= SimdLevel::kAvx512)
     paths.push_back({"fp64", ntt_kernels::forward_fp64_avx512, ntt_kernels::inverse_fp64_avx512});
 #endif
+#if defined(HNN_HAVE_AVX2_KERNELS)
+  if (cpu >= SimdLevel::kAvx2)
+    paths.push_back({"fp64-avx2", ntt_kernels::forward_fp64_avx2, ntt_kernels::inverse_fp64_avx2});
+#endif
 #if defined(HNN_HAVE_IFMA_KERNELS)
   if (cpu >= SimdLevel::kAvx512Ifma)
     paths.push_back({"ifma", ntt_kernels::forward_ifma, ntt_kernels::inverse_ifma});
@@ -93,42 +97,57 @@ TEST(ntt_simd_paths_match_portable) {
   }
 }
 
-// The double-precision FMA kernels (q < 2^50) against the portable ones, called directly (whatever the
-// dispatcher picks): primes of 20..50 bits (the 50-bit one just below 2^50, the 46-bit one at the switch of
-// lazy schedules), every n from 2^4 to 2^17 (and the fallbacks below), random inputs with 0 and q-1 edges,
-// all q-1, all 0.
+// The double-precision FMA kernels (q < 2^50; AVX-512 and AVX2) against the portable ones, called directly
+// (whatever the dispatcher picks): primes of 20..50 bits (the 50-bit one just below 2^50, the 46-bit one at
+// the switch of lazy schedules), every n from 2^4 to 2^17 (and the fallbacks below), random inputs with 0 and
+// q-1 edges, all q-1, all 0.
 TEST(ntt_fp64_matches_portable) {
+  struct Fp64Path {
+    std::string name;
+    bool (*supports)(const NttTables&);
+    NttKernel forward, inverse;
+  };
+  std::vector<Fp64Path> kernels;
+#if defined(HNN_HAVE_AVX2_KERNELS)
+  if (detected_simd_level() >= SimdLevel::kAvx2)
+    kernels.push_back({"fp64-avx2", ntt_kernels::fp64_avx2_supports, ntt_kernels::forward_fp64_avx2,
+                       ntt_kernels::inverse_fp64_avx2});
+#endif
 #if defined(HNN_HAVE_AVX512_KERNELS)
-  if (detected_simd_level() < SimdLevel::kAvx512) return;
+  if (detected_simd_level() >= SimdLevel::kAvx512)
+    kernels.push_back({"fp64-avx512", ntt_kernels::fp64_supports, ntt_kernels::forward_fp64_avx512,
+                       [](const NttTables& t, std::uint64_t* a) { ntt_kernels::inverse_fp64_avx512(t, a); }});
+#endif
   std::mt19937_64 rng(17);
-  for (int bits : {20, 30, 40, 45, 46, 47, 49, 50}) {
-    for (int log_n = 1; log_n <= 17; ++log_n) {
-      const std::size_t n = std::size_t{1} << log_n;
-      const Modulus q = generate_ntt_primes(bits, 1, n)[0];
-      const NttTables t(n, q);
-      CHECK(ntt_kernels::fp64_supports(t) == (n >= 16));
-      const int inputs = log_n <= 12 ? 4 : 3;
-      for (int k = 0; k < inputs; ++k) {
-        Limb in = test_input(n, q.value(), rng);
-        if (k == 1) std::fill(in.begin(), in.end(), q.value() - 1);
-        if (k == 2 && log_n > 12) std::fill(in.begin(), in.end(), q.value() - 1);
-        if (k == 3) std::fill(in.begin(), in.end(), 0);
-        Limb ref_fwd = in, ref_inv = in, fwd = in, inv = in;
-        ntt_kernels::forward_portable(t, ref_fwd.data());
-        ntt_kernels::inverse_portable(t, ref_inv.data());
-        ntt_kernels::forward_fp64_avx512(t, fwd.data());
-        ntt_kernels::inverse_fp64_avx512(t, inv.data());
-        if (fwd != ref_fwd) throw hnn_test::Failure{"forward differs: " + where("fp64", n, bits)};
-        if (inv != ref_inv) throw hnn_test::Failure{"inverse differs: " + where("fp64", n, bits)};
-        ntt_kernels::inverse_fp64_avx512(t, fwd.data());
-        if (fwd != in) throw hnn_test::Failure{"round trip differs: " + where("fp64", n, bits)};
+  for (const Fp64Path& k : kernels) {
+    for (int bits : {20, 30, 40, 45, 46, 47, 49, 50}) {
+      for (int log_n = 1; log_n <= 17; ++log_n) {
+        const std::size_t n = std::size_t{1} << log_n;
+        const Modulus q = generate_ntt_primes(bits, 1, n)[0];
+        const NttTables t(n, q);
+        CHECK(k.supports(t) == (n >= 16));
+        const int inputs = log_n <= 12 ? 4 : 3;
+        for (int i = 0; i < inputs; ++i) {
+          Limb in = test_input(n, q.value(), rng);
+          if (i == 1) std::fill(in.begin(), in.end(), q.value() - 1);
+          if (i == 2 && log_n > 12) std::fill(in.begin(), in.end(), q.value() - 1);
+          if (i == 3) std::fill(in.begin(), in.end(), 0);
+          Limb ref_fwd = in, ref_inv = in, fwd = in, inv = in;
+          ntt_kernels::forward_portable(t, ref_fwd.data());
+          ntt_kernels::inverse_portable(t, ref_inv.data());
+          k.forward(t, fwd.data());
+          k.inverse(t, inv.data());
+          if (fwd != ref_fwd) throw hnn_test::Failure{"forward differs: " + where(k.name, n, bits)};
+          if (inv != ref_inv) throw hnn_test::Failure{"inverse differs: " + where(k.name, n, bits)};
+          k.inverse(t, fwd.data());
+          if (fwd != in) throw hnn_test::Failure{"round trip differs: " + where(k.name, n, bits)};
+        }
       }
     }
+    // Moduli of 50 bits and more have no FP64 tables and fall back to another kernel.
+    const NttTables big(1024, generate_ntt_primes(51, 1, 1024)[0]);
+    CHECK(!big.has_fp64_tables() && !k.supports(big));
   }
-  // Moduli of 50 bits and more have no FP64 tables and fall back to the integer kernel.
-  const NttTables big(1024, generate_ntt_primes(51, 1, 1024)[0]);
-  CHECK(!big.has_fp64_tables() && !ntt_kernels::fp64_supports(big));
-#endif
 }
 
 // The public entry points dispatch to every level the CPU has and round-trip exactly.

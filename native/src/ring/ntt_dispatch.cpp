@@ -6,6 +6,7 @@
 
 // At the AVX-512F level, primes below 2^50 take the double-precision FMA kernels (about twice as fast as the
 // integer ones on Cascade Lake: two FMA ports against one 32-bit multiplier port); IFMA keeps its own path.
+// At the AVX2 level the same arithmetic on 4 lanes takes primes below 2^50; larger ones stay portable.
 namespace hnn::ntt_kernels {
 
 void forward(const NttTables& t, std::uint64_t* a) {
@@ -15,6 +16,9 @@ void forward(const NttTables& t, std::uint64_t* a) {
 #endif
 #if defined(HNN_HAVE_AVX512_KERNELS)
     case SimdLevel::kAvx512: return fp64_supports(t) ? forward_fp64_avx512(t, a) : forward_avx512(t, a);
+#endif
+#if defined(HNN_HAVE_AVX2_KERNELS)
+    case SimdLevel::kAvx2: return forward_fp64_avx2(t, a);
 #endif
     default: return forward_portable(t, a);
   }
@@ -27,6 +31,9 @@ void inverse(const NttTables& t, std::uint64_t* a) {
 #endif
 #if defined(HNN_HAVE_AVX512_KERNELS)
     case SimdLevel::kAvx512: return fp64_supports(t) ? inverse_fp64_avx512(t, a) : inverse_avx512(t, a);
+#endif
+#if defined(HNN_HAVE_AVX2_KERNELS)
+    case SimdLevel::kAvx2: return inverse_fp64_avx2(t, a);
 #endif
     default: return inverse_portable(t, a);
   }
@@ -46,6 +53,10 @@ void forward_lifted(const NttTables& t, const std::uint64_t* in, const Modulus& 
   // the integer kernels get it as a separate pass.
   if (active_simd_level() == SimdLevel::kAvx512 && fp64_supports_lifted(t, from.value()))
     return forward_lifted_fp64_avx512(t, in, from.value(), out);
+#endif
+#if defined(HNN_HAVE_AVX2_KERNELS)
+  if (active_simd_level() == SimdLevel::kAvx2 && fp64_avx2_supports_lifted(t, from.value()))
+    return forward_lifted_fp64_avx2(t, in, from.value(), out);
 #endif
   centered_lift(in, from, t.modulus(), out, t.n());
   forward(t, out);

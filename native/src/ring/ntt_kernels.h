@@ -31,6 +31,16 @@ bool fp64_supports_lifted(const NttTables& t, std::uint64_t from);
 void forward_lifted_fp64_avx512(const NttTables& t, const std::uint64_t* in, std::uint64_t from,
                                 std::uint64_t* out);
 #endif
+#if defined(HNN_HAVE_AVX2_KERNELS)
+// Double-precision FMA kernels on 4 lanes (ntt_fp64_avx2.cpp) for CPUs with AVX2 and FMA, q < 2^50 and
+// n >= 16; other tables are passed to the portable kernels.
+bool fp64_avx2_supports(const NttTables& t);
+void forward_fp64_avx2(const NttTables& t, std::uint64_t* a);
+void inverse_fp64_avx2(const NttTables& t, std::uint64_t* a);
+/// Whether forward_lifted_fp64_avx2 applies: fp64_avx2_supports(t) and from <= 2q.
+bool fp64_avx2_supports_lifted(const NttTables& t, std::uint64_t from);
+void forward_lifted_fp64_avx2(const NttTables& t, const std::uint64_t* in, std::uint64_t from, std::uint64_t* out);
+#endif
 #if defined(HNN_HAVE_IFMA_KERNELS)
 // Require AVX-512 IFMA52 as well. Moduli of more than 50 bits are passed to the AVX-512F kernels.
 void forward_ifma(const NttTables& t, std::uint64_t* a);

@@ -8,18 +8,24 @@ namespace hnn {
 namespace {
 
 SimdLevel detect() {
-#if defined(__x86_64__) && defined(HNN_HAVE_AVX512_KERNELS)
+#if defined(__x86_64__)
   __builtin_cpu_init();
-  bool avx512 = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
-                __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512bw");
-  if (!avx512) return SimdLevel::kPortable;
+  [[maybe_unused]] const bool avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+#if defined(HNN_HAVE_AVX512_KERNELS)
+  const bool avx512 = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
+                      __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512bw");
+  if (avx512) {
 #if defined(HNN_HAVE_IFMA_KERNELS)
-  if (__builtin_cpu_supports("avx512ifma")) return SimdLevel::kAvx512Ifma;
+    if (__builtin_cpu_supports("avx512ifma")) return SimdLevel::kAvx512Ifma;
 #endif
-  return SimdLevel::kAvx512;
-#else
+    return SimdLevel::kAvx512;
+  }
+#endif
+#if defined(HNN_HAVE_AVX2_KERNELS)
+  if (avx2) return SimdLevel::kAvx2;
+#endif
+#endif
   return SimdLevel::kPortable;
-#endif
 }
 
 SimdLevel from_env(SimdLevel detected) {
@@ -27,6 +33,7 @@ SimdLevel from_env(SimdLevel detected) {
   if (!v) return detected;
   SimdLevel want = detected;
   if (std::strcmp(v, "portable") == 0) want = SimdLevel::kPortable;
+  else if (std::strcmp(v, "avx2") == 0) want = SimdLevel::kAvx2;
   else if (std::strcmp(v, "avx512") == 0) want = SimdLevel::kAvx512;
   else if (std::strcmp(v, "ifma") == 0) want = SimdLevel::kAvx512Ifma;
   return static_cast<int>(want) < static_cast<int>(detected) ? want : detected;
@@ -54,6 +61,7 @@ void set_simd_level(SimdLevel level) {
 std::string to_string(SimdLevel level) {
   switch (level) {
     case SimdLevel::kPortable: return "portable";
+    case SimdLevel::kAvx2: return "avx2";
     case SimdLevel::kAvx512: return "avx512";
     case SimdLevel::kAvx512Ifma: return "avx512-ifma";
   }
