@@ -11,7 +11,8 @@ namespace {
 
 // Each public kernel tries the vector bodies first (poly_arith_ifma.cpp for products modulo primes of at most
 // 50 bits; at the AVX-512F level poly_arith_fp64_avx512.cpp for those products, poly_arith_avx512.cpp for the
-// rest); the loops below are the portable bodies, and the reference the vector ones are tested against.
+// rest; at the AVX2 level poly_arith_fp64_avx2.cpp for those products); the loops below are the portable
+// bodies, and the reference the vector ones are tested against.
 #if defined(HNN_HAVE_AVX512_KERNELS)
 bool use_avx512() { return active_simd_level() >= SimdLevel::kAvx512; }
 #define HNN_TRY_AVX512(call)        \
@@ -33,6 +34,19 @@ bool use_avx512() { return active_simd_level() >= SimdLevel::kAvx512; }
 #else
 #define HNN_TRY_IFMA(q, call) \
   do {                        \
+  } while (0)
+#endif
+
+// At the AVX2 level, products modulo primes of at most 50 bits take the double-precision kernels; the rest
+// stays portable.
+#if defined(HNN_HAVE_AVX2_KERNELS)
+#define HNN_TRY_AVX2_FP64(q, call)                                                                     \
+  do {                                                                                               \
+    if (active_simd_level() == SimdLevel::kAvx2 && poly_kernels::fp64_products_apply(q)) return call; \
+  } while (0)
+#else
+#define HNN_TRY_AVX2_FP64(q, call) \
+  do {                             \
   } while (0)
 #endif
 
@@ -66,6 +80,7 @@ void negate_mod(const std::uint64_t* a, std::uint64_t* out, std::size_t n, const
 }
 
 void mul_mod(const std::uint64_t* a, const std::uint64_t* b, std::uint64_t* out, std::size_t n, const Modulus& q) {
+  HNN_TRY_AVX2_FP64(q, poly_kernels::mul_fp64_avx2(a, b, out, n, q));
   HNN_TRY_IFMA(q, poly_kernels::mul_ifma(a, b, out, n, q));
   if (poly_kernels::fp64_products_apply(q)) HNN_TRY_AVX512(poly_kernels::mul_fp64_avx512(a, b, out, n, q));
   if (!modulus_is_power_of_two(q)) HNN_TRY_AVX512(poly_kernels::mul_avx512(a, b, out, n, q));
@@ -79,6 +94,7 @@ void mul_add_mod(const std::uint64_t* a, const std::uint64_t* b, std::uint64_t* 
 
 void mul_add_mod(const std::uint64_t* a, const std::uint64_t* b, const std::uint64_t* c, std::uint64_t* out,
                  std::size_t n, const Modulus& q) {
+  HNN_TRY_AVX2_FP64(q, poly_kernels::mul_add_fp64_avx2(a, b, c, out, n, q));
   HNN_TRY_IFMA(q, poly_kernels::mul_add_ifma(a, b, c, out, n, q));
   if (poly_kernels::fp64_products_apply(q)) HNN_TRY_AVX512(poly_kernels::mul_add_fp64_avx512(a, b, c, out, n, q));
   if (!modulus_is_power_of_two(q)) HNN_TRY_AVX512(poly_kernels::mul_add_avx512(a, b, c, out, n, q));
@@ -86,6 +102,7 @@ void mul_add_mod(const std::uint64_t* a, const std::uint64_t* b, const std::uint
 }
 
 void mul_scalar_mod(const std::uint64_t* a, std::uint64_t s, std::uint64_t* out, std::size_t n, const Modulus& q) {
+  HNN_TRY_AVX2_FP64(q, poly_kernels::mul_scalar_fp64_avx2(a, s, out, n, q));
   HNN_TRY_IFMA(q, poly_kernels::mul_scalar_ifma(a, s, out, n, q));
   if (poly_kernels::fp64_products_apply(q)) HNN_TRY_AVX512(poly_kernels::mul_scalar_fp64_avx512(a, s, out, n, q));
   HNN_TRY_AVX512(poly_kernels::mul_scalar_avx512(a, s, out, n, q));
@@ -105,6 +122,7 @@ void add_scalar_mod(const std::uint64_t* a, std::uint64_t s, std::uint64_t* out,
 
 void sub_mul_scalar_mod(const std::uint64_t* a, const std::uint64_t* b, std::uint64_t s, std::uint64_t* out,
                         std::size_t n, const Modulus& q) {
+  HNN_TRY_AVX2_FP64(q, poly_kernels::sub_mul_scalar_fp64_avx2(a, b, s, out, n, q));
   HNN_TRY_IFMA(q, poly_kernels::sub_mul_scalar_ifma(a, b, s, out, n, q));
   if (poly_kernels::fp64_products_apply(q))
     HNN_TRY_AVX512(poly_kernels::sub_mul_scalar_fp64_avx512(a, b, s, out, n, q));
@@ -135,6 +153,7 @@ void add_product(const std::uint64_t* c, std::uint64_t* out, std::size_t n, cons
 // either way).
 void sub_mul_scalar_add_mod(const std::uint64_t* a, const std::uint64_t* b, std::uint64_t s, const std::uint64_t* c,
                             std::uint64_t* out, std::size_t n, const Modulus& q) {
+  HNN_TRY_AVX2_FP64(q, poly_kernels::sub_mul_scalar_add_fp64_avx2(a, b, s, c, out, n, q));
   if (poly_kernels::fp64_products_apply(q))
     HNN_TRY_AVX512(poly_kernels::sub_mul_scalar_add_fp64_avx512(a, b, s, c, out, n, q));
   add_product(c, out, n, q, [&](std::uint64_t* to) { sub_mul_scalar_mod(a, b, s, to, n, q); });
@@ -142,6 +161,7 @@ void sub_mul_scalar_add_mod(const std::uint64_t* a, const std::uint64_t* b, std:
 
 void mul_scalar_add_mod(const std::uint64_t* a, std::uint64_t s, const std::uint64_t* c, std::uint64_t* out,
                         std::size_t n, const Modulus& q) {
+  HNN_TRY_AVX2_FP64(q, poly_kernels::mul_scalar_add_fp64_avx2(a, s, c, out, n, q));
   if (poly_kernels::fp64_products_apply(q))
     HNN_TRY_AVX512(poly_kernels::mul_scalar_add_fp64_avx512(a, s, c, out, n, q));
   add_product(c, out, n, q, [&](std::uint64_t* to) { mul_scalar_mod(a, s, to, n, q); });
@@ -187,6 +207,7 @@ void check_dot_product_terms(std::size_t count) {
 void dot_product_pair(const std::uint64_t* const* a, const std::uint64_t* const* b0, const std::uint64_t* const* b1,
                       std::size_t count, std::uint64_t* out0, std::uint64_t* out1, std::size_t n, const Modulus& q) {
   check_dot_product_terms(count);
+  HNN_TRY_AVX2_FP64(q, poly_kernels::dot_product_pair_fp64_avx2(a, b0, b1, count, out0, out1, n, q));
   HNN_TRY_AVX512(poly_kernels::dot_product_pair_avx512(a, b0, b1, count, out0, out1, n, q));
   dot_product_pair_portable(a, b0, b1, count, out0, out1, n, q);
 }
@@ -194,6 +215,7 @@ void dot_product_pair(const std::uint64_t* const* a, const std::uint64_t* const*
 void dot_product_pair(const std::uint64_t* const* a, const std::uint32_t* const* b0, const std::uint32_t* const* b1,
                       std::size_t count, std::uint64_t* out0, std::uint64_t* out1, std::size_t n, const Modulus& q) {
   check_dot_product_terms(count);
+  HNN_TRY_AVX2_FP64(q, poly_kernels::dot_product_pair_narrow_fp64_avx2(a, b0, b1, count, out0, out1, n, q));
   HNN_TRY_AVX512(poly_kernels::dot_product_pair_narrow_avx512(a, b0, b1, count, out0, out1, n, q));
   dot_product_pair_portable(a, b0, b1, count, out0, out1, n, q);
 }

@@ -70,6 +70,30 @@ void centered_lift_avx512(const std::uint64_t* in, std::uint64_t from, const Mod
                           std::size_t n);
 #endif
 
+#if defined(HNN_HAVE_AVX2_KERNELS)
+/// The double-precision products on 4 lanes for AVX2 + FMA CPUs (poly_arith_fp64_avx2.cpp), any length, for
+/// fp64_products_apply(q); same contracts as the public functions of the same names, and the inner product of
+/// key switching (dot_product_pair, 64- and 32-bit key words).
+void mul_fp64_avx2(const std::uint64_t* a, const std::uint64_t* b, std::uint64_t* out, std::size_t n,
+                   const Modulus& q);
+void mul_add_fp64_avx2(const std::uint64_t* a, const std::uint64_t* b, const std::uint64_t* c, std::uint64_t* out,
+                       std::size_t n, const Modulus& q);
+void mul_scalar_fp64_avx2(const std::uint64_t* a, std::uint64_t s, std::uint64_t* out, std::size_t n,
+                          const Modulus& q);
+void sub_mul_scalar_fp64_avx2(const std::uint64_t* a, const std::uint64_t* b, std::uint64_t s, std::uint64_t* out,
+                              std::size_t n, const Modulus& q);
+void sub_mul_scalar_add_fp64_avx2(const std::uint64_t* a, const std::uint64_t* b, std::uint64_t s,
+                                  const std::uint64_t* c, std::uint64_t* out, std::size_t n, const Modulus& q);
+void mul_scalar_add_fp64_avx2(const std::uint64_t* a, std::uint64_t s, const std::uint64_t* c, std::uint64_t* out,
+                              std::size_t n, const Modulus& q);
+void dot_product_pair_fp64_avx2(const std::uint64_t* const* a, const std::uint64_t* const* b0,
+                                const std::uint64_t* const* b1, std::size_t count, std::uint64_t* out0,
+                                std::uint64_t* out1, std::size_t n, const Modulus& q);
+void dot_product_pair_narrow_fp64_avx2(const std::uint64_t* const* a, const std::uint32_t* const* b0,
+                                       const std::uint32_t* const* b1, std::size_t count, std::uint64_t* out0,
+                                       std::uint64_t* out1, std::size_t n, const Modulus& q);
+#endif
+
 /// Whether the double-precision products (mul_fp64_avx512 and the others above) handle q: residues and
 /// quotients below 2^50 are exact in doubles.
 inline bool fp64_products_apply(const Modulus& q) { return q.bit_count() <= 50; }

@@ -1,0 +1,172 @@
+// Element-wise products modulo primes below 2^50 in double-precision FMA arithmetic on 4 lanes, for CPUs with
+// AVX2 and FMA but no AVX-512, and the key-switching inner product on them. The arithmetic and its error
+// analysis are those of poly_arith_fp64_avx512.cpp: for residues a, b < q < 2^50, product() returns
+// a*b - c*q in (-q, q) exactly. Outputs are fully reduced, so they equal every other kernel's bit for bit.
+// Lengths that are not a multiple of 4 finish with the portable formulas. Compiled with -ffp-contract=off.
+//
+// The inner product sums reduced products in doubles: |sum| stays below 2^52 (the bound of reduce()) when the
+// accumulator is brought back to [-q/2 - 1, q/2 + 1] every kTermsPerReduce terms: 0.51q + 3q < 2^52.
+#include <immintrin.h>
+
+#include "hnn/ring/poly_arith.h"
+#include "poly_arith_kernels.h"
+
+#define HNN_AVX2_INLINE inline __attribute__((always_inline))
+
+namespace hnn::poly_kernels {
+namespace {
+
+using V = __m256d;
+constexpr std::size_t kTermsPerReduce = 3;
+
+struct Fp64Modulus {
+  V q, inv, magic, zero, two52;
+  explicit Fp64Modulus(const Modulus& m)
+      : q(_mm256_set1_pd(static_cast<double>(m.value()))),
+        inv(_mm256_set1_pd(1.0 / static_cast<double>(m.value()))),
+        magic(_mm256_set1_pd(6755399441055744.0)),  // 1.5 * 2^52
+        zero(_mm256_setzero_pd()),
+        two52(_mm256_set1_pd(4503599627370496.0)) {}
+};
+
+// u64 <-> double for integers below 2^52, exactly: the integer is the low mantissa of 2^52 + x.
+HNN_AVX2_INLINE V to_double(__m256i x, const Fp64Modulus& m) {
+  return _mm256_sub_pd(_mm256_castsi256_pd(_mm256_or_si256(x, _mm256_castpd_si256(m.two52))), m.two52);
+}
+HNN_AVX2_INLINE V load(const std::uint64_t* p, const Fp64Modulus& m) {
+  return to_double(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)), m);
+}
+HNN_AVX2_INLINE V load(const std::uint32_t* p, const Fp64Modulus& m) {
+  return to_double(_mm256_cvtepu32_epi64(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p))), m);
+}
+// x in [0, q), integral.
+HNN_AVX2_INLINE void store(std::uint64_t* p, V x, const Fp64Modulus& m) {
+  const __m256i bits = _mm256_xor_si256(_mm256_castpd_si256(_mm256_add_pd(x, m.two52)), _mm256_castpd_si256(m.two52));
+  _mm256_storeu_si256(reinterpret_cast<__m256i*>(p), bits);
+}
+
+// a * b - c * q in (-q, q).
+HNN_AVX2_INLINE V product(V a, V b, const Fp64Modulus& m) {
+  const V h = _mm256_mul_pd(a, b);
+  const V l = _mm256_fmsub_pd(a, b, h);
+  const V c = _mm256_sub_pd(_mm256_fmadd_pd(h, m.inv, m.magic), m.magic);
+  return _mm256_add_pd(_mm256_fnmadd_pd(c, m.q, h), l);
+}
+// |x| < 2^52 -> [-q/2 - 1, q/2 + 1].
+HNN_AVX2_INLINE V reduce(V x, const Fp64Modulus& m) {
+  const V c = _mm256_sub_pd(_mm256_fmadd_pd(x, m.inv, m.magic), m.magic);
+  return _mm256_fnmadd_pd(c, m.q, x);
+}
+// x in (-q, 2q) -> [0, q).
+HNN_AVX2_INLINE V to_canonical(V x, const Fp64Modulus& m) {
+  x = _mm256_add_pd(x, _mm256_and_pd(_mm256_cmp_pd(x, m.zero, _CMP_LT_OQ), m.q));
+  return _mm256_sub_pd(x, _mm256_and_pd(_mm256_cmp_pd(x, m.q, _CMP_GE_OQ), m.q));
+}
+
+// out[i] = vector(i) for the groups of 4, scalar(i) for the rest.
+template <class Vector, class Scalar>
+HNN_AVX2_INLINE void for_each(std::uint64_t* out, std::size_t n, const Fp64Modulus& m, Vector vector, Scalar scalar) {
+  std::size_t i = 0;
+  for (; i + 4 <= n; i += 4) store(out + i, to_canonical(vector(i), m), m);
+  for (; i < n; ++i) out[i] = scalar(i);
+}
+
+template <class KeyWord>
+void dot_product_pair_impl(const std::uint64_t* const* a, const KeyWord* const* b0, const KeyWord* const* b1,
+                           std::size_t count, std::uint64_t* out0, std::uint64_t* out1, std::size_t n,
+                           const Modulus& q) {
+  const Fp64Modulus m(q);
+  std::size_t c = 0;
+  for (; c + 4 <= n; c += 4) {
+    V s0 = m.zero, s1 = m.zero;
+    for (std::size_t j = 0; j < count; ++j) {
+      const V x = load(a[j] + c, m);
+      s0 = _mm256_add_pd(s0, product(x, load(b0[j] + c, m), m));
+      s1 = _mm256_add_pd(s1, product(x, load(b1[j] + c, m), m));
+      if ((j + 1) % kTermsPerReduce == 0) s0 = reduce(s0, m), s1 = reduce(s1, m);
+    }
+    store(out0 + c, to_canonical(reduce(s0, m), m), m);
+    store(out1 + c, to_canonical(reduce(s1, m), m), m);
+  }
+  for (; c < n; ++c) {
+    u128 s0 = 0, s1 = 0;
+    for (std::size_t j = 0; j < count; ++j) {
+      s0 += static_cast<u128>(a[j][c]) * b0[j][c];
+      s1 += static_cast<u128>(a[j][c]) * b1[j][c];
+    }
+    out0[c] = q.reduce128(s0);
+    out1[c] = q.reduce128(s1);
+  }
+}
+
+}  // namespace
+
+void mul_fp64_avx2(const std::uint64_t* a, const std::uint64_t* b, std::uint64_t* out, std::size_t n,
+                   const Modulus& q) {
+  const Fp64Modulus m(q);
+  for_each(
+      out, n, m, [&](std::size_t i) { return product(load(a + i, m), load(b + i, m), m); },
+      [&](std::size_t i) { return mul_mod(a[i], b[i], q); });
+}
+
+void mul_add_fp64_avx2(const std::uint64_t* a, const std::uint64_t* b, const std::uint64_t* c, std::uint64_t* out,
+                       std::size_t n, const Modulus& q) {
+  const Fp64Modulus m(q);
+  for_each(
+      out, n, m, [&](std::size_t i) { return _mm256_add_pd(product(load(a + i, m), load(b + i, m), m), load(c + i, m)); },
+      [&](std::size_t i) { return add_mod(mul_mod(a[i], b[i], q), c[i], q); });
+}
+
+void mul_scalar_fp64_avx2(const std::uint64_t* a, std::uint64_t s, std::uint64_t* out, std::size_t n,
+                          const Modulus& q) {
+  const Fp64Modulus m(q);
+  const V vs = _mm256_set1_pd(static_cast<double>(s));
+  for_each(
+      out, n, m, [&](std::size_t i) { return product(load(a + i, m), vs, m); },
+      [&](std::size_t i) { return mul_mod(a[i], s, q); });
+}
+
+// (a - b) s: the difference in (-q, q) keeps |(a - b) s| below q^2; the rounding works on both sides of zero.
+void sub_mul_scalar_fp64_avx2(const std::uint64_t* a, const std::uint64_t* b, std::uint64_t s, std::uint64_t* out,
+                              std::size_t n, const Modulus& q) {
+  const Fp64Modulus m(q);
+  const V vs = _mm256_set1_pd(static_cast<double>(s));
+  for_each(
+      out, n, m, [&](std::size_t i) { return product(_mm256_sub_pd(load(a + i, m), load(b + i, m)), vs, m); },
+      [&](std::size_t i) { return mul_mod(sub_mod(a[i], b[i], q), s, q); });
+}
+
+void sub_mul_scalar_add_fp64_avx2(const std::uint64_t* a, const std::uint64_t* b, std::uint64_t s,
+                                  const std::uint64_t* c, std::uint64_t* out, std::size_t n, const Modulus& q) {
+  const Fp64Modulus m(q);
+  const V vs = _mm256_set1_pd(static_cast<double>(s));
+  for_each(
+      out, n, m,
+      [&](std::size_t i) {
+        return _mm256_add_pd(product(_mm256_sub_pd(load(a + i, m), load(b + i, m)), vs, m), load(c + i, m));
+      },
+      [&](std::size_t i) { return add_mod(mul_mod(sub_mod(a[i], b[i], q), s, q), c[i], q); });
+}
+
+void mul_scalar_add_fp64_avx2(const std::uint64_t* a, std::uint64_t s, const std::uint64_t* c, std::uint64_t* out,
+                              std::size_t n, const Modulus& q) {
+  const Fp64Modulus m(q);
+  const V vs = _mm256_set1_pd(static_cast<double>(s));
+  for_each(
+      out, n, m, [&](std::size_t i) { return _mm256_add_pd(product(load(a + i, m), vs, m), load(c + i, m)); },
+      [&](std::size_t i) { return add_mod(mul_mod(a[i], s, q), c[i], q); });
+}
+
+void dot_product_pair_fp64_avx2(const std::uint64_t* const* a, const std::uint64_t* const* b0,
+                                const std::uint64_t* const* b1, std::size_t count, std::uint64_t* out0,
+                                std::uint64_t* out1, std::size_t n, const Modulus& q) {
+  dot_product_pair_impl(a, b0, b1, count, out0, out1, n, q);
+}
+
+void dot_product_pair_narrow_fp64_avx2(const std::uint64_t* const* a, const std::uint32_t* const* b0,
+                                       const std::uint32_t* const* b1, std::size_t count, std::uint64_t* out0,
+                                       std::uint64_t* out1, std::size_t n, const Modulus& q) {
+  dot_product_pair_impl(a, b0, b1, count, out0, out1, n, q);
+}
+
+}  // namespace hnn::poly_kernels
