@@ -45,6 +45,7 @@ std::vector<NttPath> ntt_paths() {
 #if defined(HNN_HAVE_AVX2_KERNELS)
   if (cpu >= SimdLevel::kAvx2)
     paths.push_back({"fp64-avx2", ntt_kernels::forward_fp64_avx2, ntt_kernels::inverse_fp64_avx2});
+  if (cpu >= SimdLevel::kAvx2) paths.push_back({"avx2", ntt_kernels::forward_avx2, ntt_kernels::inverse_avx2});
 #endif
 #if defined(HNN_HAVE_IFMA_KERNELS)
   if (cpu >= SimdLevel::kAvx512Ifma)

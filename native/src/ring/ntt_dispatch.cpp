@@ -6,7 +6,7 @@
 
 // At the AVX-512F level, primes below 2^50 take the double-precision FMA kernels (about twice as fast as the
 // integer ones on Cascade Lake: two FMA ports against one 32-bit multiplier port); IFMA keeps its own path.
-// At the AVX2 level the same arithmetic on 4 lanes takes primes below 2^50; larger ones stay portable.
+// At the AVX2 level the same arithmetic on 4 lanes takes primes below 2^50, integer kernels the larger ones.
 namespace hnn::ntt_kernels {
 
 void forward(const NttTables& t, std::uint64_t* a) {
@@ -18,7 +18,7 @@ void forward(const NttTables& t, std::uint64_t* a) {
     case SimdLevel::kAvx512: return fp64_supports(t) ? forward_fp64_avx512(t, a) : forward_avx512(t, a);
 #endif
 #if defined(HNN_HAVE_AVX2_KERNELS)
-    case SimdLevel::kAvx2: return forward_fp64_avx2(t, a);
+    case SimdLevel::kAvx2: return fp64_avx2_supports(t) ? forward_fp64_avx2(t, a) : forward_avx2(t, a);
 #endif
     default: return forward_portable(t, a);
   }
@@ -33,7 +33,7 @@ void inverse(const NttTables& t, std::uint64_t* a) {
     case SimdLevel::kAvx512: return fp64_supports(t) ? inverse_fp64_avx512(t, a) : inverse_avx512(t, a);
 #endif
 #if defined(HNN_HAVE_AVX2_KERNELS)
-    case SimdLevel::kAvx2: return inverse_fp64_avx2(t, a);
+    case SimdLevel::kAvx2: return fp64_avx2_supports(t) ? inverse_fp64_avx2(t, a) : inverse_avx2(t, a);
 #endif
     default: return inverse_portable(t, a);
   }

@@ -2,8 +2,8 @@
 // in double-precision FMA arithmetic on 4 lanes. Without AVX-512 there is no vector 64-bit multiply, and the
 // portable kernel spends ~6 cycles a butterfly on its 128-bit products; two 256-bit FMA units do a 53-bit
 // product per lane and cycle. Same tables (NttTables::fp64_*), same arithmetic and the same error analysis
-// as ntt_fp64_avx512.cpp (read its header for the bounds); a simpler structure: one radix-2 pass per stage,
-// the stages of span 2 and 1 with in-register shuffles. Input and output in [0, q), bit-identical to every
+// as ntt_fp64_avx512.cpp (read its header for the bounds); a simpler structure (ntt_avx2_stages.h): one
+// radix-2 pass per stage, the stages of span 2 and 1 with in-register shuffles. Input and output in [0, q), bit-identical to every
 // other kernel (outputs fully reduced); the buffer holds double bit patterns between the first and the last
 // pass. The file is compiled with -ffp-contract=off: every rounding below is the one written.
 //
@@ -16,9 +16,8 @@
 //    multiplies by n^-1 (x + y) and w*n^-1 (x - y), which leaves |r| < q: one conditional add of q.
 #include <immintrin.h>
 
+#include "ntt_avx2_stages.h"
 #include "ntt_kernels.h"
-
-#define HNN_AVX2_INLINE inline __attribute__((always_inline))
 
 namespace hnn::ntt_kernels {
 namespace {
@@ -38,9 +37,7 @@ struct Consts {
         two52(_mm256_set1_pd(kTwo52)) {}
 };
 
-struct Tw {
-  V w, wq;
-};
+using Tw = avx2::StageTwiddles;
 
 // u64 <-> double for integers below 2^52, exactly (AVX2 has no 64-bit integer conversions).
 HNN_AVX2_INLINE V to_double(__m256i x, const Consts& c) {
@@ -124,52 +121,14 @@ HNN_AVX2_INLINE void inverse_butterfly(V& x, V& y, const Tw& t, const Consts& c)
   x = kReduceSum ? reduce(s, c) : s;
 }
 
-// Twiddles for the shuffled stages, in the lane order of the shuffled vectors.
-HNN_AVX2_INLINE V pairs(const double* w) {  // [w0 w0 w1 w1]
-  return _mm256_permute4x64_pd(_mm256_castpd128_pd256(_mm_loadu_pd(w)), 0x50);
-}
-HNN_AVX2_INLINE V interleaved(const double* w) {  // [w0 w2 w1 w3]
-  return _mm256_permute4x64_pd(_mm256_loadu_pd(w), 0xD8);
-}
-
-// One stage of m butterfly groups (gap = n / 2m elements apart), in place. Body(x, y, twiddles) is a
-// butterfly; kIn says how the stage reads, kToIntegers how it writes.
+// One stage through the shared pass structure, reading as kIn says and writing doubles or integers.
 template <In kIn, bool kToIntegers, class Body>
 HNN_AVX2_INLINE void stage(const Buffer& b, std::size_t n, std::size_t m, const double* w, const double* wq,
                            const Consts& c, Body body) {
-  const std::size_t gap = n / (2 * m);
-  if (gap >= 4) {
-    for (std::size_t i = 0; i < m; ++i) {
-      const Tw t{_mm256_set1_pd(w[m + i]), _mm256_set1_pd(wq[m + i])};
-      const std::size_t x0 = 2 * i * gap;
-      for (std::size_t j = x0; j < x0 + gap; j += 4) {
-        V x = load<kIn>(b, j, c), y = load<kIn>(b, j + gap, c);
-        body(x, y, t);
-        store<kToIntegers>(b, j, x, c);
-        store<kToIntegers>(b, j + gap, y, c);
-      }
-    }
-  } else if (gap == 2) {
-    // Groups [x0 x1 y0 y1]: two groups a vector pair, x halves and y halves swapped across.
-    for (std::size_t i = 0; i < m; i += 2) {
-      const Tw t{pairs(w + m + i), pairs(wq + m + i)};
-      const V lo = load<kIn>(b, 4 * i, c), hi = load<kIn>(b, 4 * i + 4, c);
-      V x = _mm256_permute2f128_pd(lo, hi, 0x20), y = _mm256_permute2f128_pd(lo, hi, 0x31);
-      body(x, y, t);
-      store<kToIntegers>(b, 4 * i, _mm256_permute2f128_pd(x, y, 0x20), c);
-      store<kToIntegers>(b, 4 * i + 4, _mm256_permute2f128_pd(x, y, 0x31), c);
-    }
-  } else {
-    // Groups [x y]: four groups a vector pair; unpacking puts them in lanes 0, 2, 1, 3.
-    for (std::size_t i = 0; i < m; i += 4) {
-      const Tw t{interleaved(w + m + i), interleaved(wq + m + i)};
-      const V lo = load<kIn>(b, 2 * i, c), hi = load<kIn>(b, 2 * i + 4, c);
-      V x = _mm256_unpacklo_pd(lo, hi), y = _mm256_unpackhi_pd(lo, hi);
-      body(x, y, t);
-      store<kToIntegers>(b, 2 * i, _mm256_unpacklo_pd(x, y), c);
-      store<kToIntegers>(b, 2 * i + 4, _mm256_unpackhi_pd(x, y), c);
-    }
-  }
+  avx2::stage(
+      n, m, w, wq, [&](std::size_t i) { return load<kIn>(b, i, c); },
+      [&](std::size_t i, V x) { store<kToIntegers>(b, i, x, c); },
+      body);
 }
 
 template <In kFirst>

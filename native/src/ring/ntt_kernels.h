@@ -40,6 +40,10 @@ void inverse_fp64_avx2(const NttTables& t, std::uint64_t* a);
 /// Whether forward_lifted_fp64_avx2 applies: fp64_avx2_supports(t) and from <= 2q.
 bool fp64_avx2_supports_lifted(const NttTables& t, std::uint64_t from);
 void forward_lifted_fp64_avx2(const NttTables& t, const std::uint64_t* in, std::uint64_t from, std::uint64_t* out);
+// Integer kernels on 4 lanes (ntt_avx2.cpp) for any prime below 2^60 and n >= 16 (smaller n: portable); the
+// dispatcher gives them the primes the FP64 kernels do not take.
+void forward_avx2(const NttTables& t, std::uint64_t* a);
+void inverse_avx2(const NttTables& t, std::uint64_t* a);
 #endif
 #if defined(HNN_HAVE_IFMA_KERNELS)
 // Require AVX-512 IFMA52 as well. Moduli of more than 50 bits are passed to the AVX-512F kernels.

@@ -28,7 +28,8 @@ typename L::V mul_high_estimate(typename L::V x, typename L::V y, typename L::V 
 }
 
 /// The low 64 bits of x * y from 32x32->64-bit multiplies (x_high = x >> 32, y_high = y >> 32): three
-/// vpmuludq and three simple operations, fewer uops than vpmullq on Intel cores (three on one port).
+/// vpmuludq and three simple operations, fewer uops than vpmullq on Intel cores (three on one port), and the
+/// only form on AVX2 (no vpmullq).
 template <class L>
 typename L::V mul_low(typename L::V x, typename L::V x_high, typename L::V y, typename L::V y_high) {
   const auto cross = L::add(L::mul_u32(x_high, y), L::mul_u32(x, y_high));
@@ -75,7 +76,7 @@ struct Shoup64Multiplier {
     }
     for (int k = 0; k < K; ++k) estimate[k] = L::add(estimate[k], L::mul_u32(x_high[k], t[k]->quotient_high));
     for (int k = 0; k < K; ++k) {
-      if (kComposed) {
+      if constexpr (kComposed) {
         r[k] = L::sub(mul_low<L>(x[k], x_high[k], t[k]->operand, t[k]->operand_high),
                       mul_low<L>(estimate[k], L::template shift_right<32>(estimate[k]), c.q, c.q_high));
       } else {
