@@ -71,12 +71,14 @@ std::vector<double>& scratch(int which, std::size_t size) {
 }  // namespace
 
 bool CkksEncoder::vector_path() const {
+  // The small-stage kernels work on 16 (AVX-512) or 8 (AVX2) slots at a time.
 #if defined(HNN_HAVE_AVX512_KERNELS)
-  // The small-stage kernel works on 16 slots at a time.
-  return slots_ >= 16 && active_simd_level() >= SimdLevel::kAvx512;
-#else
-  return false;
+  if (slots_ >= 16 && active_simd_level() >= SimdLevel::kAvx512) return true;
 #endif
+#if defined(HNN_HAVE_AVX2_KERNELS)
+  if (slots_ >= 16 && active_simd_level() == SimdLevel::kAvx2) return true;
+#endif
+  return false;
 }
 
 // The vector path's inverse FFT: split real / imaginary arrays (no shuffles in the wide stages), the
@@ -84,8 +86,14 @@ bool CkksEncoder::vector_path() const {
 // * scale) while writing the coefficients.
 void CkksEncoder::encode_split(std::vector<double>& re, std::vector<double>& im, double scale, std::size_t level,
                                Plaintext& out) const {
+#if defined(HNN_HAVE_AVX2_KERNELS)
+  if (active_simd_level() == SimdLevel::kAvx2)
+    detail::special_ifft_stages_avx2(re.data(), im.data(), slots_, tw_re_.data(), tw_neg_im_.data());
+#endif
 #if defined(HNN_HAVE_AVX512_KERNELS)
-  detail::special_ifft_stages_avx512(re.data(), im.data(), slots_, tw_re_.data(), tw_neg_im_.data());
+  if (active_simd_level() >= SimdLevel::kAvx512)
+    detail::special_ifft_stages_avx512(re.data(), im.data(), slots_, tw_re_.data(), tw_neg_im_.data());
+#endif
   const double inv = 1.0 / static_cast<double>(slots_);
   std::vector<double>& coeffs = scratch(2, n_);
   for (std::size_t i = 0; i < slots_; ++i) {
@@ -94,7 +102,6 @@ void CkksEncoder::encode_split(std::vector<double>& re, std::vector<double>& im,
     coeffs[i + slots_] = (im[j] * inv) * scale;
   }
   coefficients_to_plaintext(coeffs, scale, level, out);
-#endif
 }
 
 // Slot k of a real polynomial m is m(zeta^(5^k)). Writing u_i = m_i + i m_(i + N/2) (i < N/2) this equals
@@ -154,19 +161,24 @@ void CkksEncoder::coefficients_to_plaintext(const std::vector<double>& coeffs, d
   Plaintext& p = out;
   p.allocate(ctx.params_hash(), n_, level);
   // Coefficients below 2^62 (the usual case) are rounded once; larger ones go through the exact path.
+  // Below 2^51 the residues come from a double-precision quotient estimate, eight (AVX-512) or four (AVX2)
+  // lanes at a time; the same exact residues as the integer path below.
+  void (*residues)(const double*, std::size_t, std::uint64_t, std::uint64_t*) = nullptr;
 #if defined(HNN_HAVE_AVX512_KERNELS)
-  // Below 2^51 the residues come from a double-precision quotient estimate, eight lanes at a time; the same
-  // exact residues as the integer path below.
-  if (max_abs < 0x1p51 && n_ % 8 == 0 && active_simd_level() >= SimdLevel::kAvx512) {
+  if (active_simd_level() >= SimdLevel::kAvx512) residues = detail::residues_avx512;
+#endif
+#if defined(HNN_HAVE_AVX2_KERNELS)
+  if (active_simd_level() == SimdLevel::kAvx2) residues = detail::residues_avx2;
+#endif
+  if (residues && max_abs < 0x1p51 && n_ % 8 == 0) {
     parallel_for(0, level + 1, [&](std::size_t i) {
       std::uint64_t* limb = p.limb(i);
-      detail::residues_avx512(coeffs.data(), n_, ctx.prime(i).value(), limb);
+      residues(coeffs.data(), n_, ctx.prime(i).value(), limb);
       ctx.ntt(i).forward(limb);
     });
     p.set_scale(scale);
     return;
   }
-#endif
   const bool small = max_abs < 4.6e18;
   std::vector<std::int64_t> rounded(small ? n_ : 0);
   for (std::size_t c = 0; c < rounded.size(); ++c) rounded[c] = static_cast<std::int64_t>(std::nearbyint(coeffs[c]));

@@ -1,4 +1,4 @@
-// Private: AVX-512 kernels of the CKKS encoder (encoder_avx512.cpp). They repeat the portable path's floating-
+// Private: vector kernels of the CKKS encoder (encoder_avx512.cpp, encoder_avx2.cpp). They repeat the portable path's floating-
 // point operations one for one (same operands, same order, no fused multiply-adds), so every SIMD level
 // encodes to the same words.
 #pragma once
@@ -14,5 +14,10 @@ void special_ifft_stages_avx512(double* re, double* im, std::size_t n, const dou
 
 /// out[c] = x[c] mod q for n integer-valued doubles |x[c]| < 2^52 (n a multiple of 8).
 void residues_avx512(const double* x, std::size_t n, std::uint64_t q, std::uint64_t* out);
+
+/// The same on 4 lanes for AVX2 CPUs (encoder_avx2.cpp): n = N/2 a multiple of 8; residues for n a multiple
+/// of 4.
+void special_ifft_stages_avx2(double* re, double* im, std::size_t n, const double* tw_re, const double* tw_neg_im);
+void residues_avx2(const double* x, std::size_t n, std::uint64_t q, std::uint64_t* out);
 
 }  // namespace hnn::detail

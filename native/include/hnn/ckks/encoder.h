@@ -37,7 +37,7 @@ class CkksEncoder {
   void coefficients_to_plaintext(const std::vector<double>& coeffs, double scale, std::size_t level,
                                  Plaintext& out) const;
   void plaintext_to_coefficients(const Plaintext& plain, std::vector<double>& coeffs) const;
-  bool vector_path() const;  // the AVX-512 inverse FFT and residues (bit-identical to the portable path)
+  bool vector_path() const;  // the AVX-512 / AVX2 inverse FFT and residues (bit-identical to the portable path)
   void encode_split(std::vector<double>& re, std::vector<double>& im, double scale, std::size_t level,
                     Plaintext& out) const;
   void special_fft(std::complex<double>* v) const;          // coefficients -> slots
