@@ -5,7 +5,8 @@
 // Lengths that are not a multiple of 4 finish with the portable formulas. Compiled with -ffp-contract=off.
 //
 // The inner product sums reduced products in doubles: |sum| stays below 2^52 (the bound of reduce()) when the
-// accumulator is brought back to [-q/2 - 1, q/2 + 1] every kTermsPerReduce terms: 0.51q + 3q < 2^52.
+// accumulator is brought back to [-q/2 - 1, q/2 + 1] every k terms with 0.51q + k q < 2^52, i.e. k =
+// floor(2^52 / q) - 1: every 3 terms for a 50-bit prime, every 4095 for a 40-bit one (in practice never).
 #include <immintrin.h>
 
 #include "hnn/ring/poly_arith.h"
@@ -17,7 +18,6 @@ namespace hnn::poly_kernels {
 namespace {
 
 using V = __m256d;
-constexpr std::size_t kTermsPerReduce = 3;
 
 struct Fp64Modulus {
   V q, inv, magic, zero, two52;
@@ -76,14 +76,15 @@ void dot_product_pair_impl(const std::uint64_t* const* a, const KeyWord* const* 
                            std::size_t count, std::uint64_t* out0, std::uint64_t* out1, std::size_t n,
                            const Modulus& q) {
   const Fp64Modulus m(q);
+  const std::size_t terms_per_reduce = static_cast<std::size_t>(0x1p52 / static_cast<double>(q.value())) - 1;
   std::size_t c = 0;
   for (; c + 4 <= n; c += 4) {
     V s0 = m.zero, s1 = m.zero;
-    for (std::size_t j = 0; j < count; ++j) {
+    for (std::size_t j = 0, unreduced = 0; j < count; ++j) {
       const V x = load(a[j] + c, m);
       s0 = _mm256_add_pd(s0, product(x, load(b0[j] + c, m), m));
       s1 = _mm256_add_pd(s1, product(x, load(b1[j] + c, m), m));
-      if ((j + 1) % kTermsPerReduce == 0) s0 = reduce(s0, m), s1 = reduce(s1, m);
+      if (++unreduced == terms_per_reduce) s0 = reduce(s0, m), s1 = reduce(s1, m), unreduced = 0;
     }
     store(out0 + c, to_canonical(reduce(s0, m), m), m);
     store(out1 + c, to_canonical(reduce(s1, m), m), m);
