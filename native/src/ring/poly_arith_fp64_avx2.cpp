@@ -2,12 +2,16 @@
 // AVX2 and FMA but no AVX-512, and the key-switching inner product on them. The arithmetic and its error
 // analysis are those of poly_arith_fp64_avx512.cpp: for residues a, b < q < 2^50, product() returns
 // a*b - c*q in (-q, q) exactly. Outputs are fully reduced, so they equal every other kernel's bit for bit.
-// Lengths that are not a multiple of 4 finish with the portable formulas. Compiled with -ffp-contract=off.
+// The element-wise kernels finish lengths that are not a multiple of 4 with the portable formulas; the inner
+// product pads its last group with zeros. Compiled with -ffp-contract=off.
 //
 // The inner product sums reduced products in doubles: |sum| stays below 2^52 (the bound of reduce()) when the
 // accumulator is brought back to [-q/2 - 1, q/2 + 1] every k terms with 0.51q + k q < 2^52, i.e. k =
 // floor(2^52 / q) - 1: every 3 terms for a 50-bit prime, every 4095 for a 40-bit one (in practice never).
 #include <immintrin.h>
+
+#include <algorithm>
+#include <vector>
 
 #include "hnn/ring/poly_arith.h"
 #include "poly_arith_kernels.h"
@@ -71,6 +75,23 @@ HNN_AVX2_INLINE void for_each(std::uint64_t* out, std::size_t n, const Fp64Modul
   for (; i < n; ++i) out[i] = scalar(i);
 }
 
+// Coefficients [c, c + 4) of both sums.
+template <class KeyWord>
+HNN_AVX2_INLINE void dot_product_pair_4(const std::uint64_t* const* a, const KeyWord* const* b0,
+                                        const KeyWord* const* b1, std::size_t count, std::size_t c,
+                                        std::uint64_t* out0, std::uint64_t* out1, std::size_t terms_per_reduce,
+                                        const Fp64Modulus& m) {
+  V s0 = m.zero, s1 = m.zero;
+  for (std::size_t j = 0, unreduced = 0; j < count; ++j) {
+    const V x = load(a[j] + c, m);
+    s0 = _mm256_add_pd(s0, product(x, load(b0[j] + c, m), m));
+    s1 = _mm256_add_pd(s1, product(x, load(b1[j] + c, m), m));
+    if (++unreduced == terms_per_reduce) s0 = reduce(s0, m), s1 = reduce(s1, m), unreduced = 0;
+  }
+  store(out0 + c, to_canonical(reduce(s0, m), m), m);
+  store(out1 + c, to_canonical(reduce(s1, m), m), m);
+}
+
 template <class KeyWord>
 void dot_product_pair_impl(const std::uint64_t* const* a, const KeyWord* const* b0, const KeyWord* const* b1,
                            std::size_t count, std::uint64_t* out0, std::uint64_t* out1, std::size_t n,
@@ -78,26 +99,26 @@ void dot_product_pair_impl(const std::uint64_t* const* a, const KeyWord* const* 
   const Fp64Modulus m(q);
   const std::size_t terms_per_reduce = static_cast<std::size_t>(0x1p52 / static_cast<double>(q.value())) - 1;
   std::size_t c = 0;
-  for (; c + 4 <= n; c += 4) {
-    V s0 = m.zero, s1 = m.zero;
-    for (std::size_t j = 0, unreduced = 0; j < count; ++j) {
-      const V x = load(a[j] + c, m);
-      s0 = _mm256_add_pd(s0, product(x, load(b0[j] + c, m), m));
-      s1 = _mm256_add_pd(s1, product(x, load(b1[j] + c, m), m));
-      if (++unreduced == terms_per_reduce) s0 = reduce(s0, m), s1 = reduce(s1, m), unreduced = 0;
-    }
-    store(out0 + c, to_canonical(reduce(s0, m), m), m);
-    store(out1 + c, to_canonical(reduce(s1, m), m), m);
+  for (; c + 4 <= n; c += 4) dot_product_pair_4(a, b0, b1, count, c, out0, out1, terms_per_reduce, m);
+  const std::size_t rest = n - c;
+  if (rest == 0) return;
+  // The last rest < 4 coefficients of every stream, zero-padded to a group of 4 (zeros add nothing).
+  std::vector<std::uint64_t> pad_a(4 * count, 0);
+  std::vector<KeyWord> pad_b(8 * count, 0);
+  std::vector<const std::uint64_t*> pa(count);
+  std::vector<const KeyWord*> pb0(count), pb1(count);
+  for (std::size_t j = 0; j < count; ++j) {
+    std::copy(a[j] + c, a[j] + n, pad_a.begin() + 4 * j);
+    std::copy(b0[j] + c, b0[j] + n, pad_b.begin() + 8 * j);
+    std::copy(b1[j] + c, b1[j] + n, pad_b.begin() + 8 * j + 4);
+    pa[j] = pad_a.data() + 4 * j;
+    pb0[j] = pad_b.data() + 8 * j;
+    pb1[j] = pad_b.data() + 8 * j + 4;
   }
-  for (; c < n; ++c) {
-    u128 s0 = 0, s1 = 0;
-    for (std::size_t j = 0; j < count; ++j) {
-      s0 += static_cast<u128>(a[j][c]) * b0[j][c];
-      s1 += static_cast<u128>(a[j][c]) * b1[j][c];
-    }
-    out0[c] = q.reduce128(s0);
-    out1[c] = q.reduce128(s1);
-  }
+  std::uint64_t r0[4], r1[4];
+  dot_product_pair_4(pa.data(), pb0.data(), pb1.data(), count, 0, r0, r1, terms_per_reduce, m);
+  std::copy(r0, r0 + rest, out0 + c);
+  std::copy(r1, r1 + rest, out1 + c);
 }
 
 }  // namespace
