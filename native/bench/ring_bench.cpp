@@ -1,6 +1,7 @@
 // Micro-benchmark of the ring-layer kernels: forward/inverse NTT (and ntt_forward_lifted, key switching's
 // centered lift from another prime of the same size followed by the forward NTT) and the element-wise limb
-// kernels, for every SIMD level this CPU supports. One limb, one 60-bit prime (or --bits), single thread; prints CSV
+// kernels (among them key switching's inner product over 8 digits, dot_product_pair_8), for every SIMD level
+// this CPU supports. One limb, one 60-bit prime (or --bits), single thread; prints CSV
 //   N,op,simd,median_us
 // Usage: hnn_ring_bench [--bits B] [--reps R] [--n N]... [--ops PREFIX] [--min]
 //   --ops ntt: the NTTs only; --min: the fastest run instead of the median (the column keeps its name).
@@ -93,6 +94,17 @@ int main(int argc, char** argv) {
     const Modulus from = generate_ntt_primes(bits, 2, n)[1];
     U64Vector digit(n);
     for (auto& x : digit) x = rng() % from.value();
+    // dot_product_pair: key switching's inner product on one limb, with 8 digits (terms) and the key's two halves.
+    constexpr std::size_t kTerms = 8;
+    std::vector<U64Vector> terms(3 * kTerms, U64Vector(n));
+    for (auto& t : terms)
+      for (auto& x : t) x = rng() % q.value();
+    std::vector<const std::uint64_t*> digits, key_b, key_a;
+    for (std::size_t j = 0; j < kTerms; ++j) {
+      digits.push_back(terms[j].data());
+      key_b.push_back(terms[kTerms + j].data());
+      key_a.push_back(terms[2 * kTerms + j].data());
+    }
     struct Op {
       const char* name;
       std::function<void()> run;
@@ -111,6 +123,8 @@ int main(int argc, char** argv) {
         {"sub_mul_scalar", [&] { sub_mul_scalar_mod(a.data(), b.data(), s, c.data(), n, q); }},
         {"mul_accumulate_u128", [&] { mul_accumulate_u128(a.data(), b.data(), acc.data(), n); }},
         {"reduce_u128", [&] { reduce_u128(acc.data(), c.data(), n, q); }},
+        {"dot_product_pair_8",
+         [&] { dot_product_pair(digits.data(), key_b.data(), key_a.data(), kTerms, c.data(), work.data(), n, q); }},
     };
     for (const Op& op : ops) {
       if (std::string(op.name).rfind(only, 0) != 0) continue;
