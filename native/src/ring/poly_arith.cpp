@@ -1,5 +1,7 @@
 #include "hnn/ring/poly_arith.h"
 
+#include <algorithm>
+
 #include <string>
 
 #include "hnn/ring/simd.h"
@@ -186,14 +188,27 @@ template <class KeyWord>
 void dot_product_pair_portable(const std::uint64_t* const* a, const KeyWord* const* b0, const KeyWord* const* b1,
                                std::size_t count, std::uint64_t* out0, std::uint64_t* out1, std::size_t n,
                                const Modulus& q) {
-  for (std::size_t c = 0; c < n; ++c) {
-    u128 s0 = 0, s1 = 0;
+  // Blocks of coefficients, digit by digit: three sequential streams at a time instead of 3 x count interleaved
+  // ones (too many for the hardware prefetchers), the block's 128-bit sums in L1.
+  constexpr std::size_t kBlock = 64;
+  u128 s0[kBlock], s1[kBlock];
+  for (std::size_t c0 = 0; c0 < n; c0 += kBlock) {
+    const std::size_t len = std::min(kBlock, n - c0);
+    std::fill(s0, s0 + len, 0);
+    std::fill(s1, s1 + len, 0);
     for (std::size_t j = 0; j < count; ++j) {
-      s0 += static_cast<u128>(a[j][c]) * b0[j][c];
-      s1 += static_cast<u128>(a[j][c]) * b1[j][c];
+      const std::uint64_t* x = a[j] + c0;
+      const KeyWord* y0 = b0[j] + c0;
+      const KeyWord* y1 = b1[j] + c0;
+      for (std::size_t i = 0; i < len; ++i) {
+        s0[i] += static_cast<u128>(x[i]) * y0[i];
+        s1[i] += static_cast<u128>(x[i]) * y1[i];
+      }
     }
-    out0[c] = q.reduce128(s0);
-    out1[c] = q.reduce128(s1);
+    for (std::size_t i = 0; i < len; ++i) {
+      out0[c0 + i] = q.reduce128(s0[i]);
+      out1[c0 + i] = q.reduce128(s1[i]);
+    }
   }
 }
 
