@@ -179,6 +179,33 @@ void mul_scalar_add_fp64_avx2(const std::uint64_t* a, std::uint64_t s, const std
       [&](std::size_t i) { return add_mod(mul_mod(a[i], s, q), c[i], q); });
 }
 
+// x in [0, from) centered (x - from where x > from/2) modulo p < 2^50, from < 2^60. x = h 2^20 + l with h < 2^40
+// and l < 2^20: h (2^20 mod p) is a product of two operands below 2^50, so product() gives it in (-p, p) exactly;
+// with l and the centering term -from mod p (< p, in the lanes that need it) the sum is in (-p, 2p + 2^20),
+// below 2^52, and reduce() and one conditional addition bring it into [0, p). Any from, small or large against
+// p, takes the same steps.
+void centered_lift_fp64_avx2(const std::uint64_t* in, std::uint64_t from, const Modulus& p, std::uint64_t* out,
+                             std::size_t n) {
+  const Fp64Modulus m(p);
+  const std::uint64_t from_mod_p = p.reduce(from);
+  const V minus_from = _mm256_set1_pd(static_cast<double>(from_mod_p == 0 ? 0 : p.value() - from_mod_p));
+  const V two20_mod_p = _mm256_set1_pd(static_cast<double>(p.reduce(std::uint64_t{1} << 20)));
+  const __m256i half = _mm256_set1_epi64x(static_cast<long long>(from >> 1));
+  const __m256i low_mask = _mm256_set1_epi64x((1 << 20) - 1);
+  std::size_t i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const __m256i x = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(in + i));
+    const V negative = _mm256_castsi256_pd(_mm256_cmpgt_epi64(x, half));  // x < 2^60: a signed compare is exact
+    const V high = to_double(_mm256_srli_epi64(x, 20), m), low = to_double(_mm256_and_si256(x, low_mask), m);
+    V r = _mm256_add_pd(product(high, two20_mod_p, m), low);
+    r = _mm256_add_pd(r, _mm256_and_pd(negative, minus_from));
+    r = reduce(r, m);
+    store(out + i, _mm256_add_pd(r, _mm256_and_pd(_mm256_cmp_pd(r, m.zero, _CMP_LT_OQ), m.q)), m);
+  }
+  for (; i < n; ++i) out[i] = from_signed(in[i] > from / 2 ? -static_cast<std::int64_t>(from - in[i])
+                                                             : static_cast<std::int64_t>(in[i]), p);
+}
+
 void dot_product_pair_fp64_avx2(const std::uint64_t* const* a, const std::uint64_t* const* b0,
                                 const std::uint64_t* const* b1, std::size_t count, std::uint64_t* out0,
                                 std::uint64_t* out1, std::size_t n, const Modulus& q) {

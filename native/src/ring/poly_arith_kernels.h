@@ -92,6 +92,9 @@ void dot_product_pair_fp64_avx2(const std::uint64_t* const* a, const std::uint64
 void dot_product_pair_narrow_fp64_avx2(const std::uint64_t* const* a, const std::uint32_t* const* b0,
                                        const std::uint32_t* const* b1, std::size_t count, std::uint64_t* out0,
                                        std::uint64_t* out1, std::size_t n, const Modulus& q);
+/// rns.h's centered_lift of residues modulo `from` (< 2^60) into p, for fp64_products_apply(p).
+void centered_lift_fp64_avx2(const std::uint64_t* in, std::uint64_t from, const Modulus& p, std::uint64_t* out,
+                             std::size_t n);
 #endif
 
 /// Whether the double-precision products (mul_fp64_avx512 and the others above) handle q: residues and

@@ -106,6 +106,10 @@ void lift_single_prime_centered(const std::uint64_t* in, std::uint64_t q, const 
 #if defined(HNN_HAVE_AVX512_KERNELS)
   if (active_simd_level() >= SimdLevel::kAvx512) return poly_kernels::centered_lift_avx512(in, q, p, o, n);
 #endif
+#if defined(HNN_HAVE_AVX2_KERNELS)
+  if (active_simd_level() == SimdLevel::kAvx2 && poly_kernels::fp64_products_apply(p))
+    return poly_kernels::centered_lift_fp64_avx2(in, q, p, o, n);
+#endif
   // Masks instead of branches: whether x stands for a negative value is a coin flip on real data, and a
   // mispredicted branch per coefficient cost four times the arithmetic.
   const std::uint64_t pv = p.value(), half = q >> 1, q_mod_p = p.reduce(q);
