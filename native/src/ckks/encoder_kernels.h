@@ -1,6 +1,6 @@
-// Private: vector kernels of the CKKS encoder (encoder_avx512.cpp, encoder_avx2.cpp). They repeat the portable path's floating-
-// point operations one for one (same operands, same order, no fused multiply-adds), so every SIMD level
-// encodes to the same words.
+// Private: vector kernels of the CKKS encoder (encoder_avx512.cpp, encoder_avx2.cpp). They repeat the portable
+// path's floating-point operations one for one (same operands, same order, no fused multiply-adds), so every SIMD
+// level encodes to the same words.
 #pragma once
 #include <cstddef>
 #include <cstdint>

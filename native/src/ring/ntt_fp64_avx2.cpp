@@ -3,9 +3,9 @@
 // portable kernel spends ~6 cycles a butterfly on its 128-bit products; two 256-bit FMA units do a 53-bit
 // product per lane and cycle. Same tables (NttTables::fp64_*), same arithmetic and the same error analysis
 // as ntt_fp64_avx512.cpp (read its header for the bounds); a simpler structure (ntt_avx2_stages.h): one
-// radix-2 pass per stage, the stages of span 2 and 1 with in-register shuffles. Input and output in [0, q), bit-identical to every
-// other kernel (outputs fully reduced); the buffer holds double bit patterns between the first and the last
-// pass. The file is compiled with -ffp-contract=off: every rounding below is the one written.
+// radix-2 pass per stage, the stages of span 2 and 1 with in-register shuffles. Input and output in [0, q),
+// bit-identical to every other kernel (outputs fully reduced); the buffer holds double bit patterns between the
+// first and the last pass. The file is compiled with -ffp-contract=off: every rounding below is the one written.
 //
 // Lazy ranges (b = bound of |values| / q between stages; mul needs X = |input| / q < 2^52 / q):
 //  * Forward: b' <= b(1 + q*eps/2) + 1/2. For q < 2^46 nothing is reduced before the last stage (b < 10.3

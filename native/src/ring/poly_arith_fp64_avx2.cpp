@@ -135,7 +135,8 @@ void mul_add_fp64_avx2(const std::uint64_t* a, const std::uint64_t* b, const std
                        std::size_t n, const Modulus& q) {
   const Fp64Modulus m(q);
   for_each(
-      out, n, m, [&](std::size_t i) { return _mm256_add_pd(product(load(a + i, m), load(b + i, m), m), load(c + i, m)); },
+      out, n, m,
+      [&](std::size_t i) { return _mm256_add_pd(product(load(a + i, m), load(b + i, m), m), load(c + i, m)); },
       [&](std::size_t i) { return add_mod(mul_mod(a[i], b[i], q), c[i], q); });
 }
 
