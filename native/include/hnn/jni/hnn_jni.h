@@ -22,6 +22,7 @@
 #include "hnn/ckks/encoder.h"
 #include "hnn/ckks/evaluator.h"
 #include "hnn/ring/automorphism.h"
+#include "hnn/ring/simd.h"
 #include "hnn/rlwe/ciphertext.h"
 #include "hnn/rlwe/context.h"
 #include "hnn/rlwe/decryptor.h"
@@ -421,6 +422,8 @@ inline int peek_object_type(const signed char* data, std::size_t size) {
 
 inline std::size_t get_thread_count() { return hnn::thread_count(); }
 inline void set_thread_count(std::size_t threads) { hnn::set_thread_count(threads); }
+/// The vector kernels in use (ring/simd.h): portable, avx2, avx512 or avx512-ifma.
+inline std::string simd_level() { return hnn::to_string(hnn::active_simd_level()); }
 
 }  // namespace jni
 }  // namespace hnn

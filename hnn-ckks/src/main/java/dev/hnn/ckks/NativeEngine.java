@@ -31,6 +31,16 @@ public final class NativeEngine {
     return Native.gcThreshold;
   }
 
+  /**
+   * The vector kernels the engine runs on this CPU: {@code portable}, {@code avx2}, {@code avx512} or
+   * {@code avx512-ifma}, chosen at load time from the CPU's features; the environment variable
+   * {@code HNN_SIMD=portable|avx2|avx512|ifma} caps it. Every level computes the same bits; only speed differs.
+   */
+  public static String simdLevel() {
+    Native.ensureLoaded();
+    return HnnNative.simd_level();
+  }
+
   /** Threads the engine uses inside one operation (default: the machine's hardware concurrency). */
   public static int threadCount() {
     Native.ensureLoaded();

@@ -24,6 +24,7 @@ public final class SelfCheck {
       for (int i = 0; i < x.length; i++) err = Math.max(err, Math.abs(got[i] - (x[i] * y[i] + 1)));
       System.out.println(p);
       System.out.println("threads: " + NativeEngine.threadCount());
+      System.out.println("simd: " + NativeEngine.simdLevel());
       System.out.println("x * y + 1 = " + Arrays.toString(got) + " (max error " + err + ")");
       if (err > 1e-5) {
         System.out.println("FAILED");

@@ -33,7 +33,9 @@ class JarLoadingIT {
     }
     Path dir = Files.createTempDirectory("hnn-jar-test");
     Path home = Files.createDirectories(dir.resolve("home"));
-    selfCheck(jarPath, dir, home); // an empty home: nothing cached from earlier runs
+    String out = selfCheck(jarPath, dir, home); // an empty home: nothing cached from earlier runs
+    assertTrue(out.matches("(?s).*\\nsimd: (portable|avx2|avx512|avx512-ifma)\\R.*"),
+        "SelfCheck did not name the engine's SIMD level: " + out);
     try (Stream<Path> files = Files.walk(home)) {
       assertTrue(
           files.anyMatch(f -> f.getFileName().toString().equals("libjniHnnNative.so")),

@@ -626,4 +626,6 @@ public final class HnnNative {
   public static native @Cast("std::size_t") long get_thread_count();
 
   public static native void set_thread_count(@Cast("std::size_t") long threads);
+
+  public static native @StdString String simd_level();
 }
