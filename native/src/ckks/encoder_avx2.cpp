@@ -4,6 +4,7 @@
 #include <immintrin.h>
 
 #include "encoder_kernels.h"
+#include "fp64_lanes_avx2.h"
 
 namespace hnn::detail {
 namespace {
@@ -87,12 +88,11 @@ void special_ifft_stages_avx2(double* re, double* im, std::size_t n, const doubl
 }
 
 void residues_avx2(const double* x, std::size_t n, std::uint64_t q, std::uint64_t* out) {
-  const V zero = _mm256_setzero_pd();
   if (q >= (std::uint64_t{1} << 52)) {
     // |x| < 2^51 < q: the residue is x or q + x. x rounded to the nearest integer (ties to even) as a 64-bit
     // integer is the low mantissa of fl(1.5 * 2^52 + x) (in [2^52, 2^53), where doubles are the integers),
     // sign-extended by subtracting the constant's bits.
-    const V magic = _mm256_set1_pd(6755399441055744.0);
+    const V magic = _mm256_set1_pd(6755399441055744.0), zero = _mm256_setzero_pd();
     const __m256i qv = _mm256_set1_epi64x(static_cast<long long>(q));
     for (std::size_t c = 0; c < n; c += 4) {
       const V xd = _mm256_loadu_pd(x + c);
@@ -106,17 +106,13 @@ void residues_avx2(const double* x, std::size_t n, std::uint64_t q, std::uint64_
   // nearbyint). k = floor(x / q) estimated in doubles is off by at most one for |x| < 2^52, so x - k q is an
   // integer in [-q, 2q): exact in a double, and the fma that forms it rounds nothing. Two corrections bring it
   // into [0, q); the integer is then the low mantissa of 2^52 + r.
-  const V qd = _mm256_set1_pd(static_cast<double>(q));
-  const V qinv = _mm256_set1_pd(1.0 / static_cast<double>(q));
-  const V two52 = _mm256_set1_pd(4503599627370496.0);
+  const fp64_avx2::Fp64Consts m(q);
   for (std::size_t c = 0; c < n; c += 4) {
     const V xd = _mm256_round_pd(_mm256_loadu_pd(x + c), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-    const V kd = _mm256_round_pd(_mm256_mul_pd(xd, qinv), _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC);
-    V r = _mm256_fnmadd_pd(kd, qd, xd);
-    r = _mm256_add_pd(r, _mm256_and_pd(_mm256_cmp_pd(r, zero, _CMP_LT_OQ), qd));
-    r = _mm256_sub_pd(r, _mm256_and_pd(_mm256_cmp_pd(r, qd, _CMP_GE_OQ), qd));
-    const __m256i bits = _mm256_xor_si256(_mm256_castpd_si256(_mm256_add_pd(r, two52)), _mm256_castpd_si256(two52));
-    _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + c), bits);
+    const V kd = _mm256_round_pd(_mm256_mul_pd(xd, m.qinv), _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC);
+    V r = fp64_avx2::make_nonnegative(_mm256_fnmadd_pd(kd, m.q, xd), m);
+    r = _mm256_sub_pd(r, _mm256_and_pd(_mm256_cmp_pd(r, m.q, _CMP_GE_OQ), m.q));
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + c), fp64_avx2::to_integer(r, m));
   }
 }
 

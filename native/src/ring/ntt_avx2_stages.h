@@ -9,7 +9,9 @@
 
 #include <cstddef>
 
+#ifndef HNN_AVX2_INLINE
 #define HNN_AVX2_INLINE inline __attribute__((always_inline))
+#endif
 
 namespace hnn::ntt_kernels::avx2 {
 namespace {

@@ -16,36 +16,21 @@
 //    multiplies by n^-1 (x + y) and w*n^-1 (x - y), which leaves |r| < q: one conditional add of q.
 #include <immintrin.h>
 
+#include "fp64_lanes_avx2.h"
 #include "ntt_avx2_stages.h"
 #include "ntt_kernels.h"
 
 namespace hnn::ntt_kernels {
 namespace {
 
-using V = __m256d;
-constexpr double kMagic = 6755399441055744.0;  // 1.5 * 2^52: fma(x, y, kMagic) - kMagic rounds x*y to an integer
-constexpr double kTwo52 = 4503599627370496.0;  // 2^52: integers below it are the low mantissa bits of 2^52 + x
-constexpr double kTwo46 = 70368744177664.0;
-
-struct Consts {
-  V q, qinv, magic, zero, two52;
-  explicit Consts(std::uint64_t qv)
-      : q(_mm256_set1_pd(static_cast<double>(qv))),
-        qinv(_mm256_set1_pd(1.0 / static_cast<double>(qv))),
-        magic(_mm256_set1_pd(kMagic)),
-        zero(_mm256_setzero_pd()),
-        two52(_mm256_set1_pd(kTwo52)) {}
-};
-
+using fp64_avx2::make_nonnegative;
+using fp64_avx2::reduce;
+using fp64_avx2::to_double;
+using fp64_avx2::to_integer;
+using V = fp64_avx2::V;
+using Consts = fp64_avx2::Fp64Consts;
 using Tw = avx2::StageTwiddles;
-
-// u64 <-> double for integers below 2^52, exactly (AVX2 has no 64-bit integer conversions).
-HNN_AVX2_INLINE V to_double(__m256i x, const Consts& c) {
-  return _mm256_sub_pd(_mm256_castsi256_pd(_mm256_or_si256(x, _mm256_castpd_si256(c.two52))), c.two52);
-}
-HNN_AVX2_INLINE __m256i to_integer(V x, const Consts& c) {
-  return _mm256_xor_si256(_mm256_castpd_si256(_mm256_add_pd(x, c.two52)), _mm256_castpd_si256(c.two52));
-}
+constexpr double kTwo46 = 70368744177664.0;
 
 // x*w mod q up to a multiple of q, |result| <= q(1/2 + X*q*eps/2): see ntt_fp64_avx512.cpp.
 HNN_AVX2_INLINE V mul(V x, const Tw& t, const Consts& c) {
@@ -54,16 +39,6 @@ HNN_AVX2_INLINE V mul(V x, const Tw& t, const Consts& c) {
   const V l = _mm256_fmsub_pd(x, t.w, h);
   return _mm256_add_pd(_mm256_fnmadd_pd(quo, c.q, h), l);
 }
-// |x| < 2^52 -> [-q/2 - 1, q/2 + 1].
-HNN_AVX2_INLINE V reduce(V x, const Consts& c) {
-  const V quo = _mm256_sub_pd(_mm256_fmadd_pd(x, c.qinv, c.magic), c.magic);
-  return _mm256_fnmadd_pd(quo, c.q, x);
-}
-// |x| < q -> [0, q).
-HNN_AVX2_INLINE V make_nonnegative(V x, const Consts& c) {
-  return _mm256_add_pd(x, _mm256_and_pd(_mm256_cmp_pd(x, c.zero, _CMP_LT_OQ), c.q));
-}
-
 // Where a pass reads and writes: the buffer's doubles, or (first pass) integers, (last pass) integers.
 // Lifted: residues modulo `from` <= 2q at the same positions of `src`, centered (|values| <= q).
 struct Buffer {

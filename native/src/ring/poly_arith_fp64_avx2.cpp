@@ -13,30 +13,19 @@
 #include <algorithm>
 #include <vector>
 
+#include "fp64_lanes_avx2.h"
 #include "hnn/ring/poly_arith.h"
 #include "poly_arith_kernels.h"
-
-#define HNN_AVX2_INLINE inline __attribute__((always_inline))
 
 namespace hnn::poly_kernels {
 namespace {
 
-using V = __m256d;
+using fp64_avx2::product;
+using fp64_avx2::reduce;
+using fp64_avx2::to_double;
+using V = fp64_avx2::V;
+using Fp64Modulus = fp64_avx2::Fp64Consts;
 
-struct Fp64Modulus {
-  V q, inv, magic, zero, two52;
-  explicit Fp64Modulus(const Modulus& m)
-      : q(_mm256_set1_pd(static_cast<double>(m.value()))),
-        inv(_mm256_set1_pd(1.0 / static_cast<double>(m.value()))),
-        magic(_mm256_set1_pd(6755399441055744.0)),  // 1.5 * 2^52
-        zero(_mm256_setzero_pd()),
-        two52(_mm256_set1_pd(4503599627370496.0)) {}
-};
-
-// u64 <-> double for integers below 2^52, exactly: the integer is the low mantissa of 2^52 + x.
-HNN_AVX2_INLINE V to_double(__m256i x, const Fp64Modulus& m) {
-  return _mm256_sub_pd(_mm256_castsi256_pd(_mm256_or_si256(x, _mm256_castpd_si256(m.two52))), m.two52);
-}
 HNN_AVX2_INLINE V load(const std::uint64_t* p, const Fp64Modulus& m) {
   return to_double(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)), m);
 }
@@ -45,25 +34,11 @@ HNN_AVX2_INLINE V load(const std::uint32_t* p, const Fp64Modulus& m) {
 }
 // x in [0, q), integral.
 HNN_AVX2_INLINE void store(std::uint64_t* p, V x, const Fp64Modulus& m) {
-  const __m256i bits = _mm256_xor_si256(_mm256_castpd_si256(_mm256_add_pd(x, m.two52)), _mm256_castpd_si256(m.two52));
-  _mm256_storeu_si256(reinterpret_cast<__m256i*>(p), bits);
-}
-
-// a * b - c * q in (-q, q).
-HNN_AVX2_INLINE V product(V a, V b, const Fp64Modulus& m) {
-  const V h = _mm256_mul_pd(a, b);
-  const V l = _mm256_fmsub_pd(a, b, h);
-  const V c = _mm256_sub_pd(_mm256_fmadd_pd(h, m.inv, m.magic), m.magic);
-  return _mm256_add_pd(_mm256_fnmadd_pd(c, m.q, h), l);
-}
-// |x| < 2^52 -> [-q/2 - 1, q/2 + 1].
-HNN_AVX2_INLINE V reduce(V x, const Fp64Modulus& m) {
-  const V c = _mm256_sub_pd(_mm256_fmadd_pd(x, m.inv, m.magic), m.magic);
-  return _mm256_fnmadd_pd(c, m.q, x);
+  _mm256_storeu_si256(reinterpret_cast<__m256i*>(p), fp64_avx2::to_integer(x, m));
 }
 // x in (-q, 2q) -> [0, q).
 HNN_AVX2_INLINE V to_canonical(V x, const Fp64Modulus& m) {
-  x = _mm256_add_pd(x, _mm256_and_pd(_mm256_cmp_pd(x, m.zero, _CMP_LT_OQ), m.q));
+  x = fp64_avx2::make_nonnegative(x, m);
   return _mm256_sub_pd(x, _mm256_and_pd(_mm256_cmp_pd(x, m.q, _CMP_GE_OQ), m.q));
 }
 
@@ -96,7 +71,7 @@ template <class KeyWord>
 void dot_product_pair_impl(const std::uint64_t* const* a, const KeyWord* const* b0, const KeyWord* const* b1,
                            std::size_t count, std::uint64_t* out0, std::uint64_t* out1, std::size_t n,
                            const Modulus& q) {
-  const Fp64Modulus m(q);
+  const Fp64Modulus m(q.value());
   const std::size_t terms_per_reduce = static_cast<std::size_t>(0x1p52 / static_cast<double>(q.value())) - 1;
   std::size_t c = 0;
   for (; c + 4 <= n; c += 4) dot_product_pair_4(a, b0, b1, count, c, out0, out1, terms_per_reduce, m);
@@ -125,7 +100,7 @@ void dot_product_pair_impl(const std::uint64_t* const* a, const KeyWord* const* 
 
 void mul_fp64_avx2(const std::uint64_t* a, const std::uint64_t* b, std::uint64_t* out, std::size_t n,
                    const Modulus& q) {
-  const Fp64Modulus m(q);
+  const Fp64Modulus m(q.value());
   for_each(
       out, n, m, [&](std::size_t i) { return product(load(a + i, m), load(b + i, m), m); },
       [&](std::size_t i) { return mul_mod(a[i], b[i], q); });
@@ -133,7 +108,7 @@ void mul_fp64_avx2(const std::uint64_t* a, const std::uint64_t* b, std::uint64_t
 
 void mul_add_fp64_avx2(const std::uint64_t* a, const std::uint64_t* b, const std::uint64_t* c, std::uint64_t* out,
                        std::size_t n, const Modulus& q) {
-  const Fp64Modulus m(q);
+  const Fp64Modulus m(q.value());
   for_each(
       out, n, m,
       [&](std::size_t i) { return _mm256_add_pd(product(load(a + i, m), load(b + i, m), m), load(c + i, m)); },
@@ -142,7 +117,7 @@ void mul_add_fp64_avx2(const std::uint64_t* a, const std::uint64_t* b, const std
 
 void mul_scalar_fp64_avx2(const std::uint64_t* a, std::uint64_t s, std::uint64_t* out, std::size_t n,
                           const Modulus& q) {
-  const Fp64Modulus m(q);
+  const Fp64Modulus m(q.value());
   const V vs = _mm256_set1_pd(static_cast<double>(s));
   for_each(
       out, n, m, [&](std::size_t i) { return product(load(a + i, m), vs, m); },
@@ -152,7 +127,7 @@ void mul_scalar_fp64_avx2(const std::uint64_t* a, std::uint64_t s, std::uint64_t
 // (a - b) s: the difference in (-q, q) keeps |(a - b) s| below q^2; the rounding works on both sides of zero.
 void sub_mul_scalar_fp64_avx2(const std::uint64_t* a, const std::uint64_t* b, std::uint64_t s, std::uint64_t* out,
                               std::size_t n, const Modulus& q) {
-  const Fp64Modulus m(q);
+  const Fp64Modulus m(q.value());
   const V vs = _mm256_set1_pd(static_cast<double>(s));
   for_each(
       out, n, m, [&](std::size_t i) { return product(_mm256_sub_pd(load(a + i, m), load(b + i, m)), vs, m); },
@@ -161,7 +136,7 @@ void sub_mul_scalar_fp64_avx2(const std::uint64_t* a, const std::uint64_t* b, st
 
 void sub_mul_scalar_add_fp64_avx2(const std::uint64_t* a, const std::uint64_t* b, std::uint64_t s,
                                   const std::uint64_t* c, std::uint64_t* out, std::size_t n, const Modulus& q) {
-  const Fp64Modulus m(q);
+  const Fp64Modulus m(q.value());
   const V vs = _mm256_set1_pd(static_cast<double>(s));
   for_each(
       out, n, m,
@@ -173,7 +148,7 @@ void sub_mul_scalar_add_fp64_avx2(const std::uint64_t* a, const std::uint64_t* b
 
 void mul_scalar_add_fp64_avx2(const std::uint64_t* a, std::uint64_t s, const std::uint64_t* c, std::uint64_t* out,
                               std::size_t n, const Modulus& q) {
-  const Fp64Modulus m(q);
+  const Fp64Modulus m(q.value());
   const V vs = _mm256_set1_pd(static_cast<double>(s));
   for_each(
       out, n, m, [&](std::size_t i) { return _mm256_add_pd(product(load(a + i, m), vs, m), load(c + i, m)); },
@@ -187,7 +162,7 @@ void mul_scalar_add_fp64_avx2(const std::uint64_t* a, std::uint64_t s, const std
 // p, takes the same steps.
 void centered_lift_fp64_avx2(const std::uint64_t* in, std::uint64_t from, const Modulus& p, std::uint64_t* out,
                              std::size_t n) {
-  const Fp64Modulus m(p);
+  const Fp64Modulus m(p.value());
   const std::uint64_t from_mod_p = p.reduce(from);
   const V minus_from = _mm256_set1_pd(static_cast<double>(from_mod_p == 0 ? 0 : p.value() - from_mod_p));
   const V two20_mod_p = _mm256_set1_pd(static_cast<double>(p.reduce(std::uint64_t{1} << 20)));
@@ -201,7 +176,7 @@ void centered_lift_fp64_avx2(const std::uint64_t* in, std::uint64_t from, const 
     V r = _mm256_add_pd(product(high, two20_mod_p, m), low);
     r = _mm256_add_pd(r, _mm256_and_pd(negative, minus_from));
     r = reduce(r, m);
-    store(out + i, _mm256_add_pd(r, _mm256_and_pd(_mm256_cmp_pd(r, m.zero, _CMP_LT_OQ), m.q)), m);
+    store(out + i, fp64_avx2::make_nonnegative(r, m), m);
   }
   for (; i < n; ++i) out[i] = from_signed(in[i] > from / 2 ? -static_cast<std::int64_t>(from - in[i])
                                                              : static_cast<std::int64_t>(in[i]), p);
