@@ -6,6 +6,7 @@
 #include "ckks_fixture.h"
 #include "hnn/ring/automorphism.h"
 #include "hnn/ring/simd.h"
+#include "hnn/rlwe/key_shape.h"
 #include "hnn/util/bits.h"
 #include "hnn/util/thread_pool.h"
 #include "test_framework.h"
@@ -448,6 +449,75 @@ TEST(special_prime_digits_of_two_primes) {
   s.evaluator->mod_switch_to_inplace(low, 0);
   s.evaluator->rotate(low, 3, gk, r);
   CHECK_LT(max_abs_error(s.decrypt(r), want), 1e-5);
+}
+
+// Galois keys restricted to a level (KeySwitchKey): a truncated copy of a full key switches bit-identically at
+// every level it serves, a generated one rotates correctly there, one set mixes keys of several levels (one
+// rotate_sum over both), and a ciphertext above a key's level is a MissingKeyError.
+TEST(galois_keys_restricted_to_a_level) {
+  CkksSetup s(4096, {50, 40, 40, 40, 40, 40, 50, 50}, SecurityLevel::kNone, 2);  // levels 0..5, digits of 2
+  const Context& ctx = *s.ctx;
+  std::mt19937_64 rng(29);
+  const int slots = static_cast<int>(ctx.slot_count());
+  auto a = random_vector(slots, rng);
+  GaloisKeys full;
+  s.keygen->create_galois_keys({3, 5}, false, full);
+  const std::uint64_t g3 = galois_element_for_step(3, ctx.n()), g5 = galois_element_for_step(5, ctx.n());
+  for (std::size_t level : {0u, 1u, 2u, 3u}) {
+    // The full key's limbs of q_0 .. q_level and P, its digits in use at that level.
+    GaloisKeys truncated;
+    KeySwitchKey& t = truncated.insert(g3);
+    shape_switch_key(ctx, level, t);
+    CHECK_EQ(switch_key_level(ctx, t), level);
+    CHECK_EQ(t.digit_count(), level / 2 + 1);
+    CHECK_LT(t.byte_count(), full.key(g3).byte_count());
+    const std::vector<std::size_t> primes = switch_key_primes(ctx, level);
+    std::vector<std::uint64_t> limb(ctx.n());
+    for (std::size_t j = 0; j < t.digit_count(); ++j)
+      for (std::size_t p = 0; p < 2; ++p)
+        for (std::size_t k = 0; k < primes.size(); ++k) {
+          full.key(g3).get_limb(j, p, primes[k], limb.data());
+          t.set_limb(j, p, k, limb.data());
+        }
+    for (std::size_t at = 0; at <= level; ++at) {
+      Ciphertext c = s.encrypt(a), want, got;
+      s.evaluator->mod_switch_to_inplace(c, at);
+      s.evaluator->rotate(c, 3, full, want);
+      s.evaluator->rotate(c, 3, truncated, got);
+      CHECK(std::equal(want.data(), want.data() + want.word_count(), got.data()));
+    }
+    Ciphertext above = s.encrypt(a), r;
+    if (level < ctx.max_level()) {
+      s.evaluator->mod_switch_to_inplace(above, level + 1);
+      CHECK_THROWS(s.evaluator->rotate(above, 3, truncated, r), MissingKeyError);
+    }
+  }
+  // Generated at level 2 next to a full key: rotations at levels 0..2, alone and summed with the full key's.
+  GaloisKeys mixed;
+  s.keygen->create_galois_keys_for_elements({g5}, mixed);
+  s.keygen->create_galois_keys_for_elements({g3}, 2, mixed);
+  CHECK_EQ(switch_key_level(ctx, mixed.key(g3)), 2u);
+  CHECK_EQ(switch_key_level(ctx, mixed.key(g5)), ctx.max_level());
+  s.keygen->create_galois_keys_for_elements({g5}, 1, mixed);  // a key of a higher level is kept
+  CHECK_EQ(switch_key_level(ctx, mixed.key(g5)), ctx.max_level());
+  std::vector<double> want(slots);
+  for (std::size_t at = 0; at <= 2; ++at) {
+    Ciphertext c = s.encrypt(a), r;
+    s.evaluator->mod_switch_to_inplace(c, at);
+    s.evaluator->rotate(c, 3, mixed, r);
+    for (int i = 0; i < slots; ++i) want[i] = a[(i + 3) % slots];
+    CHECK_LT(max_abs_error(s.decrypt(r), want), 1e-5);
+    s.evaluator->rotate_sum(c, {3, 5}, mixed, r);
+    for (int i = 0; i < slots; ++i) want[i] = a[(i + 3) % slots] + a[(i + 5) % slots];
+    CHECK_LT(max_abs_error(s.decrypt(r), want), 1e-5);
+    std::vector<Ciphertext> hoisted;
+    s.evaluator->rotate_hoisted(c, {3, 5}, mixed, hoisted);
+    for (int i = 0; i < slots; ++i) want[i] = a[(i + 5) % slots];
+    CHECK_LT(max_abs_error(s.decrypt(hoisted[1]), want), 1e-5);
+  }
+  Ciphertext top = s.encrypt(a), r;
+  CHECK_THROWS(s.evaluator->rotate_sum(top, {3, 5}, mixed, r), MissingKeyError);
+  CHECK_THROWS(s.keygen->create_galois_keys_for_elements({g3}, ctx.max_level() + 1, mixed), InvalidArgumentError);
 }
 
 TEST(align_brings_levels_and_scales_together) {

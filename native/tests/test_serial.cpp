@@ -17,6 +17,8 @@
 #include "ckks_fixture.h"
 #include "hnn/serial/byte_io.h"
 #include "hnn/serial/compression.h"
+#include "hnn/ring/automorphism.h"
+#include "hnn/rlwe/key_shape.h"
 #include "hnn/serial/serialization.h"
 #include "test_framework.h"
 
@@ -183,6 +185,58 @@ TEST(serial_key_round_trips) {
     CHECK(equal(gk, gk2));
     CHECK(save(gk, c) == b);
   }
+}
+
+// A Galois key set whose keys serve different levels (KeySwitchKey) round-trips exactly, with and without a
+// context and seed compression, and the loaded keys rotate; a key block whose digit count does not fit its limbs,
+// and a relinearization key restricted to a level, are refused.
+TEST(serial_galois_keys_of_several_levels) {
+  CkksSetup s(2048, {50, 40, 40, 40, 50, 50}, SecurityLevel::kNone, 2);  // levels 0..3, digits of 2
+  const Context& ctx = *s.ctx;
+  const std::uint64_t g3 = galois_element_for_step(3, ctx.n()), g5 = galois_element_for_step(5, ctx.n());
+  GaloisKeys gk;
+  s.keygen->create_galois_keys_for_elements({g3}, gk);
+  s.keygen->create_galois_keys_for_elements({g5}, 1, gk);
+  for (Compression c : kModes) {
+    auto b = save(ctx, gk, c);
+    GaloisKeys back;
+    load(ctx, b.data(), b.size(), back);
+    CHECK(equal(gk, back));
+    CHECK(switch_key_level(ctx, back.key(g5)) == 1);
+    CHECK(save(gk, c) == b);
+    if (c == Compression::kNone) {
+      // The restricted key's block: 1 digit (primes 0, 1 at level 1) of 4 limbs (q_0, q_1 and the two P).
+      GaloisKeys only5;
+      only5.insert(g5) = gk.key(g5);
+      auto b5 = save(ctx, only5, c);
+      CHECK_EQ(b5.size(), 64u + 8 + 4 + (8 + 4 + 4 + 1 + 32 + 4) + ctx.n() * (50 + 40 + 50 + 50) / 8);
+    }
+  }
+  const auto v = test_values(ctx.slot_count());
+  GaloisKeys back;
+  auto b = save(ctx, gk);
+  load(ctx, b.data(), b.size(), back);
+  Plaintext pt;
+  s.encoder->encode(v, s.scale, 1, pt);
+  Ciphertext ct, rot;
+  s.encryptor->encrypt(pt, ct);
+  s.evaluator->rotate(ct, 5, back, rot);
+  std::vector<double> want(v.size());
+  for (std::size_t i = 0; i < v.size(); ++i) want[i] = v[(i + 5) % v.size()];
+  CHECK_LT(hnn_test::max_abs_error(s.decrypt(rot), want), 1e-4);
+  // A relinearization key must serve every level.
+  RelinKeys restricted;
+  shape_switch_key(ctx, 1, restricted.key());
+  std::vector<std::uint64_t> limb(ctx.n());
+  const std::vector<std::size_t> primes = switch_key_primes(ctx, 1);
+  for (std::size_t p = 0; p < 2; ++p)
+    for (std::size_t k = 0; k < primes.size(); ++k) {
+      s.rk.key().get_limb(0, p, primes[k], limb.data());
+      restricted.key().set_limb(0, p, k, limb.data());
+    }
+  auto rb = save(ctx, restricted);
+  RelinKeys rk;
+  CHECK_THROWS(load(ctx, rb.data(), rb.size(), rk), CorruptDataError);
 }
 
 TEST(serial_loaded_objects_work) {

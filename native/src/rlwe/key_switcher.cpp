@@ -6,6 +6,8 @@
 #include "hnn/ring/automorphism.h"
 #include "hnn/ring/poly_arith.h"
 #include "hnn/ring/rns.h"
+#include "hnn/rlwe/key_shape.h"
+#include "hnn/util/errors.h"
 #include "hnn/util/thread_pool.h"
 
 namespace hnn {
@@ -79,10 +81,14 @@ void KeySwitcher::lift(const std::uint64_t* d, std::size_t level, LiftedDigits& 
 
 namespace {
 
-void check_key(const Context& ctx, const KeySwitchKey& key) {
-  if (key.empty() || key.params_hash() != ctx.params_hash() || key.digit_count() != ctx.digit_count() ||
-      key.limb_count() != ctx.prime_count())
-    throw IncompatibleObjectsError("the key-switching key belongs to other encryption parameters");
+// A key of these parameters that serves `level` (a key restricted to a lower level does not: MissingKeyError,
+// since what is missing is a key for that level).
+void check_key(const Context& ctx, const KeySwitchKey& key, std::size_t level) {
+  const std::size_t top = switch_key_level(ctx, key);
+  if (level > top)
+    throw MissingKeyError("the key-switching key serves levels up to " + std::to_string(top) +
+                          ", the ciphertext is at level " + std::to_string(level) +
+                          ": switch it down to that level first, or make the key for a higher level");
 }
 
 // (out0, out1) = sum_t src[t] * (b_t, a_t) on limb `pi`, where term t is digit t % digits of key t / digits,
@@ -90,8 +96,9 @@ void check_key(const Context& ctx, const KeySwitchKey& key) {
 void accumulate_products(const std::uint64_t* const* src, const KeySwitchKey* const* keys, std::size_t key_count,
                          std::size_t pi, std::size_t digits, std::size_t offset, std::uint64_t* out0,
                          std::uint64_t* out1, const Modulus& q, std::size_t n) {
-  // limb(k, j, p): key k's limb in its storage words (32-bit for a prime below 2^32, else 64-bit; the same for
-  // every key of one context), from coefficient `offset` on.
+  // limb(k, j, p): key k's limb of prime pi in its storage words (32-bit for a prime below 2^32, else 64-bit; the
+  // same for every key of one context), from coefficient `offset` on. Keys restricted to different levels hold
+  // prime pi at different limbs.
   const auto sum_over = [&](auto limb) {
     std::vector<decltype(limb(0, 0, 0))> b(key_count * digits), a(key_count * digits);
     for (std::size_t k = 0; k < key_count; ++k)
@@ -101,10 +108,14 @@ void accumulate_products(const std::uint64_t* const* src, const KeySwitchKey* co
       }
     dot_product_pair(src, b.data(), a.data(), key_count * digits, out0, out1, n, q);
   };
-  if (keys[0]->narrow(pi))
-    sum_over([&](std::size_t k, std::size_t j, std::size_t p) { return keys[k]->narrow_limb(j, p, pi); });
+  if (keys[0]->narrow(keys[0]->limb_of_prime(pi)))
+    sum_over([&](std::size_t k, std::size_t j, std::size_t p) {
+      return keys[k]->narrow_limb(j, p, keys[k]->limb_of_prime(pi));
+    });
   else
-    sum_over([&](std::size_t k, std::size_t j, std::size_t p) { return keys[k]->wide_limb(j, p, pi); });
+    sum_over([&](std::size_t k, std::size_t j, std::size_t p) {
+      return keys[k]->wide_limb(j, p, keys[k]->limb_of_prime(pi));
+    });
 }
 
 }  // namespace
@@ -112,7 +123,7 @@ void accumulate_products(const std::uint64_t* const* src, const KeySwitchKey* co
 void KeySwitcher::inner_product_direct(const std::uint64_t* d, std::size_t level, const KeySwitchKey& key,
                                        const std::uint32_t* perm, ExtendedPair& out) const {
   const Context& ctx = *ctx_;
-  check_key(ctx, key);
+  check_key(ctx, key, level);
   const std::size_t n = ctx.n(), alpha = ctx.special_prime_count();
   const std::size_t digits = ctx.digit_count_at(level), limbs = level + 1 + alpha;
   // The automorphism commutes with the digit decomposition: on coefficients it is a signed permutation, and
@@ -181,7 +192,7 @@ void KeySwitcher::inner_product_sum(const LiftedDigits& lifted, const std::vecto
     throw InvalidArgumentError("inner_product_sum: needs one automorphism (or none) per key, at least one key");
   if (keys.size() * lifted.digits > kMaxDotProductTerms)
     throw InvalidArgumentError("inner_product_sum: too many keys for one reduction");
-  for (const KeySwitchKey* key : keys) check_key(ctx, *key);
+  for (const KeySwitchKey* key : keys) check_key(ctx, *key, lifted.level);
   const std::size_t n = ctx.n(), limbs = lifted.limbs, terms = keys.size() * lifted.digits;
   out.level = lifted.level;
   out.limbs = limbs;

@@ -64,13 +64,17 @@ void SecretKey::wipe() {
 }
 
 void KeySwitchKey::resize(const ParamsHash& params, std::size_t n, std::size_t digits, std::size_t limbs,
-                          const std::vector<bool>& narrow) {
+                          const std::vector<bool>& narrow, std::size_t skipped, std::size_t specials) {
   if (!narrow.empty() && narrow.size() != limbs) throw InvalidArgumentError("key layout: one flag per limb");
   if (n % 2 != 0) throw InvalidArgumentError("key layout: the ring degree must be even");
+  if (skipped > 0 && (specials == 0 || specials >= limbs))
+    throw InvalidArgumentError("key layout: a key restricted to a level needs its special limbs counted");
   params_ = params;
   n_ = n;
   digits_ = digits;
   limbs_ = limbs;
+  skipped_ = skipped;
+  first_gap_ = skipped > 0 ? limbs - specials : limbs;
   narrow_ = narrow.empty() ? std::vector<bool>(limbs, false) : narrow;
   limb_offset_.assign(limbs, 0);
   poly_words_ = 0;

@@ -11,6 +11,8 @@
 //   Galois keys: u64 n, u32 count, count * (u64 Galois element, key block), elements strictly increasing
 //   key block  : u32 digits, u32 limbs, u8 seeded, [32-byte seed if seeded],
 //                u8 width[digits * (seeded ? 1 : 2) * limbs]   (per digit: b's limbs, then a's if stored)
+//                limbs = level + 1 + special primes, digits = those in use at that level: the top level for a
+//                relinearization key, any level for a Galois key (a key restricted to a level, keys.h)
 // Bodies hold the packed limbs in exactly the order of their widths (coefficient_packing.h).
 #include "hnn/serial/serialization.h"
 
@@ -24,6 +26,7 @@
 #include "hnn/ring/primes.h"
 #include "hnn/rlwe/encryptor.h"
 #include "hnn/rlwe/key_generator.h"
+#include "hnn/rlwe/key_shape.h"
 #include "hnn/serial/byte_io.h"
 #include "hnn/serial/coefficient_packing.h"
 #include "hnn/serial/compression.h"
@@ -148,14 +151,22 @@ void put_switch_key(const KeySwitchKey& k, const Context* ctx, ByteWriter& d, By
   if (digits == 0 || limbs == 0 || n == 0)
     throw InvalidArgumentError(std::string("cannot serialize ") + what + ": the key is empty");
   bool seeded = k.has_seed();
+  std::vector<std::size_t> primes;  // with a context: the prime of each limb
   if (ctx) {
     if (k.params_hash() != ctx->params_hash())
       throw IncompatibleObjectsError(std::string("cannot serialize ") + what + " with another context's parameters");
-    if (n != ctx->n() || limbs != ctx->prime_count() || digits != ctx->digit_count())
+    std::size_t level = 0;
+    try {
+      level = switch_key_level(*ctx, k);
+    } catch (const IncompatibleObjectsError&) {
       throw InvalidArgumentError(std::string("cannot serialize ") + what + ": key shape does not match the context");
+    }
+    if (n != ctx->n())
+      throw InvalidArgumentError(std::string("cannot serialize ") + what + ": key shape does not match the context");
+    primes = switch_key_primes(*ctx, level);
     U64Vector expanded(limbs * n), stored(n);
     for (std::size_t j = 0; j < digits && seeded; ++j) {
-      expand_switch_key_a(*ctx, k.seed(), j, expanded.data());
+      expand_switch_key_a(*ctx, k.seed(), j, level, expanded.data());
       for (std::size_t i = 0; i < limbs && seeded; ++i) {
         k.get_limb(j, 1, i, stored.data());
         seeded = std::memcmp(expanded.data() + i * n, stored.data(), n * sizeof(std::uint64_t)) == 0;
@@ -171,7 +182,7 @@ void put_switch_key(const KeySwitchKey& k, const Context* ctx, ByteWriter& d, By
     for (std::size_t p = 0; p < (seeded ? 1u : 2u); ++p)
       for (std::size_t i = 0; i < limbs; ++i) {
         k.get_limb(j, p, i, limb.data());
-        put_limb(limb.data(), n, ctx ? &ctx->prime(i) : nullptr, d, body, what);
+        put_limb(limb.data(), n, ctx ? &ctx->prime(primes[i]) : nullptr, d, body, what);
       }
 }
 
@@ -195,8 +206,8 @@ Bytes save_galois(const GaloisKeys& gk, const Context* ctx, Compression c) {
   d.u64(first.n());
   d.u32(static_cast<std::uint32_t>(gk.size()));
   for (const auto& [elt, key] : gk.keys()) {  // std::map: increasing elements, as the format requires
-    if (key.params_hash() != first.params_hash() || key.n() != first.n() || key.digit_count() != first.digit_count() ||
-        key.limb_count() != first.limb_count())
+    // Keys may serve different levels (KeySwitchKey): each block records its own digit and limb counts.
+    if (key.params_hash() != first.params_hash() || key.n() != first.n())
       throw InvalidArgumentError("cannot serialize Galois keys: the keys do not all have the same parameters");
     if (elt % 2 == 0 || elt >= 2 * static_cast<std::uint64_t>(first.n()))
       throw InvalidArgumentError("cannot serialize Galois keys: element " + std::to_string(elt) +
@@ -391,21 +402,28 @@ Plaintext load_plaintext(const Context& ctx, const std::uint8_t* data, std::size
 
 // The descriptor part of one key-switching key.
 struct KeyBlock {
+  std::size_t level = 0;  // the highest level the key serves
   bool seeded = false;
   Seed seed{};
   std::vector<std::uint8_t> widths;  // digit-major, then b/a, then limb
 };
 
-KeyBlock read_key_block(ByteReader& r, const Context& ctx, std::uint64_t& body_bytes, const char* what) {
+// A key serving every level has digit_count() digits of prime_count() limbs; with `any_level`, a key restricted to
+// level l (KeySwitchKey) has the digits in use at l, of l + 1 + special limbs each.
+KeyBlock read_key_block(ByteReader& r, const Context& ctx, std::uint64_t& body_bytes, const char* what,
+                        bool any_level) {
   KeyBlock kb;
   const std::uint32_t digits = r.u32("digit count");
-  if (digits != ctx.digit_count())
-    throw CorruptDataError(std::string(what) + ": " + std::to_string(digits) + " digits, the context uses " +
-                           std::to_string(ctx.digit_count()));
   const std::uint32_t limbs = r.u32("limb count");
-  if (limbs != ctx.prime_count())
+  const std::size_t specials = ctx.special_prime_count();
+  if (limbs > ctx.prime_count() || limbs <= specials || (!any_level && limbs != ctx.prime_count()))
     throw CorruptDataError(std::string(what) + ": " + std::to_string(limbs) + " limbs, the context has " +
                            std::to_string(ctx.prime_count()) + " primes");
+  kb.level = limbs - specials - 1;
+  if (digits != ctx.digit_count_at(kb.level))
+    throw CorruptDataError(std::string(what) + ": " + std::to_string(digits) + " digits, the context uses " +
+                           std::to_string(ctx.digit_count_at(kb.level)) + " at level " + std::to_string(kb.level));
+  const std::vector<std::size_t> primes = switch_key_primes(ctx, kb.level);
   kb.seeded = read_flag(r, "seeded", what) != 0;
   if (kb.seeded) r.bytes(kb.seed.data(), kb.seed.size(), "seed");
   const std::size_t polys = kb.seeded ? 1 : 2;
@@ -414,14 +432,15 @@ KeyBlock read_key_block(ByteReader& r, const Context& ctx, std::uint64_t& body_b
   for (std::size_t j = 0; j < digits; ++j)
     for (std::size_t p = 0; p < polys; ++p)
       for (std::size_t i = 0; i < limbs; ++i) {
-        kb.widths[k] = read_width(r, ctx.prime(i), what);
+        const Modulus& q = ctx.prime(primes[i]);
+        kb.widths[k] = read_width(r, q, what);
         // Key limbs are uniform modulo their prime: all N values below q/256 has probability < 2^-8N. The
         // rule keeps a key's allocation proportional to its stored bytes -- without it, a few hundred
         // bytes of zero-width limbs could make a Galois key set claim terabytes.
-        if (kb.widths[k] + 8 < ctx.prime(i).bit_count())
+        if (kb.widths[k] + 8 < q.bit_count())
           throw CorruptDataError(std::string(what) + ": a key limb of bit width " + std::to_string(kb.widths[k]) +
-                                 " is not uniformly distributed modulo its " +
-                                 std::to_string(ctx.prime(i).bit_count()) + "-bit prime");
+                                 " is not uniformly distributed modulo its " + std::to_string(q.bit_count()) +
+                                 "-bit prime");
         body_bytes += serial::packed_limb_bytes(ctx.n(), kb.widths[k]);
         ++k;
       }
@@ -437,18 +456,20 @@ void check_key_inflation(const serial::OpenedBlob& b, const char* what) {
 
 void load_key_body(const Context& ctx, const KeyBlock& kb, BodyReader& body, std::vector<std::uint8_t>& scratch,
                    KeySwitchKey& key, const char* what) {
-  const std::size_t n = ctx.n(), limbs = ctx.prime_count(), digits = ctx.digit_count();
-  key.resize(ctx.params_hash(), n, digits, limbs, ctx.narrow_key_limbs());
+  const std::size_t n = ctx.n();
+  shape_switch_key(ctx, kb.level, key);
+  const std::vector<std::size_t> primes = switch_key_primes(ctx, kb.level);
+  const std::size_t limbs = primes.size(), digits = key.digit_count();
   U64Vector words(limbs * n);
   std::size_t k = 0;
   for (std::size_t j = 0; j < digits; ++j) {
     for (std::size_t p = 0; p < (kb.seeded ? 1u : 2u); ++p)
       for (std::size_t i = 0; i < limbs; ++i) {
-        get_limb(body, scratch, n, kb.widths[k++], ctx.prime(i), words.data(), what);  // checked below q_i
+        get_limb(body, scratch, n, kb.widths[k++], ctx.prime(primes[i]), words.data(), what);  // checked below q
         key.set_limb(j, p, i, words.data());
       }
     if (kb.seeded) {
-      expand_switch_key_a(ctx, kb.seed, j, words.data());
+      expand_switch_key_a(ctx, kb.seed, j, kb.level, words.data());
       for (std::size_t i = 0; i < limbs; ++i) key.set_limb(j, 1, i, words.data() + i * n);
     }
   }
@@ -461,7 +482,7 @@ RelinKeys load_relin(const Context& ctx, const std::uint8_t* data, std::size_t s
   ByteReader r(b.descriptor, b.descriptor_size, what);
   check_n(r.u64("ring degree"), ctx, what);
   std::uint64_t body_bytes = 0;
-  const KeyBlock kb = read_key_block(r, ctx, body_bytes, what);
+  const KeyBlock kb = read_key_block(r, ctx, body_bytes, what, false);
   r.expect_end();
   check_body_size(b, body_bytes, what);
   check_key_inflation(b, what);
@@ -496,7 +517,7 @@ GaloisKeys load_galois(const Context& ctx, const std::uint8_t* data, std::size_t
     if (k > 0 && elt <= previous)
       throw CorruptDataError("Galois keys: elements are not strictly increasing (duplicate or out of order)");
     previous = elt;
-    blocks.emplace_back(elt, read_key_block(r, ctx, body_bytes, what));
+    blocks.emplace_back(elt, read_key_block(r, ctx, body_bytes, what, true));
   }
   r.expect_end();
   check_body_size(b, body_bytes, what);

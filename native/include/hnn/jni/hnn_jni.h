@@ -28,6 +28,7 @@
 #include "hnn/rlwe/decryptor.h"
 #include "hnn/rlwe/encryptor.h"
 #include "hnn/rlwe/key_generator.h"
+#include "hnn/rlwe/key_shape.h"
 #include "hnn/rlwe/keys.h"
 #include "hnn/rlwe/parameters.h"
 #include "hnn/rlwe/plaintext.h"
@@ -211,15 +212,19 @@ inline GaloisKeys* create_galois_keys(const ContextHandle& c, const SecretKey& s
   kg.create_galois_keys(s, conjugation, *gk);
   return gk.release();
 }
-/// Keys for explicit Galois elements (odd, below 2N): rotations are 5^k mod 2N, conjugation 2N - 1.
+/// Keys for explicit Galois elements (odd, below 2N): rotations are 5^k mod 2N, conjugation 2N - 1; they serve
+/// ciphertexts at levels up to max_level (KeySwitchKey: a lower level makes smaller keys).
 inline GaloisKeys* create_galois_keys_for_elements(const ContextHandle& c, const SecretKey& sk,
-                                                   const std::int64_t* elements, std::size_t count) {
+                                                   const std::int64_t* elements, std::size_t count,
+                                                   std::int64_t max_level) {
   require(elements != nullptr || count == 0, "elements are null");
+  require(max_level >= 0 && static_cast<std::uint64_t>(max_level) <= c.max_level(),
+          "the key level must be in [0, the top level]");
   KeyGenerator kg(c.ptr(), sk);
   auto gk = std::make_unique<GaloisKeys>();
   std::vector<std::uint64_t> e(count);
   for (std::size_t i = 0; i < count; ++i) e[i] = static_cast<std::uint64_t>(elements[i]);
-  kg.create_galois_keys_for_elements(e, *gk);
+  kg.create_galois_keys_for_elements(e, static_cast<std::size_t>(max_level), *gk);
   return gk.release();
 }
 inline GaloisKeys* new_galois_keys() { return new GaloisKeys(); }
@@ -230,6 +235,11 @@ inline void galois_elements(const GaloisKeys& gk, std::int64_t* out) {
   for (const auto& kv : gk.keys()) out[i++] = static_cast<std::int64_t>(kv.first);
 }
 inline bool galois_has_key(const GaloisKeys& gk, std::uint64_t elt) { return gk.has_key(elt); }
+/// The highest level the key of `elt` serves (-1 without such a key).
+inline std::int64_t galois_key_level(const ContextHandle& c, const GaloisKeys& gk, std::uint64_t elt) {
+  if (!gk.has_key(elt)) return -1;
+  return static_cast<std::int64_t>(switch_key_level(c.context(), gk.key(elt)));
+}
 inline std::uint64_t galois_element_for_step(const ContextHandle& c, long long steps) {
   return hnn::galois_element_for_step(steps, c.n());
 }

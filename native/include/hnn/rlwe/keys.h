@@ -51,20 +51,32 @@ class PublicKey {
 /// Hybrid key-switching key from s' to s: for each digit j of data primes, (b_j, a_j) over Q_L P with
 /// b_j = -a_j s + e_j + P [Q/Q_j]^-1_{Q_j} (Q/Q_j) s'. Every a_j is expanded from `seed`, so serialization
 /// sends the seed instead of the a_j.
+///
+/// A key may be restricted to a level l < L: it then holds only the digits in use at level l and, of each, the
+/// limbs of q_0 .. q_l and of the special primes. Modulo every prime the gadget is P or 0, so these limbs are
+/// exactly the full key's, and the key serves every ciphertext at level l or below (a circuit that works below a
+/// bootstrapper's output level needs no more): at N = 2^16 with 27 data primes, a key for level 12 takes a third
+/// of the memory.
 class KeySwitchKey {
  public:
   KeySwitchKey() = default;
   /// Zeroed storage for `digits` pairs (b_j, a_j) of `limbs` limbs of n. Limb i with narrow[i] (its prime is
   /// below 2^32; empty: none) is stored as 32-bit words: half the memory, and half the bytes key switching
-  /// streams from memory for that limb.
+  /// streams from memory for that limb. `skipped` is the number of the context's top data primes the key
+  /// leaves out (a key restricted to a level; then limbs - `specials` are data limbs).
   void resize(const ParamsHash& params, std::size_t n, std::size_t digits, std::size_t limbs,
-              const std::vector<bool>& narrow = {});
+              const std::vector<bool>& narrow = {}, std::size_t skipped = 0, std::size_t specials = 0);
 
   std::size_t n() const { return n_; }
   std::size_t digit_count() const { return digits_; }
   std::size_t limb_count() const { return limbs_; }
   const ParamsHash& params_hash() const { return params_; }
   bool empty() const { return n_ == 0; }
+  /// How many of the context's top data primes the key leaves out: its level is the context's top level minus
+  /// this (0 for a key of every level).
+  std::size_t skipped_primes() const { return skipped_; }
+  /// The key's limb for the context's prime `pi` (data primes, then special primes), which the key must hold.
+  std::size_t limb_of_prime(std::size_t pi) const { return pi < first_gap_ ? pi : pi - skipped_; }
 
   /// Whether limb i is stored as 32-bit words.
   bool narrow(std::size_t i) const { return narrow_[i]; }
@@ -96,6 +108,7 @@ class KeySwitchKey {
   }
   ParamsHash params_{};
   std::size_t n_ = 0, digits_ = 0, limbs_ = 0;
+  std::size_t skipped_ = 0, first_gap_ = 0;  // limbs [first_gap_, limbs_) are the special primes' when skipped_ > 0
   std::vector<bool> narrow_;
   std::vector<std::size_t> limb_offset_;  // in 64-bit words from the start of a polynomial
   std::size_t poly_words_ = 0;

@@ -95,7 +95,14 @@ interface BackendOps {
 
   Pointer createRelinKeys(Pointer ctx, Pointer sk);
 
-  Pointer createGaloisKeys(Pointer ctx, Pointer sk, long[] elements);
+  /**
+   * Keys for these Galois elements serving ciphertexts at levels up to {@code maxLevel}. A backend whose keys
+   * always serve every level (SEAL) makes those: a key for more levels than asked is still a key for them.
+   */
+  Pointer createGaloisKeys(Pointer ctx, Pointer sk, long[] elements, int maxLevel);
+
+  /** The highest level the key of {@code element} serves, -1 without one. */
+  int galoisKeyLevel(Pointer ctx, Pointer gk, long element);
 
   Pointer newGaloisKeys();
 

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.zip.CRC32;
 import java.util.zip.CheckedInputStream;
@@ -171,7 +172,8 @@ public final class CkksContext implements AutoCloseable {
   /** Chooses the keys to generate. */
   public static final class Builder {
     private final CkksParameters params;
-    private final TreeSet<Integer> steps = new TreeSet<>();
+    /** Rotation step -> the highest level its key must serve. */
+    private final TreeMap<Integer, Integer> steps = new TreeMap<>();
     private final TreeSet<Long> elements = new TreeSet<>();
     private boolean conjugation;
     private boolean relin = true;
@@ -194,18 +196,32 @@ public final class CkksContext implements AutoCloseable {
 
     /** Galois keys for rotations by these steps (positive: left; negative: right). */
     public Builder rotations(int... rotationSteps) {
+      return rotationsUpToLevel(params.maxLevel(), rotationSteps);
+    }
+
+    /**
+     * Galois keys for rotations by these steps that serve ciphertexts at {@code maxLevel} and below only: each
+     * holds the limbs of q_0 .. q_maxLevel and the special primes instead of every prime, so it is smaller in
+     * proportion (at N = 2^16 with 27 data primes, a key for level 12 takes a third of the memory). For a
+     * circuit that never rotates above a level, e.g. the computation between bootstraps
+     * ({@link Bootstrapper#outputLevel()}). A rotation above the key's level throws
+     * {@link MissingKeyException}. A step asked for at several levels gets one key for the highest; the SEAL
+     * backend always makes keys for every level.
+     */
+    public Builder rotationsUpToLevel(int maxLevel, int... rotationSteps) {
       Objects.requireNonNull(rotationSteps, "rotation steps");
+      Objects.checkIndex(maxLevel, params.maxLevel() + 1);
       int slots = params.slotCount();
       for (int s : rotationSteps) {
         int r = Math.floorMod(s, slots);
-        if (r != 0) steps.add(r);
+        if (r != 0) steps.merge(r, maxLevel, Math::max);
       }
       return this;
     }
 
     /** Rotations by 1, 2, 4, ..., slots/2: enough for {@link CkksVector#sum()} and {@link CkksVector#dot}. */
     public Builder powerOfTwoRotations() {
-      for (int s = 1; s < params.slotCount(); s <<= 1) steps.add(s);
+      for (int s = 1; s < params.slotCount(); s <<= 1) steps.put(s, params.maxLevel());
       return this;
     }
 
@@ -265,12 +281,15 @@ public final class CkksContext implements AutoCloseable {
         pk = new Handle<>("public key", Native.get(() -> ops.createPublicKey(c, s)), ops::deletePublicKey);
         if (relin || bootstrapping != null)
           rk = new Handle<>("relinearization key", Native.get(() -> ops.createRelinKeys(c, s)), ops::deleteRelinKeys);
-        TreeSet<Long> all = new TreeSet<>(elements);
-        for (int step : steps) all.add(Native.get(() -> ops.galoisElementForStep(c, step)));
-        if (conjugation) all.add(ops.galoisElementConjugate(c));
-        for (long e : bootElements) all.add(e);
-        long[] el = all.stream().mapToLong(Long::longValue).toArray();
-        gk = new Handle<>("Galois keys", Native.get(() -> ops.createGaloisKeys(c, s, el)), ops::deleteGaloisKeys);
+        // Galois element -> the highest level its key serves; one key per element, for the highest level asked.
+        int top = params.maxLevel();
+        TreeMap<Long, Integer> levels = new TreeMap<>();
+        for (long e : elements) levels.put(e, top);
+        for (var st : steps.entrySet())
+          levels.merge(Native.get(() -> ops.galoisElementForStep(c, st.getKey())), st.getValue(), Math::max);
+        if (conjugation) levels.put(ops.galoisElementConjugate(c), top);
+        for (long e : bootElements) levels.put(e, top);
+        gk = new Handle<>("Galois keys", createGaloisKeys(ops, c, s, levels), ops::deleteGaloisKeys);
         if (bootstrapping != null)
           enc = new Handle<>("sparse-secret encapsulation", Native.get(() -> ops.createEncapsulation(c, s)),
               ops::deleteEncapsulation);
@@ -278,6 +297,34 @@ public final class CkksContext implements AutoCloseable {
         return new CkksContext(ops, params, ctx, sk, pk, rk, gk, enc, rnd.nextLong(), rnd.nextLong());
       } catch (RuntimeException | Error e) {
         for (Handle<?> h : Arrays.asList(enc, gk, rk, pk, sk, ctx)) if (h != null) h.release();
+        throw e;
+      }
+    }
+
+    /** One key set: the keys of each level made together, then merged into the set of the first level. */
+    private static Pointer createGaloisKeys(BackendOps ops, Pointer c, Pointer s, TreeMap<Long, Integer> levels) {
+      TreeMap<Integer, List<Long>> byLevel = new TreeMap<>(java.util.Comparator.reverseOrder());
+      levels.forEach((e, l) -> byLevel.computeIfAbsent(l, k -> new ArrayList<>()).add(e));
+      if (byLevel.isEmpty()) byLevel.put(0, List.of());
+      Pointer set = null;
+      try {
+        for (var group : byLevel.entrySet()) {
+          long[] el = group.getValue().stream().mapToLong(Long::longValue).toArray();
+          Pointer keys = Native.get(() -> ops.createGaloisKeys(c, s, el, group.getKey()));
+          if (set == null) {
+            set = keys;
+            continue;
+          }
+          try {
+            Pointer into = set;
+            Native.run(() -> ops.galoisMerge(c, into, keys));
+          } finally {
+            ops.deleteGaloisKeys(keys);
+          }
+        }
+        return set;
+      } catch (RuntimeException | Error e) {
+        if (set != null) ops.deleteGaloisKeys(set);
         throw e;
       }
     }
@@ -385,6 +432,19 @@ public final class CkksContext implements AutoCloseable {
   public boolean hasRotationKey(int steps) {
     if (Math.floorMod(steps, slots) == 0) return true;
     return Arrays.binarySearch(galoisElements, galoisElement(steps)) >= 0;
+  }
+
+  /**
+   * The highest level at which a rotation by {@code steps} can run: the top level for a key of every level, lower
+   * for one made by {@link Builder#rotationsUpToLevel}, -1 without a key (rotations by multiples of N/2 need
+   * none: the top level).
+   */
+  public int rotationKeyLevel(int steps) {
+    if (Math.floorMod(steps, slots) == 0) return maxLevel;
+    if (!hasRotationKey(steps)) return -1;
+    try (Guard g = new Guard().read(ctx).read(gk).lock()) {
+      return Native.get(() -> ops.galoisKeyLevel(ctx.peer(), gk.peer(), ops.galoisElementForStep(ctx.peer(), steps)));
+    }
   }
 
   public boolean hasConjugationKey() {

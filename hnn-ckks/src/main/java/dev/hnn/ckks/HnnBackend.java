@@ -241,8 +241,14 @@ final class HnnBackend implements BackendOps {
   }
 
   @Override
-  public Pointer createGaloisKeys(Pointer ctx, Pointer sk, long[] elements) {
-    return HnnNative.create_galois_keys_for_elements((NContext) ctx, (NSecretKey) sk, elements, elements.length);
+  public Pointer createGaloisKeys(Pointer ctx, Pointer sk, long[] elements, int maxLevel) {
+    return HnnNative.create_galois_keys_for_elements((NContext) ctx, (NSecretKey) sk, elements, elements.length,
+        maxLevel);
+  }
+
+  @Override
+  public int galoisKeyLevel(Pointer ctx, Pointer gk, long element) {
+    return (int) HnnNative.galois_key_level((NContext) ctx, (NGaloisKeys) gk, element);
   }
 
   @Override

@@ -266,8 +266,16 @@ final class SealBackend implements BackendOps {
   }
 
   @Override
-  public Pointer createGaloisKeys(Pointer ctx, Pointer sk, long[] elements) {
+  public Pointer createGaloisKeys(Pointer ctx, Pointer sk, long[] elements, int maxLevel) {
+    // SEAL's keys serve every level; maxLevel only limits where the caller will use them.
     return create_galois_keys((SContext) ctx, (SSecretKey) sk, elements, elements.length);
+  }
+
+  @Override
+  public int galoisKeyLevel(Pointer ctx, Pointer gk, long element) {
+    long[] elements = new long[(int) galoisKeyCount(gk)];
+    galoisElements(gk, elements);
+    return java.util.Arrays.binarySearch(elements, element) >= 0 ? maxLevel(ctx) : -1;
   }
 
   @Override

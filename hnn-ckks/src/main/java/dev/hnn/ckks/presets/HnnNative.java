@@ -429,7 +429,8 @@ public final class HnnNative {
       @Const @ByRef NContext c,
       @Const @ByRef NSecretKey sk,
       @Cast("const std::int64_t*") long[] elements,
-      @Cast("std::size_t") long count);
+      @Cast("std::size_t") long count,
+      @Cast("std::int64_t") long maxLevel);
 
   public static native NGaloisKeys new_galois_keys();
 
@@ -438,6 +439,9 @@ public final class HnnNative {
   public static native void galois_elements(@Const @ByRef NGaloisKeys gk, @Cast("std::int64_t*") long[] out);
 
   public static native @Cast("bool") boolean galois_has_key(@Const @ByRef NGaloisKeys gk, @Cast("std::uint64_t") long elt);
+
+  public static native @Cast("std::int64_t") long galois_key_level(
+      @Const @ByRef NContext c, @Const @ByRef NGaloisKeys gk, @Cast("std::uint64_t") long elt);
 
   public static native @Cast("std::uint64_t") long galois_element_for_step(
       @Const @ByRef NContext c, @Cast("long long") long steps);
