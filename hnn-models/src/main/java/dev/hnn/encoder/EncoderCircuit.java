@@ -2,7 +2,6 @@ package dev.hnn.encoder;
 
 import dev.hnn.ckks.Ciphertext;
 import dev.hnn.ckks.CkksContext;
-import dev.hnn.refresh.RefreshBound;
 import dev.hnn.refresh.Refresher;
 
 import java.util.ArrayList;
@@ -13,13 +12,14 @@ import java.util.Objects;
 import java.util.stream.IntStream;
 
 /**
- * The server's side: every layer and the head for one length bucket L, on ciphertexts, with client-aided refreshes.
- * Before each step it plans the rest of the run from the lowest live level (each step's levels as if all its inputs
- * started at one level, an upper bound) by the {@link RefreshPlacement} (LevelPlanner's fewest round trips, or the
- * least estimated time) and, when the plan says so, refreshes all live ciphertexts below the planned level to it (one
- * round trip, or several if they exceed a frame) or drops them all to a lower level before the step. A refresh is
- * possible only at the refresh reserve or above (the lowest level whose modulus holds the mask for
- * {@code valueBound}); the levels below it are used only by the last steps.
+ * The server's side: every layer and the head for one length bucket L, on ciphertexts, with refreshes by the key
+ * holder (client-aided) or by bootstrapping, as its {@link RefreshModel} says. Before each step it plans the rest of
+ * the run from the lowest live level (each step's levels as if all its inputs started at one level, an upper bound)
+ * by the {@link RefreshPlacement} (LevelPlanner's fewest refreshes, or the least estimated time) and, when the plan
+ * says so, refreshes all live ciphertexts below the planned level to it (one round trip, or several if they exceed a
+ * frame) or drops them all to a lower level before the step. A refresh is possible only at the model's reserve or
+ * above (client-aided: the lowest level whose modulus holds the mask for {@code valueBound}); the levels below it
+ * are used only by the last steps. Inputs above the model's top level are dropped to it first.
  */
 public final class EncoderCircuit implements AutoCloseable {
   /** Called after each step with the live registers (tests decrypt them to compare with the plaintext forward). */
@@ -32,6 +32,7 @@ public final class EncoderCircuit implements AutoCloseable {
   private final List<EncryptedEncoderLayer> layers;
   private final EncryptedHead head;
   private final double valueBound;
+  private final int top;
   private final int reserve;
   private final RefreshPlacement placement;
   private final RefreshPlacement.RefreshCost refreshCost;
@@ -39,34 +40,30 @@ public final class EncoderCircuit implements AutoCloseable {
   private int[] live;
 
   /**
-   * Key holder's work per ciphertext and prime of a refresh, in the steps' cost units (about seconds): decryption,
-   * encryption and (de)serialization at N = 16384 take about 2-3 ms per ciphertext and prime on this machine.
-   */
-  static final double REFRESH_COST_PER_CIPHERTEXT_PRIME = 0.003;
-
-  /**
    * @param ctx the server's (public) context, with the keys of {@link #rotationSteps}
-   * @param valueBound bound on every live slot value at a refresh point (sizes the mask)
+   * @param valueBound bound on every live slot value at a refresh point (sizes the mask, or the division before a
+   *     bootstrap)
    * @param lnTolerance relative error of LayerNorm's inverse square root on the widened variance ranges
    * @param lnWiden factor on each side by which the variance ranges are widened
    * @param headDegree degree of the head activation's fit
+   * @param refresh where refreshes go to and come from, and their cost
    */
   EncoderCircuit(CkksContext ctx, List<HeForm> forms, HeadSpec headSpec, CircuitRanges ranges, int tokens,
       double valueBound, double lnTolerance, double lnWiden, int headDegree, RefreshPlacement placement,
-      double refreshCost) {
+      RefreshModel refresh) {
     this.placement = Objects.requireNonNull(placement, "placement");
-    this.refreshCost = new RefreshPlacement.RefreshCost(refreshCost, REFRESH_COST_PER_CIPHERTEXT_PRIME);
+    this.refreshCost = refresh.cost();
     this.ctx = Objects.requireNonNull(ctx, "context");
+    if (refresh.top() > ctx.maxLevel())
+      throw new IllegalArgumentException("refreshes to level " + refresh.top() + " above the top level "
+          + ctx.maxLevel());
     if (forms.isEmpty()) throw new IllegalArgumentException("an encoder needs at least one layer");
     if (ranges.layers().size() != forms.size())
       throw new IllegalArgumentException(ranges.layers().size() + " layer ranges for " + forms.size() + " layers");
     this.tokens = tokens;
     this.valueBound = valueBound;
-    int bits = RefreshBound.maskBits(valueBound, 2 * ctx.scale(), 2 * ctx.slotCount());
-    this.reserve = RefreshBound.lowestLevel(ctx, bits);
-    if (reserve < 0 || reserve >= ctx.maxLevel())
-      throw new IllegalArgumentException("a " + bits + "-bit refresh mask (values up to " + valueBound
-          + ") leaves no level to compute on with these parameters");
+    this.top = refresh.top();
+    this.reserve = refresh.reserve();
     List<EncryptedEncoderLayer> ls = new ArrayList<>();
     double[] gain = null, shift = null;
     for (int i = 0; i < forms.size(); i++) {
@@ -78,6 +75,7 @@ public final class EncoderCircuit implements AutoCloseable {
     }
     this.layers = List.copyOf(ls);
     this.head = new EncryptedHead(ctx, headSpec, tokens, gain, shift, ranges.headPreActivation(), headDegree);
+    checkRotationKeys(forms.get(0), headSpec);
     // Fails now, with the step named, if some step needs more levels than a refresh gives.
     plan(1, null);
   }
@@ -93,6 +91,23 @@ public final class EncoderCircuit implements AutoCloseable {
 
   public int refreshReserve() {
     return reserve;
+  }
+
+  /** The highest level the circuit computes at (what a refresh brings ciphertexts to). */
+  public int topLevel() {
+    return top;
+  }
+
+  /** Every rotation the circuit makes must have a key serving the levels it computes at (up to the top). */
+  private void checkRotationKeys(HeForm first, HeadSpec headSpec) {
+    for (int step : rotationSteps(ctx.slotCount(), tokens, first.hidden(), first.heads(), first.headWidth(),
+        first.intermediate(), headSpec.b1().length)) {
+      int level = ctx.rotationKeyLevel(step);
+      if (level < top)
+        throw new IllegalArgumentException(level < 0 ? "the keys lack the rotation key for step " + step
+            : "the rotation key for step " + step + " serves levels up to " + level + ", the circuit computes up to "
+                + top);
+    }
   }
 
   public List<EncryptedEncoderLayer> layers() {
@@ -132,10 +147,10 @@ public final class EncoderCircuit implements AutoCloseable {
     List<Step> steps = allSteps(valid);
     int[] counts = liveCounts(steps.size());
     List<String> points = new ArrayList<>();
-    int level = ctx.maxLevel();
+    int level = top;
     for (int i = 0; i < steps.size(); i++) {
-      RefreshPlacement.Decision d = placement.decide(steps, i, level, ctx.maxLevel(), reserve, refreshCost, counts);
-      if (d.refresh()) points.add(steps.get(i).name() + (d.refreshTo() == ctx.maxLevel() ? "" : "@" + d.refreshTo()));
+      RefreshPlacement.Decision d = placement.decide(steps, i, level, top, reserve, refreshCost, counts);
+      if (d.refresh()) points.add(steps.get(i).name() + (d.refreshTo() == top ? "" : "@" + d.refreshTo()));
       else if (d.runAt() < level) points.add(steps.get(i).name() + " (drop to " + d.runAt() + ")");
       level = d.runAt() - steps.get(i).levels();
     }
@@ -178,18 +193,18 @@ public final class EncoderCircuit implements AutoCloseable {
       int[] seen = new int[steps.size()];
       for (int i = 0; i < steps.size(); i++) {
         Step step = steps.get(i);
-        int level = Math.min(regs.minLevel(), ctx.maxLevel());
+        int level = Math.min(regs.minLevel(), top);
         seen[i] = regs.count();
         counts[i] = seen[i];
-        RefreshPlacement.Decision d = placement.decide(steps, i, level, ctx.maxLevel(), reserve, refreshCost, counts);
+        RefreshPlacement.Decision d = placement.decide(steps, i, level, top, reserve, refreshCost, counts);
         if (d.refresh()) {
           long t0 = System.nanoTime();
           regs.refresh(refresher, d.refreshTo(), valueBound, maxRefreshBytes);
           timings.merge("refresh before " + step.name(), System.nanoTime() - t0, Long::sum);
-          refreshPoints.add(step.name() + (d.refreshTo() == ctx.maxLevel() ? "" : "@" + d.refreshTo()));
-        } else if (d.runAt() < level) {
-          regs.dropTo(d.runAt());
+          refreshPoints.add(step.name() + (d.refreshTo() == top ? "" : "@" + d.refreshTo()));
         }
+        // Also brings inputs above the top level down to it.
+        regs.dropTo(d.runAt());
         long t0 = System.nanoTime();
         try {
           step.run().accept(regs);

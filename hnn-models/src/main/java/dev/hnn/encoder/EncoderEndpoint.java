@@ -1,5 +1,6 @@
 package dev.hnn.encoder;
 
+import dev.hnn.ckks.Bootstrapper;
 import dev.hnn.ckks.CkksContext;
 import dev.hnn.model.TransformerEncoder;
 import dev.hnn.protocol.ProtocolLimits;
@@ -27,6 +28,9 @@ public final class EncoderEndpoint implements AutoCloseable {
   private final CkksContext server;
   private final EncoderSpec spec;
   private final Map<Integer, EncoderCircuit> circuits = new ConcurrentHashMap<>();
+  /** Non-interactive mode only (else null): the server's bootstrapper, shared by every circuit. */
+  private final Bootstrapper bootstrapper;
+  private final RefreshModel refresh;
 
   /**
    * @param publicKeys the client's public context (evaluation keys only); owned from here on
@@ -42,6 +46,21 @@ public final class EncoderEndpoint implements AutoCloseable {
     this.forms = EncryptedEncoder.forms(model);
     this.spec = EncryptedEncoder.spec(model, head, options, publicKeys.parameters());
     spec.checkKeys(publicKeys);
+    EncryptedEncoder.Bootstrapping boot = options.bootstrapping();
+    if (boot == null) {
+      this.bootstrapper = null;
+      this.refresh = RefreshModel.clientAided(publicKeys, options.valueBound(), options.refreshCost());
+    } else {
+      // Fails here (MissingKeyException) when the client's keys lack the bootstrapping keys of these options.
+      this.bootstrapper = Bootstrapper.create(publicKeys, boot.options());
+      try {
+        this.refresh = RefreshModel.bootstrapping(bootstrapper, options.valueBound(), publicKeys.scale(),
+            boot.costPerCiphertext());
+      } catch (RuntimeException e) {
+        bootstrapper.close();
+        throw e;
+      }
+    }
   }
 
   public EncoderSpec spec() {
@@ -54,7 +73,8 @@ public final class EncoderEndpoint implements AutoCloseable {
 
   /** A driver for one session (it keeps that session's timings). */
   EncoderServer driver(long maxRefreshBytes, EncoderCircuit.StepListener listener) {
-    return new EncoderServer(server, spec.modelId(), spec.buckets(), this::circuit, maxRefreshBytes, listener);
+    return new EncoderServer(server, spec.modelId(), spec.buckets(), this::circuit, bootstrapper, maxRefreshBytes,
+        listener);
   }
 
   /** A driver for one session whose refresh round trips stay within {@code limits}' frame size. */
@@ -77,7 +97,7 @@ public final class EncoderEndpoint implements AutoCloseable {
     if (!spec.serves(bucket)) throw new IllegalArgumentException("bucket " + bucket + " is not served");
     return circuits.computeIfAbsent(bucket, b -> new EncoderCircuit(server, forms, head, ranges, b,
         options.valueBound(), options.lnTolerance(), options.lnWiden(), options.headDegree(), options.placement(),
-        options.refreshCost()));
+        refresh));
   }
 
   @Override
@@ -85,6 +105,7 @@ public final class EncoderEndpoint implements AutoCloseable {
     try {
       circuits.values().forEach(EncoderCircuit::close);
       circuits.clear();
+      if (bootstrapper != null) bootstrapper.close();
     } finally {
       server.close();
     }

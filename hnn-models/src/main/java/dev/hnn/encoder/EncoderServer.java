@@ -1,5 +1,6 @@
 package dev.hnn.encoder;
 
+import dev.hnn.ckks.Bootstrapper;
 import dev.hnn.ckks.Ciphertext;
 import dev.hnn.ckks.CkksContext;
 import dev.hnn.ckks.HeException;
@@ -8,7 +9,9 @@ import dev.hnn.protocol.OpenHeader;
 import dev.hnn.protocol.ProtocolException;
 import dev.hnn.protocol.ServerDriver;
 import dev.hnn.protocol.SessionId;
+import dev.hnn.refresh.BootstrappingRefresher;
 import dev.hnn.refresh.ClientAidedRefresher;
+import dev.hnn.refresh.Refresher;
 import dev.hnn.refresh.RefreshStats;
 
 import java.util.ArrayList;
@@ -33,6 +36,7 @@ final class EncoderServer implements ServerDriver {
   private final CkksContext server;
   private final String modelId;
   private final IntFunction<EncoderCircuit> circuits;
+  private final Bootstrapper bootstrapper;
   private final int[] buckets;
   private final long maxRefreshBytes;
   private final EncoderCircuit.StepListener listener;
@@ -42,11 +46,13 @@ final class EncoderServer implements ServerDriver {
 
   /**
    * @param circuits the circuit of a bucket (built on first use by the caller)
+   * @param bootstrapper null: refreshes are round trips to the client; else bootstrapping (non-interactive)
    * @param maxRefreshBytes the most serialized ciphertext bytes one refresh round trip may carry (the protocol's
    *     frame limit, less headroom): larger refreshes are split into several round trips
    */
   EncoderServer(CkksContext server, String modelId, int[] buckets, IntFunction<EncoderCircuit> circuits,
-      long maxRefreshBytes, EncoderCircuit.StepListener listener) {
+      Bootstrapper bootstrapper, long maxRefreshBytes, EncoderCircuit.StepListener listener) {
+    this.bootstrapper = bootstrapper;
     this.listener = listener;
     this.server = Objects.requireNonNull(server, "server context");
     if (server.hasSecretKey()) throw new IllegalArgumentException("the server must hold public keys only");
@@ -82,8 +88,9 @@ final class EncoderServer implements ServerDriver {
           + " input ciphertexts, got " + input.size());
     Ciphertext[] in = new Ciphertext[input.size()];
     int[] label = {0};
-    ClientAidedRefresher refresher = new ClientAidedRefresher(server,
-        request -> fresh(request, session.refresh("refresh-" + (++label[0]), request)));
+    Refresher refresher = bootstrapper != null ? new BootstrappingRefresher(bootstrapper)
+        : new ClientAidedRefresher(server, request -> fresh(request, session.refresh("refresh-" + (++label[0]),
+            request)));
     timings = EncoderCircuit.newTimings();
     points = new ArrayList<>();
     try {

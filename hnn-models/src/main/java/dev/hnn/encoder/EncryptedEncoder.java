@@ -36,15 +36,18 @@ public final class EncryptedEncoder implements AutoCloseable {
   /**
    * Tunables.
    *
-   * @param valueBound bounds every live slot value at a refresh point (sizes the mask)
+   * @param valueBound bounds every live slot value at a refresh point (sizes the mask, or the division that brings
+   *     values into the bootstrapper's range)
    * @param lnTolerance relative error of LayerNorm's inverse square root over the widened variance ranges
    * @param lnWiden factor on each side by which the variance ranges are widened for the inverse square root
    * @param placement where refreshes go
    * @param refreshCost the fixed cost of one refresh round trip in the units of the steps' costs (about seconds at
    *     MiniLM size): larger values trade time for fewer round trips
+   * @param bootstrapping null: refreshes by the key holder (client-aided); else non-interactive refreshes by
+   *     bootstrapping on the server
    */
   public record Options(int[] buckets, double valueBound, double lnTolerance, double lnWiden, int headDegree,
-      RefreshPlacement placement, double refreshCost) {
+      RefreshPlacement placement, double refreshCost, Bootstrapping bootstrapping) {
     /**
      * Default widening of the variance ranges: on 998 held-out full sentences the recorded ranges (by position
      * class) were left by at most 1.6x; 2.5x keeps a margin.
@@ -61,23 +64,53 @@ public final class EncryptedEncoder implements AutoCloseable {
     }
 
     public static Options defaults() {
-      return new Options(new int[] {16, 32, 64}, 65536, 1e-4, DEFAULT_LN_WIDEN, 8, RefreshPlacement.COST, 0.05);
+      return new Options(new int[] {16, 32, 64}, 65536, 1e-4, DEFAULT_LN_WIDEN, 8, RefreshPlacement.COST, 0.05, null);
     }
 
     public Options withBuckets(int... b) {
-      return new Options(b, valueBound, lnTolerance, lnWiden, headDegree, placement, refreshCost);
+      return new Options(b, valueBound, lnTolerance, lnWiden, headDegree, placement, refreshCost, bootstrapping);
     }
 
     public Options withValueBound(double v) {
-      return new Options(buckets, v, lnTolerance, lnWiden, headDegree, placement, refreshCost);
+      return new Options(buckets, v, lnTolerance, lnWiden, headDegree, placement, refreshCost, bootstrapping);
     }
 
     public Options withPlacement(RefreshPlacement p, double cost) {
-      return new Options(buckets, valueBound, lnTolerance, lnWiden, headDegree, p, cost);
+      return new Options(buckets, valueBound, lnTolerance, lnWiden, headDegree, p, cost, bootstrapping);
     }
 
     public Options withLnWiden(double w) {
-      return new Options(buckets, valueBound, lnTolerance, w, headDegree, placement, refreshCost);
+      return new Options(buckets, valueBound, lnTolerance, w, headDegree, placement, refreshCost, bootstrapping);
+    }
+
+    /** Non-interactive: the server refreshes by bootstrapping (null: back to client-aided refreshes). */
+    public Options withBootstrapping(Bootstrapping b) {
+      return new Options(buckets, valueBound, lnTolerance, lnWiden, headDegree, placement, refreshCost, b);
+    }
+  }
+
+  /**
+   * Non-interactive refreshes: bootstrapping with {@code options} on the server, no round trip to the key holder.
+   * The circuit then computes between the bootstrapper's output level and level 0 (or 1, see
+   * {@link dev.hnn.refresh.BootstrappingRefresher}); the key holder's context needs the bootstrapping keys and
+   * rotation keys serving that range ({@link #generateKeys}).
+   *
+   * @param costPerCiphertext one bootstrap in the steps' cost units (about seconds at MiniLM size, N = 16384), for
+   *     the refresh placement
+   */
+  public record Bootstrapping(dev.hnn.ckks.BootstrapOptions options, double costPerCiphertext) {
+    public Bootstrapping {
+      Objects.requireNonNull(options, "bootstrap options");
+      if (!(costPerCiphertext >= 0)) throw new IllegalArgumentException("bootstrap cost must be non-negative");
+    }
+
+    /** The level bootstrapping brings ciphertexts to under {@code params}: the top level minus its depth. */
+    public int outputLevel(CkksParameters params) {
+      int level = params.maxLevel() - options.requiredDepth();
+      if (level < 1)
+        throw new IllegalArgumentException("bootstrapping takes " + options.requiredDepth() + " of the "
+            + params.maxLevel() + " levels: use parameters with levels left after it (BootstrapOptions.chain)");
+      return level;
     }
   }
 
@@ -162,6 +195,20 @@ public final class EncryptedEncoder implements AutoCloseable {
   public static CkksParameters parameters128() {
     return CkksParameters.builder().polyDegree(16384).coeffModulusBits(60, 40, 40, 40, 40, 40, 40, 40, 40, 58)
         .specialPrimes(1).scaleBits(40).build();
+  }
+
+  /**
+   * A key holder's context for this model and options: the secret key, relinearization and the encoder's rotation
+   * keys; with bootstrapping, its keys too, and the encoder's rotation keys only for the levels the circuit computes
+   * at (below the bootstrapper's output level: a third of the memory at N = 2^16).
+   */
+  public static CkksContext generateKeys(TransformerEncoder model, HeadSpec head, Options options,
+      CkksParameters params) {
+    int[] steps = rotationSteps(model, head, params.slotCount(), options.buckets());
+    CkksContext.Builder b = CkksContext.builder(params);
+    if (options.bootstrapping() == null) return b.rotations(steps).build();
+    Bootstrapping boot = options.bootstrapping();
+    return b.bootstrapping(boot.options()).rotationsUpToLevel(boot.outputLevel(params), steps).build();
   }
 
   /** The smallest bucket holding n tokens. */

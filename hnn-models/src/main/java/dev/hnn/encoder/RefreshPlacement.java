@@ -35,16 +35,18 @@ public enum RefreshPlacement {
 
   /**
    * The cost model of {@link #COST}, in the units of {@link Step#costPerPrime()} (about seconds at MiniLM size):
-   * a refresh of k ciphertexts to level t costs {@code fixed + perCiphertextPrime * k * (t + 1)} (the round trip,
-   * and the key holder's decryption and encryption, proportional to the primes).
+   * a refresh of k ciphertexts to level t costs {@code fixed + perCiphertext * k + perCiphertextPrime * k * (t + 1)}:
+   * a client-aided refresh is a round trip plus the key holder's decryption and encryption, proportional to the
+   * primes; a bootstrap costs the same whatever level it is dropped to afterwards.
    */
-  record RefreshCost(double fixed, double perCiphertextPrime) {
+  record RefreshCost(double fixed, double perCiphertext, double perCiphertextPrime) {
     RefreshCost {
-      if (!(fixed >= 0) || !(perCiphertextPrime >= 0)) throw new IllegalArgumentException("costs must be >= 0");
+      if (!(fixed >= 0) || !(perCiphertext >= 0) || !(perCiphertextPrime >= 0))
+        throw new IllegalArgumentException("costs must be >= 0");
     }
 
     double of(int ciphertexts, int level) {
-      return fixed + perCiphertextPrime * ciphertexts * (level + 1);
+      return fixed + perCiphertext * ciphertexts + perCiphertextPrime * ciphertexts * (level + 1);
     }
   }
 

@@ -62,7 +62,7 @@ class CircuitDesignTest {
     }
     int[] live = new int[steps.size()];
     java.util.Arrays.fill(live, 2);
-    RefreshPlacement.RefreshCost cost = new RefreshPlacement.RefreshCost(0.05, 0.003);
+    RefreshPlacement.RefreshCost cost = new RefreshPlacement.RefreshCost(0.05, 0, 0.003);
     int level = 8;
     int refreshes = 0, heavyLevels = 0;
     for (int i = 0; i < steps.size(); i++) {

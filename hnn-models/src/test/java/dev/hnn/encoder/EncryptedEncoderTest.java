@@ -82,7 +82,7 @@ class EncryptedEncoderTest {
     try (CkksContext pub = keys.publicContext()) {
       EncoderServer s = new EncoderServer(pub, "m", new int[] {8, 16}, b -> {
         throw new AssertionError("no circuit is built before admission");
-      }, 1 << 20, null);
+      }, null, 1 << 20, null);
       dev.hnn.protocol.SessionId id = dev.hnn.protocol.SessionId.random();
       s.admit(id, dev.hnn.protocol.OpenHeader.of(EncoderServer.SPEC_ID, pub.keyId(), "m", 16, 5));
       for (var h : List.of(dev.hnn.protocol.OpenHeader.of("other-spec", pub.keyId(), "m", 16, 5),
@@ -99,7 +99,7 @@ class EncryptedEncoderTest {
           () -> EncoderServer.fresh(request, List.of(new byte[] {1, 3}, new byte[] {9})));
     }
     assertThrows(IllegalArgumentException.class,
-        () -> new EncoderServer(keys, "m", new int[] {8}, b -> null, 1 << 20, null), "secret key on the server");
+        () -> new EncoderServer(keys, "m", new int[] {8}, b -> null, null, 1 << 20, null), "secret key on the server");
   }
 
   @Test
