@@ -441,9 +441,14 @@ public final class CkksContext implements AutoCloseable {
    */
   public int rotationKeyLevel(int steps) {
     if (Math.floorMod(steps, slots) == 0) return maxLevel;
-    if (!hasRotationKey(steps)) return -1;
+    return galoisKeyLevel(galoisElement(steps));
+  }
+
+  /** The highest level the key of a Galois element serves (see {@link #rotationKeyLevel}), -1 without one. */
+  public int galoisKeyLevel(long element) {
+    if (Arrays.binarySearch(galoisElements, element) < 0) return -1;
     try (Guard g = new Guard().read(ctx).read(gk).lock()) {
-      return Native.get(() -> ops.galoisKeyLevel(ctx.peer(), gk.peer(), ops.galoisElementForStep(ctx.peer(), steps)));
+      return Native.get(() -> ops.galoisKeyLevel(ctx.peer(), gk.peer(), element));
     }
   }
 

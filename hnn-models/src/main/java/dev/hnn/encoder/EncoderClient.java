@@ -33,8 +33,20 @@ public final class EncoderClient implements AutoCloseable {
   private final RefreshResponder responder;
   private final ProtocolLimits limits;
   private final Duration timeout;
+  private final int inputLevel;
 
   public EncoderClient(CkksContext keys, EncoderSpec spec, ProtocolLimits limits, Duration timeout) {
+    this(keys, spec, limits, timeout, keys.maxLevel());
+  }
+
+  /**
+   * @param inputLevel the level the input is encrypted at: the top level for client-aided refreshes; the
+   *     bootstrapper's output level for a non-interactive server, which never computes above it (fewer primes to
+   *     send)
+   */
+  EncoderClient(CkksContext keys, EncoderSpec spec, ProtocolLimits limits, Duration timeout, int inputLevel) {
+    Objects.checkIndex(inputLevel, keys.maxLevel() + 1);
+    this.inputLevel = inputLevel;
     this.keys = Objects.requireNonNull(keys, "keys");
     this.spec = Objects.requireNonNull(spec, "spec");
     this.limits = Objects.requireNonNull(limits, "limits");
@@ -59,7 +71,7 @@ public final class EncoderClient implements AutoCloseable {
           + embedded[0].length);
     TokenLayout layout = TokenLayout.featureMajor(keys.slotCount(), bucket, spec.hidden());
     List<byte[]> sent = new ArrayList<>();
-    try (var x = EncryptedTokens.encrypt(keys, layout, embedded)) {
+    try (var x = EncryptedTokens.encrypt(keys, layout, embedded, inputLevel)) {
       for (Ciphertext c : x.ciphertexts()) sent.add(c.serialize());
     }
     return sent;

@@ -151,7 +151,9 @@ public final class EncryptedEncoder implements AutoCloseable {
       pub.close();
       throw e;
     }
-    this.encoderClient = new EncoderClient(keys, endpoint.spec(), LIMITS, TIMEOUT);
+    int inputLevel = options.bootstrapping() == null ? keys.maxLevel()
+        : options.bootstrapping().outputLevel(keys.parameters());
+    this.encoderClient = new EncoderClient(keys, endpoint.spec(), LIMITS, TIMEOUT, inputLevel);
   }
 
   /** What a client must match to talk to this model's encoder server (spec id, model id, buckets, keys). */

@@ -185,7 +185,7 @@ public final class EncryptedEncoderLayer implements AutoCloseable {
       Parts q = parts();
       EncryptedTokens z = new EncryptedTokens(x, r.get("z"));
       EncryptedTokens[] qkv;
-      try (PlaintextCache lc = new PlaintextCache(ctx)) {
+      try (PlaintextCache lc = PlaintextCache.singleUse(ctx)) {
         qkv = TokenLinear.applyAll(z, scale, qkv(lc));
       }
       Ciphertext[] res = inGain == null ? null : affine(q.ops, r.get("z"), valid);
@@ -225,7 +225,7 @@ public final class EncryptedEncoderLayer implements AutoCloseable {
       r.put("o", o.ciphertexts());
     }));
     s.add(new Step(p + "output+residual", 1, 0.11, r -> {
-      try (PlaintextCache lc = new PlaintextCache(ctx);
+      try (PlaintextCache lc = PlaintextCache.singleUse(ctx);
           EncryptedTokens y = output(lc).apply(new EncryptedTokens(heads, r.get("o")), scale)) {
         EncryptedTokens sum = new EncryptedTokens(x, r.get("x")).add(ctx, y);
         r.drop("o", "x");
@@ -236,7 +236,7 @@ public final class EncryptedEncoderLayer implements AutoCloseable {
     s.add(new Step(p + "ffn up", 1, 0.23, r -> {
       Parts q = parts();
       EncryptedTokens u;
-      try (PlaintextCache lc = new PlaintextCache(ctx)) {
+      try (PlaintextCache lc = PlaintextCache.singleUse(ctx)) {
         u = up(lc).apply(new EncryptedTokens(x, r.get("z1")), scale);
       }
       r.put("u", u.ciphertexts());
@@ -254,7 +254,7 @@ public final class EncryptedEncoderLayer implements AutoCloseable {
       r.put("act", act);
     }));
     s.add(new Step(p + "ffn down+residual", 1, 0.3, r -> {
-      try (PlaintextCache lc = new PlaintextCache(ctx);
+      try (PlaintextCache lc = PlaintextCache.singleUse(ctx);
           EncryptedTokens d = down(lc).apply(new EncryptedTokens(ffn, r.get("act")), scale)) {
         EncryptedTokens sum = new EncryptedTokens(x, r.get("x2")).add(ctx, d);
         r.drop("act", "x2");

@@ -36,11 +36,16 @@ public final class EncryptedTokens implements AutoCloseable {
    * key.
    */
   public static EncryptedTokens encrypt(CkksContext ctx, TokenLayout layout, double[][] x) {
+    return encrypt(ctx, layout, x, ctx.maxLevel());
+  }
+
+  /** As {@link #encrypt(CkksContext, TokenLayout, double[][])}, at {@code level} (fewer primes: smaller, cheaper). */
+  public static EncryptedTokens encrypt(CkksContext ctx, TokenLayout layout, double[][] x, int level) {
     double[][] v = layout.pack(x);
     Ciphertext[] cts = new Ciphertext[v.length];
     try {
       for (int c = 0; c < v.length; c++)
-        try (Plaintext p = ctx.encoder().encode(v[c])) {
+        try (Plaintext p = ctx.encoder().encode(v[c], ctx.scale(), level)) {
           cts[c] = ctx.hasSecretKey() ? ctx.encryptor().encryptSymmetric(p) : ctx.encryptor().encrypt(p);
         }
       return new EncryptedTokens(layout, cts);

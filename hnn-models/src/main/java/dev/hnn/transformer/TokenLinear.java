@@ -311,6 +311,7 @@ public final class TokenLinear {
           }
         if (cts.isEmpty()) continue;
         Ciphertext inner = ev.multiplyPlainAccumulate(cts, pts);
+        releaseGroup(c, g, level, ptScale);
         try {
           ev.rescaleInPlace(inner);
           if (g > 0) ev.rotateInPlace(inner, g * baby * tokens);
@@ -335,6 +336,16 @@ public final class TokenLinear {
     } finally {
       if (acc != null) acc.close();
     }
+  }
+
+  /** Each diagonal of giant group g of output c is used once per evaluation: a single-use cache frees them now. */
+  private void releaseGroup(int c, int g, int level, double ptScale) {
+    if (cache.retains()) return;
+    for (int a = 0; a < in.ciphertexts(); a++)
+      for (int beta = 0; beta < baby; beta++) {
+        int k = g * baby + beta;
+        if (nonzero[c][a][k]) cache.release(id + "/c" + c + "a" + a + "k" + k, level, ptScale);
+      }
   }
 
   /** An all-zero output block (W has no entry into it): a transparent encryption of 0 at the target. */
