@@ -38,7 +38,8 @@ public final class BootstrappedLayerRun {
   public static void main(String[] args) throws Exception {
     if (args.length < 1) throw new IllegalArgumentException("usage: BootstrappedLayerRun DELTA [BUCKET [VALUE_BOUND]]");
     int bucket = args.length > 1 ? Integer.parseInt(args[1]) : 32;
-    double valueBound = args.length > 2 ? Double.parseDouble(args[2]) : 256;
+    double valueBound =
+        args.length > 2 ? Double.parseDouble(args[2]) : EncryptedEncoder.Bootstrapping.MINILM_VALUE_BOUND;
     SentimentModel model = SentimentModel.fromDeltaFile(Path.of(args[0]));
     TransformerEncoder full = model.encoderWeights();
     EncoderConfig c = full.config();
@@ -65,10 +66,11 @@ public final class BootstrappedLayerRun {
             measured.headPreActivation())
         : measured;
 
-    BootstrapOptions boot = BootstrapOptions.defaults();
-    CkksParameters params = boot.chain(65536, 47, 12, 40, 6).build();
-    EncryptedEncoder.Options options = EncryptedEncoder.Options.defaults().withBuckets(bucket).withValueBound(valueBound)
-        .withBootstrapping(new EncryptedEncoder.Bootstrapping(boot, 8));
+    EncryptedEncoder.Bootstrapping bootstrapping = EncryptedEncoder.Bootstrapping.defaults();
+    BootstrapOptions boot = bootstrapping.options();
+    CkksParameters params = bootstrapping.parameters();
+    EncryptedEncoder.Options options = EncryptedEncoder.Options.defaults().withBuckets(bucket)
+        .withValueBound(valueBound).withBootstrapping(bootstrapping);
     System.out.printf("model %s, layer 0 of %d, sentence of %d tokens, bucket %d; N = %d, %d primes (%.0f bits with"
             + " the special primes), bootstrapping to level %d; value bound %.0f%n", model.name(), full.layers().size(),
         ids.length, bucket, params.polyDegree(), params.coeffModulusBits().length, log2Qp(params),
@@ -89,7 +91,8 @@ public final class BootstrappedLayerRun {
       try (Bootstrapper bootstrapper = Bootstrapper.create(server, boot);
           EncoderCircuit circuit = new EncoderCircuit(server, EncryptedEncoder.forms(oneLayer), head, ranges, bucket,
               valueBound, options.lnTolerance(), options.lnWiden(), options.headDegree(), options.placement(),
-              RefreshModel.bootstrapping(bootstrapper, valueBound, server.scale(), 8))) {
+              RefreshModel.bootstrapping(bootstrapper, valueBound, server.scale(),
+                  bootstrapping.costPerCiphertext()))) {
         System.out.printf("bootstrapper and circuit: %.1f s; circuit levels %d..0, refresh from level %d; planned"
                 + " bootstraps before %s%n", (System.nanoTime() - t1) / 1e9, circuit.topLevel(),
             circuit.refreshReserve(), circuit.plannedRefreshes(ids.length));
@@ -137,8 +140,9 @@ public final class BootstrappedLayerRun {
             refresher.measureNanos / 1e9, refresher.count, points);
         System.out.printf("layer 0 output vs plaintext HE-form layer: max |error| %.3e over %d x %d values (max |value|"
             + " %.2f, relative %.2e)%n", errors[0], n, c.hidden(), errors[1], errors[0] / errors[1]);
-        System.out.printf("one-layer encoder + head: logit encrypted %.6f, plaintext %.6f; P %.6f vs %.6f%n",
-            logit, plainLogit, head.probability(logit), head.probability(plainLogit));
+        System.out.printf("one-layer encoder + head: logit encrypted %.6f, plaintext %.6f; P %.6f vs %.6f (the"
+                + " head's activation fit on this one-layer model's measured range: max error %.2e)%n", logit,
+            plainLogit, head.probability(logit), head.probability(plainLogit), circuit.headFitError());
       }
     }
     System.out.printf("peak resident memory %.2f GB%n", peakRssBytes() / 1e9);

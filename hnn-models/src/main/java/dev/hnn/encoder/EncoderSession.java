@@ -1,6 +1,7 @@
 package dev.hnn.encoder;
 
 import dev.hnn.ckks.CkksContext;
+import dev.hnn.ckks.CkksParameters;
 import dev.hnn.head.SentimentModel;
 import dev.hnn.model.SentenceEncoder;
 import dev.hnn.model.TransformerEncoder;
@@ -88,10 +89,12 @@ public final class EncoderSession implements AutoCloseable {
       String source = r.source();
       int[] buckets = options.buckets();
       int max = Arrays.stream(buckets).max().orElseThrow();
-      say.accept("generating keys for buckets " + Arrays.toString(buckets) + " (N = 16384, 128-bit) ...");
+      boolean boot = options.bootstrapping() != null;
+      CkksParameters params = boot ? options.bootstrapping().parameters() : EncryptedEncoder.parameters128();
+      say.accept("generating keys for buckets " + Arrays.toString(buckets) + " (N = " + params.polyDegree()
+          + ", 128-bit" + (boot ? ", with the bootstrapping keys" : "") + ") ...");
       long t0 = System.nanoTime();
-      int[] steps = EncryptedEncoder.rotationSteps(weights, head, EncryptedEncoder.parameters128().slotCount(), buckets);
-      keys = CkksContext.builder(EncryptedEncoder.parameters128()).rotations(steps).build();
+      keys = EncryptedEncoder.generateKeys(weights, head, options, params);
       double keySeconds = (System.nanoTime() - t0) / 1e9;
       EncryptedEncoder enc = new EncryptedEncoder(weights, head, ranges, keys, options);
       return new EncoderSession(model, weights, text, keys, enc, max, source, keySeconds);

@@ -99,9 +99,32 @@ public final class EncryptedEncoder implements AutoCloseable {
    *     the refresh placement
    */
   public record Bootstrapping(dev.hnn.ckks.BootstrapOptions options, double costPerCiphertext) {
+    /**
+     * Bound on the values at MiniLM's refresh points: the largest measured on layer 0 was 6.3
+     * (docs/bootstrapping.md). Each bootstrap's error is about 2^-21 of the bound: keep it tight.
+     */
+    public static final double MINILM_VALUE_BOUND = 16;
+
     public Bootstrapping {
       Objects.requireNonNull(options, "bootstrap options");
       if (!(costPerCiphertext >= 0)) throw new IllegalArgumentException("bootstrap cost must be non-negative");
+    }
+
+    /**
+     * Full-slot bootstrapping with 3 + 3 transform levels, a bootstrap counted as 8 cost units (about 20 s on two
+     * cores against steps of seconds), for {@link #parameters()}.
+     */
+    public static Bootstrapping defaults() {
+      return new Bootstrapping(dev.hnn.ckks.BootstrapOptions.defaults(), 8);
+    }
+
+    /**
+     * N = 2^16, 128-bit: q_0 of 47 bits, 12 levels of 40 bits for the encoder, the transforms' and EvalMod's
+     * primes and 6 special primes (1721 of the 1772 bits the HE Standard allows), the chain of
+     * {@code hnn_bench --bootstrap}.
+     */
+    public CkksParameters parameters() {
+      return options.chain(65536, 47, 12, 40, 6).build();
     }
 
     /** The level bootstrapping brings ciphertexts to under {@code params}: the top level minus its depth. */
