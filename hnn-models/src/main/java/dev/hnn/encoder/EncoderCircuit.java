@@ -64,6 +64,7 @@ public final class EncoderCircuit implements AutoCloseable {
     this.valueBound = valueBound;
     this.top = refresh.top();
     this.reserve = refresh.reserve();
+    checkRotationKeys(forms.get(0), headSpec);
     List<EncryptedEncoderLayer> ls = new ArrayList<>();
     double[] gain = null, shift = null;
     for (int i = 0; i < forms.size(); i++) {
@@ -75,7 +76,6 @@ public final class EncoderCircuit implements AutoCloseable {
     }
     this.layers = List.copyOf(ls);
     this.head = new EncryptedHead(ctx, headSpec, tokens, gain, shift, ranges.headPreActivation(), headDegree);
-    checkRotationKeys(forms.get(0), headSpec);
     // Fails now, with the step named, if some step needs more levels than a refresh gives.
     plan(1, null);
   }

@@ -25,7 +25,7 @@ class EncryptedEncoderTest {
   static void setUp() {
     model = SmallModel.random(21, 2, true);
     head = SmallModel.head(22);
-    ranges = EncryptedEncoder.measureRanges(model, head, SmallModel.sentences(23, 16, 3, 16));
+    ranges = SmallModel.ranges(model, head);
     keys = SmallModel.context(model, head, 8, 16);
   }
 

@@ -33,7 +33,7 @@ class NonInteractiveEncoderTest {
   static void setUp() {
     model = SmallModel.random(21, 2, true);
     head = SmallModel.head(22);
-    ranges = EncryptedEncoder.measureRanges(model, head, SmallModel.sentences(23, 16, 3, 16));
+    ranges = SmallModel.ranges(model, head);
     // Values at the refresh points stay within +-64 here; the bound sets the division before each bootstrap.
     options = EncryptedEncoder.Options.defaults().withBuckets(8).withValueBound(64)
         .withBootstrapping(new EncryptedEncoder.Bootstrapping(BOOT, 0.5));
