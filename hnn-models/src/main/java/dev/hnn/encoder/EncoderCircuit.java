@@ -145,7 +145,7 @@ public final class EncoderCircuit implements AutoCloseable {
    */
   private List<String> plan(int valid, Void unused) {
     List<Step> steps = allSteps(valid);
-    int[] counts = liveCounts(steps.size());
+    int[] counts = liveCounts(steps);
     List<String> points = new ArrayList<>();
     int level = top;
     for (int i = 0; i < steps.size(); i++) {
@@ -157,11 +157,10 @@ public final class EncoderCircuit implements AutoCloseable {
     return points;
   }
 
-  private int[] liveCounts(int steps) {
-    if (live != null && live.length == steps) return live.clone();
-    int[] c = new int[steps];
-    java.util.Arrays.fill(c, 4);
-    return c;
+  /** The last run's live counts; before any, the steps' own estimates, else 4. */
+  private int[] liveCounts(List<Step> steps) {
+    if (live != null && live.length == steps.size()) return live.clone();
+    return steps.stream().mapToInt(st -> st.liveBefore() > 0 ? st.liveBefore() : 4).toArray();
   }
 
   /**
@@ -189,7 +188,7 @@ public final class EncoderCircuit implements AutoCloseable {
       Ciphertext[] in = new Ciphertext[input.length];
       for (int i = 0; i < in.length; i++) in[i] = input[i].copy();
       regs.put("z", in);
-      int[] counts = liveCounts(steps.size());
+      int[] counts = liveCounts(steps);
       int[] seen = new int[steps.size()];
       for (int i = 0; i < steps.size(); i++) {
         Step step = steps.get(i);

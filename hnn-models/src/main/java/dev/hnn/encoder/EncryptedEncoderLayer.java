@@ -207,7 +207,9 @@ public final class EncryptedEncoderLayer implements AutoCloseable {
       r.drop("q", "k");
       r.put("s", sc);
     }));
-    s.add(new Step(p + "weights", 1, 0.08, r -> {
+    // Live before weights and attend: a score diagonal per token, the residual x and V.
+    int withScores = x.tokens() + x.ciphertexts() + heads.ciphertexts();
+    s.add(new Step(p + "weights", 1, 0.08, withScores, r -> {
       Parts q = parts();
       Ciphertext[] sc = r.get("s");
       Ciphertext[] a = HeOps.each(sc.length, delta -> {
@@ -219,7 +221,7 @@ public final class EncryptedEncoderLayer implements AutoCloseable {
       r.drop("s");
       r.put("a", a);
     }));
-    s.add(new Step(p + "attend", 2, 0.13, r -> {
+    s.add(new Step(p + "attend", 2, 0.13, withScores, r -> {
       EncryptedTokens o = parts().attention.attend(r.get("a"), new EncryptedTokens(heads, r.get("v")));
       r.drop("a", "v");
       r.put("o", o.ciphertexts());
