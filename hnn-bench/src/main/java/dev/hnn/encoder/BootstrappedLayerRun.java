@@ -25,26 +25,32 @@ import java.util.Map;
 /**
  * One encoder layer of the shipped MiniLM-L6 HE-form model on ciphertexts, non-interactively: the server (public keys
  * only) refreshes by bootstrapping (N = 2^16, full slots, the 128-bit chain of {@code hnn_bench --bootstrap}: 12
- * levels of 40 bits left), never asking the key holder. Runs the circuit of layer 0 and the head on one sentence
+ * levels of 40 bits left), never asking the key holder. Runs the circuit of the first LAYERS layers (default 1) and
+ * the head on one sentence
  * (what {@link EncoderEndpoint} builds, driven directly so that every bootstrap can be measured: what each one got
- * and gave back, decrypted with the key holder's key outside the timed work), decrypts layer 0's output tokens after
+ * and gave back, decrypted with the key holder's key outside the timed work), decrypts the last layer's output after
  * its last step and compares them with the plaintext HE-form layer; prints the time of every step and bootstrap, the
  * key sizes and the peak memory. Needs about 21 GB.
  *
  * <pre>mvn -B -P benchmarks -DskipTests verify -Djmh.main=dev.hnn.encoder.BootstrappedLayerRun \
- *     -Djmh.args="hnn-models/src/main/resources/dev/hnn/model/sst2-minilm-he.delta 32 [VALUE_BOUND]"</pre>
+ *     -Djmh.args="hnn-models/src/main/resources/dev/hnn/model/sst2-minilm-he.delta 32 [VALUE_BOUND [LAYERS]]"</pre>
  */
 public final class BootstrappedLayerRun {
   public static void main(String[] args) throws Exception {
-    if (args.length < 1) throw new IllegalArgumentException("usage: BootstrappedLayerRun DELTA [BUCKET [VALUE_BOUND]]");
+    if (args.length < 1)
+      throw new IllegalArgumentException("usage: BootstrappedLayerRun DELTA [BUCKET [VALUE_BOUND [LAYERS]]]");
     int bucket = args.length > 1 ? Integer.parseInt(args[1]) : 32;
     double valueBound =
         args.length > 2 ? Double.parseDouble(args[2]) : EncryptedEncoder.Bootstrapping.MINILM_VALUE_BOUND;
     SentimentModel model = SentimentModel.fromDeltaFile(Path.of(args[0]));
     TransformerEncoder full = model.encoderWeights();
     EncoderConfig c = full.config();
-    TransformerEncoder oneLayer = new TransformerEncoder(new EncoderConfig(c.name(), 1, c.hidden(), c.heads(),
-        c.intermediate(), c.maxPositions(), c.layerNormEps()), full.embeddings(), List.of(full.layers().get(0)));
+    int layers = args.length > 3 ? Integer.parseInt(args[3]) : 1;
+    if (layers < 1 || layers > full.layers().size())
+      throw new IllegalArgumentException("LAYERS must be in 1.." + full.layers().size());
+    int last = layers - 1;
+    TransformerEncoder oneLayer = new TransformerEncoder(new EncoderConfig(c.name(), layers, c.hidden(), c.heads(),
+        c.intermediate(), c.maxPositions(), c.layerNormEps()), full.embeddings(), full.layers().subList(0, layers));
     HeadSpec head = HeadSpec.of(model.head().head());
     int[] ids;
     List<int[]> calib = new ArrayList<>();
@@ -62,8 +68,9 @@ public final class BootstrappedLayerRun {
     CircuitRanges measured = EncryptedEncoder.measureRanges(oneLayer, head, calib);
     Object recorded = model.delta() == null ? null : model.delta().metadata().get("ranges");
     CircuitRanges ranges = recorded instanceof Map<?, ?> m
-        ? new CircuitRanges(CircuitRanges.recorded(stringKeys(m), full.layers().size()).layers().subList(0, 1),
-            measured.headPreActivation())
+        ? new CircuitRanges(CircuitRanges.recorded(stringKeys(m), full.layers().size()).layers().subList(0, layers),
+            layers == full.layers().size() ? CircuitRanges.recorded(stringKeys(m), layers).headPreActivation()
+                : measured.headPreActivation())
         : measured;
 
     EncryptedEncoder.Bootstrapping bootstrapping = EncryptedEncoder.Bootstrapping.defaults();
@@ -71,10 +78,10 @@ public final class BootstrappedLayerRun {
     CkksParameters params = bootstrapping.parameters();
     EncryptedEncoder.Options options = EncryptedEncoder.Options.defaults().withBuckets(bucket)
         .withValueBound(valueBound).withBootstrapping(bootstrapping);
-    System.out.printf("model %s, layer 0 of %d, sentence of %d tokens, bucket %d; N = %d, %d primes (%.0f bits with"
-            + " the special primes), bootstrapping to level %d; value bound %.0f%n", model.name(), full.layers().size(),
-        ids.length, bucket, params.polyDegree(), params.coeffModulusBits().length, log2Qp(params),
-        options.bootstrapping().outputLevel(params), valueBound);
+    System.out.printf("model %s, %d of %d layers, sentence of %d tokens, bucket %d; N = %d, %d primes (%.0f bits with"
+            + " the special primes), bootstrapping to level %d; value bound %.0f%n", model.name(), layers,
+        full.layers().size(), ids.length, bucket, params.polyDegree(), params.coeffModulusBits().length,
+        log2Qp(params), options.bootstrapping().outputLevel(params), valueBound);
 
     long t0 = System.nanoTime();
     int top = options.bootstrapping().outputLevel(params);
@@ -99,14 +106,14 @@ public final class BootstrappedLayerRun {
         double[][] x = EncryptedEncoder.toDouble(oneLayer.embeddings().forward(ids));
         PlainTrace trace = PlainTrace.run(EncryptedEncoder.forms(oneLayer), x);
         double plainLogit = head.logit(trace.pooled());
-        EncryptedEncoderLayer layer = circuit.layers().get(0);
+        EncryptedEncoderLayer layer = circuit.layers().get(last);
         TokenLayout layout = TokenLayout.featureMajor(keys.slotCount(), bucket, c.hidden());
-        double[][] want = trace.layers().get(0).tokens().get("ln2");
+        double[][] want = trace.layers().get(last).tokens().get("ln2");
         double[] errors = new double[2];
         int n = ids.length;
         EncoderCircuit.StepListener listener = (step, regs) -> {
           System.out.printf("  after %-26s %s%n", step, liveLevels(regs));
-          if (!step.equals("L0 ln2 normalize")) return;
+          if (!step.equals("L" + last + " ln2 normalize")) return;
           double[][] z = decrypt(keys, layout, regs.get("z"));
           double[] gain = layer.outputGain(), shift = layer.outputShift();
           for (int t = 0; t < n; t++)
@@ -133,15 +140,17 @@ public final class BootstrappedLayerRun {
         }
         long runNanos = System.nanoTime() - t2;
         timings.forEach((k, v) -> System.out.printf("%-36s %10.1f ms%n", k, v / 1e6));
-        long layerSteps = sum(timings, "L0 "), layerBoots = sum(timings, "refresh before L0 ");
-        System.out.printf("layer 0: %.1f s (steps %.1f s + bootstrapping %.1f s); whole run %.1f s (measurement"
-                + " decryptions %.1f s excluded), %d bootstraps before %s%n", (layerSteps + layerBoots) / 1e9,
-            layerSteps / 1e9, layerBoots / 1e9, (runNanos - refresher.measureNanos) / 1e9,
-            refresher.measureNanos / 1e9, refresher.count, points);
-        System.out.printf("layer 0 output vs plaintext HE-form layer: max |error| %.3e over %d x %d values (max |value|"
-            + " %.2f, relative %.2e)%n", errors[0], n, c.hidden(), errors[1], errors[0] / errors[1]);
-        System.out.printf("one-layer encoder + head: logit encrypted %.6f, plaintext %.6f; P %.6f vs %.6f (the"
-                + " head's activation fit on this one-layer model's measured range: max error %.2e)%n", logit,
+        for (int l = 0; l < layers; l++) {
+          long layerSteps = sum(timings, "L" + l + " "), layerBoots = sum(timings, "refresh before L" + l + " ");
+          System.out.printf("layer %d: %.1f s (steps %.1f s + bootstrapping %.1f s)%n", l,
+              (layerSteps + layerBoots) / 1e9, layerSteps / 1e9, layerBoots / 1e9);
+        }
+        System.out.printf("whole run %.1f s (measurement decryptions %.1f s excluded), %d bootstraps before %s%n",
+            (runNanos - refresher.measureNanos) / 1e9, refresher.measureNanos / 1e9, refresher.count, points);
+        System.out.printf("layer %d output vs plaintext HE-form layers: max |error| %.3e over %d x %d values (max |value|"
+            + " %.2f, relative %.2e)%n", last, errors[0], n, c.hidden(), errors[1], errors[0] / errors[1]);
+        System.out.printf("encoder + head: logit encrypted %.6f, plaintext %.6f; P %.6f vs %.6f (the"
+                + " head's activation fit on its range: max error %.2e)%n", logit,
             plainLogit, head.probability(logit), head.probability(plainLogit), circuit.headFitError());
       }
     }
