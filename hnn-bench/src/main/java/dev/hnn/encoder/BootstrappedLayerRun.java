@@ -98,8 +98,8 @@ public final class BootstrappedLayerRun {
       try (Bootstrapper bootstrapper = Bootstrapper.create(server, boot);
           EncoderCircuit circuit = new EncoderCircuit(server, EncryptedEncoder.forms(oneLayer), head, ranges, bucket,
               valueBound, options.lnTolerance(), options.lnWiden(), options.headDegree(), options.placement(),
-              RefreshModel.bootstrapping(bootstrapper, valueBound, server.scale(),
-                  bootstrapping.costPerCiphertext()))) {
+              RefreshModel.bootstrapping(new BootstrappingRefresher(bootstrapper), valueBound, server.scale(),
+                  bootstrapping.costPerBootstrap()))) {
         System.out.printf("bootstrapper and circuit: %.1f s; circuit levels %d..0, refresh from level %d; planned"
                 + " bootstraps before %s%n", (System.nanoTime() - t1) / 1e9, circuit.topLevel(),
             circuit.refreshReserve(), circuit.plannedRefreshes(ids.length));
@@ -128,7 +128,8 @@ public final class BootstrappedLayerRun {
           input = Arrays.stream(in.ciphertexts()).map(Ciphertext::copy).toArray(Ciphertext[]::new);
         }
         // Measurement only: decrypts what each bootstrap gets and gives back, with the key holder's key.
-        MeasuredRefresher refresher = new MeasuredRefresher(new BootstrappingRefresher(bootstrapper), keys);
+        BootstrappingRefresher bootstrapRefresher = new BootstrappingRefresher(bootstrapper);
+        MeasuredRefresher refresher = new MeasuredRefresher(bootstrapRefresher, keys);
         Map<String, Long> timings = EncoderCircuit.newTimings();
         List<String> points = new ArrayList<>();
         long t2 = System.nanoTime();
@@ -145,8 +146,9 @@ public final class BootstrappedLayerRun {
           System.out.printf("layer %d: %.1f s (steps %.1f s + bootstrapping %.1f s)%n", l,
               (layerSteps + layerBoots) / 1e9, layerSteps / 1e9, layerBoots / 1e9);
         }
-        System.out.printf("whole run %.1f s (measurement decryptions %.1f s excluded), %d bootstraps before %s%n",
-            (runNanos - refresher.measureNanos) / 1e9, refresher.measureNanos / 1e9, refresher.count, points);
+        System.out.printf("whole run %.1f s (measurement decryptions %.1f s excluded), %d ciphertexts refreshed by %d"
+                + " bootstraps before %s%n", (runNanos - refresher.measureNanos) / 1e9, refresher.measureNanos / 1e9,
+            refresher.count, bootstrapRefresher.stats().bootstraps(), points);
         System.out.printf("layer %d output vs plaintext HE-form layers: max |error| %.3e over %d x %d values (max |value|"
             + " %.2f, relative %.2e)%n", last, errors[0], n, c.hidden(), errors[1], errors[0] / errors[1]);
         System.out.printf("encoder + head: logit encrypted %.6f, plaintext %.6f; P %.6f vs %.6f (the"
@@ -190,7 +192,7 @@ public final class BootstrappedLayerRun {
           max = Math.max(max, Math.abs(before[j]));
           err = Math.max(err, Math.abs(after[j] - before[j]));
         }
-        System.out.printf("    bootstrap %d: level %d -> %d, scale 2^%.2f, max |value| %.3g, max |change| %.3e%n",
+        System.out.printf("    refreshed %d: level %d -> %d, scale 2^%.2f, max |value| %.3g, max |change| %.3e%n",
             ++count, cts.get(i).level(), out.get(i).level(), Math.log(cts.get(i).scale()) / Math.log(2), max, err);
       }
       measureNanos += System.nanoTime() - t;

@@ -5,7 +5,9 @@ import dev.hnn.ckks.Ciphertext;
 import dev.hnn.ckks.CkksContext;
 import dev.hnn.ckks.DepthExhaustedException;
 import dev.hnn.ckks.Evaluator;
+import dev.hnn.ckks.Plaintext;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
@@ -23,17 +25,51 @@ import java.util.concurrent.atomic.AtomicReference;
  * or above) and multiplied back by the integer B afterwards (exact, no level). The error, about 2^-24 of the
  * message scale, is then multiplied by B as well: a fixed relative precision against {@code valueBound}.
  *
+ * <p><b>Two ciphertexts a bootstrap.</b> Bootstrapping refreshes complex slots at the cost of real ones, and the
+ * circuits' values are real; so by default two ciphertexts of close scales, both at level 1 or above, share a
+ * bootstrap of z = (Re a + i Re b) / 2B, and come back as a = B (z + conj z), b = -i B (z - conj z). Before it,
+ * u = (a + i b) / 4B and v = (a - i b) / 4B are one rescale away from level 0 (the division's level, taken even
+ * when B is 1), and z = u + conj v; after it, a conjugation, a multiplication by the monomial X^(N/2) (which is i
+ * in every slot, exactly) and integer multiplications. That halves the bootstraps of a refresh of many ciphertexts
+ * for two conjugations a pair (one at level 0). A paired refresh returns the real parts only: imaginary parts,
+ * noise for real values, are dropped; {@link #BootstrappingRefresher(Bootstrapper, boolean)} turns pairing off
+ * for complex slots.
+ *
  * <p>Holds no native memory of its own (the bootstrapper is the caller's to close). Thread-safe.
  */
 public final class BootstrappingRefresher implements Refresher {
   /** Largest division before bootstrapping: beyond it the values were not bounded sensibly. */
   private static final double MAX_DIVISOR = 0x1p30;
+  /** Ciphertexts whose scales differ by this much (relative) or less can share a bootstrap. */
+  private static final double PAIR_SCALE_TOLERANCE = 0x1p-10;
 
   private final Bootstrapper bootstrapper;
+  private final boolean pairs;
   private final AtomicReference<RefreshStats> stats = new AtomicReference<>(RefreshStats.NONE);
 
+  /** Pairs real ciphertexts (two a bootstrap). */
   public BootstrappingRefresher(Bootstrapper bootstrapper) {
+    this(bootstrapper, true);
+  }
+
+  /** {@code pairs}: let two real ciphertexts share a bootstrap; false keeps imaginary parts (one each). */
+  public BootstrappingRefresher(Bootstrapper bootstrapper, boolean pairs) {
     this.bootstrapper = Objects.requireNonNull(bootstrapper, "bootstrapper");
+    this.pairs = pairs;
+  }
+
+  /** A refresher of the same bootstrapper and pairing, with statistics of its own (e.g. one per session). */
+  public BootstrappingRefresher withNewStats() {
+    return new BootstrappingRefresher(bootstrapper, pairs);
+  }
+
+  public Bootstrapper bootstrapper() {
+    return bootstrapper;
+  }
+
+  /** How many ciphertexts one bootstrap refreshes when they can share it: 2 when pairing, else 1. */
+  public int ciphertextsPerBootstrap() {
+    return pairs ? 2 : 1;
   }
 
   /** The bootstrapper's output level. */
@@ -42,7 +78,7 @@ public final class BootstrappingRefresher implements Refresher {
     return bootstrapper.outputLevel();
   }
 
-  /** Round trips stay 0; ciphertexts counts the bootstraps; nanos their wall time. */
+  /** Round trips stay 0; ciphertexts counts the ciphertexts refreshed, bootstraps the bootstraps run. */
   @Override
   public RefreshStats stats() {
     return stats.get();
@@ -71,14 +107,26 @@ public final class BootstrappingRefresher implements Refresher {
     for (int i = 0; i < ciphertexts.size(); i++) check(ciphertexts.get(i), i);
     long start = System.nanoTime();
     List<Ciphertext> out = new ArrayList<>(ciphertexts.size());
+    int boots = 0;
     try {
-      for (int i = 0; i < ciphertexts.size(); i++) out.add(refreshOne(ciphertexts.get(i), i, valueBound, targetLevel));
+      for (int i = 0; i < ciphertexts.size(); ) {
+        boots++;
+        Ciphertext a = ciphertexts.get(i);
+        if (i + 1 < ciphertexts.size() && canPair(a, ciphertexts.get(i + 1))) {
+          out.addAll(refreshPair(a, ciphertexts.get(i + 1), i, valueBound, targetLevel));
+          i += 2;
+        } else {
+          out.add(refreshOne(a, i, valueBound, targetLevel));
+          i++;
+        }
+      }
     } catch (RuntimeException | Error e) {
       for (Ciphertext c : out) c.close();
       throw e;
     }
     long elapsed = System.nanoTime() - start;
-    stats.getAndUpdate(s -> s.plus(0, out.size(), 0, 0, elapsed));
+    int bootCount = boots;
+    stats.getAndUpdate(s -> s.plus(0, out.size(), 0, 0, elapsed, bootCount));
     return out;
   }
 
@@ -90,6 +138,103 @@ public final class BootstrappingRefresher implements Refresher {
           "ciphertext " + i + " has size " + ct.size() + ": relinearize it before refreshing");
   }
 
+  /**
+   * The paired division takes a level from each. Scales may differ (by the rescaling primes' distance from the
+   * scale, ~1e-5 at 40 bits): b's coefficients go into the sum as they are, re-read at a's scale, and come back
+   * at b's own, exactly; the tolerance only keeps the range estimate honest.
+   */
+  private boolean canPair(Ciphertext a, Ciphertext b) {
+    return pairs && a.level() >= 1 && b.level() >= 1 && Math.abs(a.scale() / b.scale() - 1) <= PAIR_SCALE_TOLERANCE
+        && bootstrapper.context().hasConjugationKey();
+  }
+
+  /** Ciphertexts i and i + 1 through one bootstrap of (Re a + i Re b) / 2B (see the class comment). */
+  private List<Ciphertext> refreshPair(Ciphertext a, Ciphertext b, int i, double valueBound, int targetLevel) {
+    CkksContext context = bootstrapper.context();
+    Evaluator ev = context.evaluator();
+    double ratio = valueBound * Math.max(a.scale(), b.scale()) / bootstrapper.messageScale();
+    // |Re a + i Re b| <= sqrt(2) x bound, so after the division by 2B the slots are within 0.71 of the range.
+    double half = divisor(ratio, a, i, valueBound);
+    Ciphertext fresh;
+    try (Ciphertext z = realParts(context, a, b, 4 * half)) {
+      fresh = bootstrapper.bootstrap(z);
+    }
+    Ciphertext realPart = null;
+    Ciphertext imagPart = null;
+    try (Ciphertext conj = ev.conjugate(fresh);
+        Plaintext minusI = imaginaryUnit(context, -1, 1, fresh.level())) {
+      realPart = ev.add(fresh, conj);
+      imagPart = ev.sub(fresh, conj);
+      ev.multiplyPlainInPlace(imagPart, minusI);
+      finish(ev, realPart, (long) half, a.scale(), targetLevel);
+      finish(ev, imagPart, (long) half, b.scale(), targetLevel);
+      return List.of(realPart, imagPart);
+    } catch (RuntimeException | Error e) {
+      if (realPart != null) realPart.close();
+      if (imagPart != null) imagPart.close();
+      throw e;
+    } finally {
+      fresh.close();
+    }
+  }
+
+  /** 2 (Re a + i Re b) / d at level 0: (a + i b) / d + conj((a - i b) / d). */
+  private static Ciphertext realParts(CkksContext context, Ciphertext a, Ciphertext b, double d) {
+    Evaluator ev = context.evaluator();
+    Ciphertext z = combine(context, a, b, d, 1);
+    try (Ciphertext v = combine(context, a, b, d, -1);
+        Ciphertext conj = ev.conjugate(v)) {
+      ev.addInPlace(z, conj);
+      return z;
+    } catch (RuntimeException | Error e) {
+      z.close();
+      throw e;
+    }
+  }
+
+  /**
+   * (a + sign i b) / d at a's scale, at level 0 ({@code b} null: a / d): at level 1, times 1/d (and sign i/d)
+   * encoded at q_1, rescaled by q_1, on primes ModRaise would drop anyway. b's part is re-read at a's scale
+   * (no coefficient changes), so that its coefficients come back at b's scale after the bootstrap.
+   */
+  private static Ciphertext combine(CkksContext context, Ciphertext a, Ciphertext b, double d, double sign) {
+    Evaluator ev = context.evaluator();
+    double q1 = (double) context.prime(1);
+    Ciphertext z = ev.modSwitchTo(a, 1);
+    try {
+      ev.multiplyScalarInPlace(z, 1 / d, q1);
+      if (b != null) {
+        try (Ciphertext bb = ev.modSwitchTo(b, 1);
+            Plaintext iOverD = imaginaryUnit(context, sign / d, q1, 1)) {
+          ev.multiplyPlainInPlace(bb, iOverD);
+          ev.setScale(bb, z.scale());
+          ev.addInPlace(z, bb);
+        }
+      }
+      ev.rescaleInPlace(z);
+      return z;
+    } catch (RuntimeException | Error e) {
+      z.close();
+      throw e;
+    }
+  }
+
+  /** {@code value} i in every slot; at scale 1, +-i is the monomial +-X^(N/2), so multiplying by it is exact. */
+  private static Plaintext imaginaryUnit(CkksContext context, double value, double scale, int level) {
+    double[] re = new double[context.slotCount()];
+    double[] im = new double[context.slotCount()];
+    Arrays.fill(im, value);
+    return context.encoder().encodeComplex(re, im, scale, level);
+  }
+
+  /** Times the integer divisor, at the input's exact scale, at the target level. */
+  private static void finish(Evaluator ev, Ciphertext c, long divisor, double scale, int targetLevel) {
+    if (divisor != 1) ev.multiplyIntegerInPlace(c, divisor);
+    // The division's rescale may leave the scale an ulp away from the input's: record the input's exactly.
+    if (c.scale() != scale) ev.setScale(c, scale);
+    if (targetLevel < c.level()) ev.modSwitchToInPlace(c, targetLevel);
+  }
+
   private Ciphertext refreshOne(Ciphertext ct, int i, double valueBound, int targetLevel) {
     CkksContext context = bootstrapper.context();
     Evaluator ev = context.evaluator();
@@ -99,15 +244,12 @@ public final class BootstrappingRefresher implements Refresher {
     if (divisor == 1) {
       fresh = bootstrapper.bootstrap(ct);
     } else {
-      try (Ciphertext small = divide(ev, ct, divisor)) {
+      try (Ciphertext small = combine(context, ct, null, divisor, 0)) {
         fresh = bootstrapper.bootstrap(small);
       }
     }
     try {
-      if (divisor != 1) ev.multiplyIntegerInPlace(fresh, (long) divisor);
-      // The division's rescale may leave the scale an ulp away from the input's: record the input's exactly.
-      if (fresh.scale() != scale) ev.setScale(fresh, scale);
-      if (targetLevel < fresh.level()) ev.modSwitchToInPlace(fresh, targetLevel);
+      finish(ev, fresh, (long) divisor, scale, targetLevel);
       return fresh;
     } catch (RuntimeException | Error e) {
       fresh.close();
@@ -129,19 +271,6 @@ public final class BootstrappingRefresher implements Refresher {
           "ciphertext " + i + " is at level 0: bringing values up to " + valueBound + " into the bootstrapper's"
               + " range (a division by " + (long) b + ") takes one level; refresh it at level 1 or above");
     return b;
-  }
-
-  /** ct / b at ct's scale, at level 0: at level 1, times 1/b encoded at q_1, rescaled by q_1. */
-  private static Ciphertext divide(Evaluator ev, Ciphertext ct, double b) {
-    Ciphertext small = ev.modSwitchTo(ct, 1);
-    try {
-      ev.multiplyScalarInPlace(small, 1.0 / b, (double) ev.context().prime(1));
-      ev.rescaleInPlace(small);
-      return small;
-    } catch (RuntimeException | Error e) {
-      small.close();
-      throw e;
-    }
   }
 
   private static String log2(double x) {

@@ -105,7 +105,7 @@ public final class ClientAidedRefresher implements Refresher {
       }
       long toClient = sent;
       long elapsed = System.nanoTime() - start;
-      stats.getAndUpdate(s -> s.plus(1, count, toClient, received, elapsed));
+      stats.getAndUpdate(s -> s.plus(1, count, toClient, received, elapsed, 0));
       return out;
     } catch (RuntimeException e) {
       for (Ciphertext c : out) c.close();

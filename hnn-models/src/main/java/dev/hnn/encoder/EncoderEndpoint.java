@@ -7,6 +7,7 @@ import dev.hnn.protocol.ProtocolLimits;
 import dev.hnn.protocol.ServerDriver;
 import dev.hnn.protocol.ServerSession;
 import dev.hnn.protocol.Transport;
+import dev.hnn.refresh.BootstrappingRefresher;
 
 import java.time.Duration;
 import java.util.List;
@@ -30,6 +31,8 @@ public final class EncoderEndpoint implements AutoCloseable {
   private final Map<Integer, EncoderCircuit> circuits = new ConcurrentHashMap<>();
   /** Non-interactive mode only (else null): the server's bootstrapper, shared by every circuit. */
   private final Bootstrapper bootstrapper;
+  /** Non-interactive mode only (else null): how sessions refresh (each takes a copy with its own statistics). */
+  private final BootstrappingRefresher bootstrapping;
   private final RefreshModel refresh;
 
   /**
@@ -49,13 +52,15 @@ public final class EncoderEndpoint implements AutoCloseable {
     EncryptedEncoder.Bootstrapping boot = options.bootstrapping();
     if (boot == null) {
       this.bootstrapper = null;
+      this.bootstrapping = null;
       this.refresh = RefreshModel.clientAided(publicKeys, options.valueBound(), options.refreshCost());
     } else {
       // Fails here (MissingKeyException) when the client's keys lack the bootstrapping keys of these options.
       this.bootstrapper = Bootstrapper.create(publicKeys, boot.options());
+      this.bootstrapping = new BootstrappingRefresher(bootstrapper);
       try {
-        this.refresh = RefreshModel.bootstrapping(bootstrapper, options.valueBound(), publicKeys.scale(),
-            boot.costPerCiphertext());
+        this.refresh = RefreshModel.bootstrapping(bootstrapping, options.valueBound(), publicKeys.scale(),
+            boot.costPerBootstrap());
       } catch (RuntimeException e) {
         bootstrapper.close();
         throw e;
@@ -73,7 +78,7 @@ public final class EncoderEndpoint implements AutoCloseable {
 
   /** A driver for one session (it keeps that session's timings). */
   EncoderServer driver(long maxRefreshBytes, EncoderCircuit.StepListener listener) {
-    return new EncoderServer(server, spec.modelId(), spec.buckets(), this::circuit, bootstrapper, maxRefreshBytes,
+    return new EncoderServer(server, spec.modelId(), spec.buckets(), this::circuit, bootstrapping, maxRefreshBytes,
         listener);
   }
 

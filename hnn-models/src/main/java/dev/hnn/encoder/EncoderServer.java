@@ -1,6 +1,5 @@
 package dev.hnn.encoder;
 
-import dev.hnn.ckks.Bootstrapper;
 import dev.hnn.ckks.Ciphertext;
 import dev.hnn.ckks.CkksContext;
 import dev.hnn.ckks.HeException;
@@ -36,7 +35,7 @@ final class EncoderServer implements ServerDriver {
   private final CkksContext server;
   private final String modelId;
   private final IntFunction<EncoderCircuit> circuits;
-  private final Bootstrapper bootstrapper;
+  private final BootstrappingRefresher bootstrapping;
   private final int[] buckets;
   private final long maxRefreshBytes;
   private final EncoderCircuit.StepListener listener;
@@ -46,13 +45,14 @@ final class EncoderServer implements ServerDriver {
 
   /**
    * @param circuits the circuit of a bucket (built on first use by the caller)
-   * @param bootstrapper null: refreshes are round trips to the client; else bootstrapping (non-interactive)
+   * @param bootstrapping null: refreshes are round trips to the client; else bootstrapping (non-interactive), a
+   *     copy of this refresher for each evaluation
    * @param maxRefreshBytes the most serialized ciphertext bytes one refresh round trip may carry (the protocol's
    *     frame limit, less headroom): larger refreshes are split into several round trips
    */
   EncoderServer(CkksContext server, String modelId, int[] buckets, IntFunction<EncoderCircuit> circuits,
-      Bootstrapper bootstrapper, long maxRefreshBytes, EncoderCircuit.StepListener listener) {
-    this.bootstrapper = bootstrapper;
+      BootstrappingRefresher bootstrapping, long maxRefreshBytes, EncoderCircuit.StepListener listener) {
+    this.bootstrapping = bootstrapping;
     this.listener = listener;
     this.server = Objects.requireNonNull(server, "server context");
     if (server.hasSecretKey()) throw new IllegalArgumentException("the server must hold public keys only");
@@ -88,7 +88,7 @@ final class EncoderServer implements ServerDriver {
           + " input ciphertexts, got " + input.size());
     Ciphertext[] in = new Ciphertext[input.size()];
     int[] label = {0};
-    Refresher refresher = bootstrapper != null ? new BootstrappingRefresher(bootstrapper)
+    Refresher refresher = bootstrapping != null ? bootstrapping.withNewStats()
         : new ClientAidedRefresher(server, request -> fresh(request, session.refresh("refresh-" + (++label[0]),
             request)));
     timings = EncoderCircuit.newTimings();

@@ -42,8 +42,9 @@ public record EncoderStats(Map<String, Long> stepNanos, List<String> refreshPoin
     StringBuilder sb = new StringBuilder();
     stepNanos.forEach((k, v) -> sb.append(String.format("%-34s %10.1f ms%n", k, v / 1e6)));
     sb.append(String.format("%-34s %10.1f ms%n", "total", totalNanos / 1e6));
-    sb.append(String.format("round trips %d (1 + %d refreshes, %d ciphertexts refreshed); bytes to server %d,"
-            + " to client %d%n", roundTrips(), refresh.roundTrips(), refresh.ciphertexts(), bytesToServer(),
+    String boots = refresh.bootstraps() > 0 ? " by " + refresh.bootstraps() + " bootstraps" : "";
+    sb.append(String.format("round trips %d (1 + %d refreshes, %d ciphertexts refreshed%s); bytes to server %d,"
+            + " to client %d%n", roundTrips(), refresh.roundTrips(), refresh.ciphertexts(), boots, bytesToServer(),
         bytesToClient()));
     return sb.toString();
   }

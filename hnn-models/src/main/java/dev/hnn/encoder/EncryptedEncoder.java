@@ -95,10 +95,10 @@ public final class EncryptedEncoder implements AutoCloseable {
    * {@link dev.hnn.refresh.BootstrappingRefresher}); the key holder's context needs the bootstrapping keys and
    * rotation keys serving that range ({@link #generateKeys}).
    *
-   * @param costPerCiphertext one bootstrap in the steps' cost units (about seconds at MiniLM size, N = 16384), for
-   *     the refresh placement
+   * @param costPerBootstrap one bootstrap (two ciphertexts may share one) in the steps' cost units (about seconds
+   *     at MiniLM size, N = 16384), for the refresh placement
    */
-  public record Bootstrapping(dev.hnn.ckks.BootstrapOptions options, double costPerCiphertext) {
+  public record Bootstrapping(dev.hnn.ckks.BootstrapOptions options, double costPerBootstrap) {
     /**
      * Bound on the values at MiniLM's refresh points: the largest measured on layer 0 was 6.3
      * (docs/bootstrapping.md). Each bootstrap's error is about 2^-21 of the bound: keep it tight.
@@ -107,7 +107,7 @@ public final class EncryptedEncoder implements AutoCloseable {
 
     public Bootstrapping {
       Objects.requireNonNull(options, "bootstrap options");
-      if (!(costPerCiphertext >= 0)) throw new IllegalArgumentException("bootstrap cost must be non-negative");
+      if (!(costPerBootstrap >= 0)) throw new IllegalArgumentException("bootstrap cost must be non-negative");
     }
 
     /**

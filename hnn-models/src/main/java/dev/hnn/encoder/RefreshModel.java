@@ -2,6 +2,7 @@ package dev.hnn.encoder;
 
 import dev.hnn.ckks.Bootstrapper;
 import dev.hnn.ckks.CkksContext;
+import dev.hnn.refresh.BootstrappingRefresher;
 import dev.hnn.refresh.RefreshBound;
 
 /**
@@ -38,12 +39,16 @@ record RefreshModel(int top, int reserve, RefreshPlacement.RefreshCost cost) {
   }
 
   /**
-   * Bootstrapping ({@link dev.hnn.refresh.BootstrappingRefresher}) to the bootstrapper's output level, from level
-   * 1 when values up to {@code valueBound} at scale {@code scale} exceed its message range (the division that
-   * brings them into it takes a level), else from level 0; {@code perCiphertext} per bootstrap.
+   * Bootstrapping ({@code refresher}) to its bootstrapper's output level, from level 1 when values up to
+   * {@code valueBound} at scale {@code scale} exceed the bootstrapper's message range or the refresher pairs
+   * ciphertexts (either division takes a level), else from level 0; {@code perBootstrap} per bootstrap, which
+   * refreshes {@link BootstrappingRefresher#ciphertextsPerBootstrap()} ciphertexts.
    */
-  static RefreshModel bootstrapping(Bootstrapper b, double valueBound, double scale, double perCiphertext) {
-    int reserve = valueBound * scale > b.messageScale() ? 1 : 0;
-    return new RefreshModel(b.outputLevel(), reserve, new RefreshPlacement.RefreshCost(0, perCiphertext, 0));
+  static RefreshModel bootstrapping(BootstrappingRefresher refresher, double valueBound, double scale,
+      double perBootstrap) {
+    Bootstrapper b = refresher.bootstrapper();
+    int perUnit = refresher.ciphertextsPerBootstrap();
+    int reserve = valueBound * scale > b.messageScale() || perUnit > 1 ? 1 : 0;
+    return new RefreshModel(b.outputLevel(), reserve, new RefreshPlacement.RefreshCost(0, perBootstrap, 0, perUnit));
   }
 }

@@ -35,18 +35,26 @@ public enum RefreshPlacement {
 
   /**
    * The cost model of {@link #COST}, in the units of {@link Step#costPerPrime()} (about seconds at MiniLM size):
-   * a refresh of k ciphertexts to level t costs {@code fixed + perCiphertext * k + perCiphertextPrime * k * (t + 1)}:
-   * a client-aided refresh is a round trip plus the key holder's decryption and encryption, proportional to the
-   * primes; a bootstrap costs the same whatever level it is dropped to afterwards.
+   * a refresh of k ciphertexts to level t costs {@code fixed + perUnit * ceil(k / ciphertextsPerUnit) +
+   * perCiphertextPrime * k * (t + 1)}: a client-aided refresh is a round trip plus the key holder's decryption
+   * and encryption, proportional to the primes; a bootstrap costs the same whatever level it is dropped to
+   * afterwards, and may refresh two ciphertexts at once.
    */
-  record RefreshCost(double fixed, double perCiphertext, double perCiphertextPrime) {
+  record RefreshCost(double fixed, double perUnit, double perCiphertextPrime, int ciphertextsPerUnit) {
     RefreshCost {
-      if (!(fixed >= 0) || !(perCiphertext >= 0) || !(perCiphertextPrime >= 0))
+      if (!(fixed >= 0) || !(perUnit >= 0) || !(perCiphertextPrime >= 0))
         throw new IllegalArgumentException("costs must be >= 0");
+      if (ciphertextsPerUnit < 1) throw new IllegalArgumentException("ciphertexts per unit must be >= 1");
+    }
+
+    /** One ciphertext a unit. */
+    RefreshCost(double fixed, double perCiphertext, double perCiphertextPrime) {
+      this(fixed, perCiphertext, perCiphertextPrime, 1);
     }
 
     double of(int ciphertexts, int level) {
-      return fixed + perCiphertext * ciphertexts + perCiphertextPrime * ciphertexts * (level + 1);
+      int units = (ciphertexts + ciphertextsPerUnit - 1) / ciphertextsPerUnit;
+      return fixed + perUnit * units + perCiphertextPrime * ciphertexts * (level + 1);
     }
   }
 

@@ -9,6 +9,7 @@ import dev.hnn.ckks.CkksContext;
 import dev.hnn.ckks.CkksParameters;
 import dev.hnn.ckks.MissingKeyException;
 import dev.hnn.model.TransformerEncoder;
+import dev.hnn.refresh.RefreshStats;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -60,13 +61,17 @@ class NonInteractiveEncoderTest {
         double[][] x = EncryptedEncoder.toDouble(model.embeddings().forward(ids));
         double plainLogit = enc.plainLogit(x);
         EncryptedEncoder.Result r = enc.classify(ids);
-        System.out.printf("non-interactive n=%d: P enc %.6f plain %.6f, logit diff %.2e, %d bootstraps at %s,"
-                + " %.1f s%n", len, r.probability(), head.probability(plainLogit),
-            Math.abs(r.logit() - plainLogit), r.stats().refresh().ciphertexts(), r.stats().refreshPoints(),
-            r.stats().totalNanos() / 1e9);
+        RefreshStats refresh = r.stats().refresh();
+        System.out.printf("non-interactive n=%d: P enc %.6f plain %.6f, logit diff %.2e, %d ciphertexts refreshed"
+                + " by %d bootstraps at %s, %.1f s%n", len, r.probability(), head.probability(plainLogit),
+            Math.abs(r.logit() - plainLogit), refresh.ciphertexts(), refresh.bootstraps(),
+            r.stats().refreshPoints(), r.stats().totalNanos() / 1e9);
         assertEquals(head.probability(plainLogit), r.probability(), 0.01);
         assertEquals(1, r.stats().roundTrips(), "the input and the result: no refresh round trip");
-        assertTrue(r.stats().refresh().ciphertexts() >= r.stats().refreshPoints().size());
+        assertTrue(refresh.bootstraps() >= r.stats().refreshPoints().size());
+        // Real ciphertexts refreshed together share bootstraps (two each).
+        assertTrue(2 * refresh.bootstraps() - r.stats().refreshPoints().size() <= refresh.ciphertexts(),
+            refresh.toString());
         assertTrue(!r.stats().refreshPoints().isEmpty(), "two layers do not fit in 8 levels");
       }
     }
