@@ -176,7 +176,7 @@ public final class ClassifyCommand implements Callable<Integer> {
         try (dev.hnn.encoder.EncoderSession s = encoder.open(head.heModel())) {
             dev.hnn.encoder.EncoderSession.Classification c = null;
             for (int i = 0; i < repeat; i++) {
-                c = s.classify(text);
+                c = s.classify(text, layerProgress(s.layers()));
             }
             dev.hnn.encoder.EncoderStats st = c.encrypted().stats();
             double p = c.probability();
@@ -194,11 +194,30 @@ public final class ClassifyCommand implements Callable<Integer> {
             long headNanos = st.totalNanos() - java.util.stream.IntStream.range(0, s.layers())
                     .mapToLong(l -> st.nanos("L" + l + " ") + st.nanos("refresh before L" + l + " ")).sum();
             System.out.printf(Locale.ROOT, "  pooling, head, client encryption/decryption: %.2f s%n", headNanos / 1e9);
-            System.out.printf(Locale.ROOT, "total: %.1f s; round trips %d (%d refreshes of %d ciphertexts); bytes: client"
-                            + " -> server %,d, server -> client %,d%n", st.totalNanos() / 1e9, st.roundTrips(),
-                    st.refresh().roundTrips(), st.refresh().ciphertexts(), st.bytesToServer(), st.bytesToClient());
+            dev.hnn.refresh.RefreshStats rs = st.refresh();
+            String refreshes = rs.bootstraps() > 0
+                    ? String.format(Locale.ROOT, "%d ciphertexts refreshed by %d bootstraps", rs.ciphertexts(), rs.bootstraps())
+                    : String.format(Locale.ROOT, "%d refreshes of %d ciphertexts", rs.roundTrips(), rs.ciphertexts());
+            System.out.printf(Locale.ROOT, "total: %.1f s; round trips %d (%s); bytes: client -> server %,d, server ->"
+                    + " client %,d%n", st.totalNanos() / 1e9, st.roundTrips(), refreshes, st.bytesToServer(),
+                    st.bytesToClient());
         }
         return 0;
+    }
+
+    /** A progress bar over the encoder's layers and the head, moved by the circuit's step names. */
+    private static java.util.function.Consumer<String> layerProgress(int layers) {
+        ProgressBar bar = new ProgressBar("encrypted encoder (layers + head)", layers + 1);
+        bar.update(0);
+        java.util.regex.Pattern released = java.util.regex.Pattern.compile("^release L(\\d+)$");
+        return step -> {
+            java.util.regex.Matcher m = released.matcher(step);
+            if (m.matches()) {
+                bar.update(Integer.parseInt(m.group(1)) + 1);
+            } else if (step.equals("head output")) {
+                bar.update(layers + 1);
+            }
+        };
     }
 
     /** The encrypted head on Microsoft SEAL: fresh keys for this run (one special prime, see ServiceSpec). */

@@ -150,9 +150,14 @@ public final class EncoderSession implements AutoCloseable {
    * cut to it (keeping [CLS] and the final [SEP]), as the plaintext model is then given the same tokens.
    */
   public Classification classify(String sentence) {
+    return classify(sentence, step -> {});
+  }
+
+  /** As {@link #classify(String)}, with the name of each circuit step as it finishes (for progress). */
+  public Classification classify(String sentence, Consumer<String> progress) {
     Embedded e = embed(text, weights, sentence, maxBucket);
     double plain = encoder.head().probability(encoder.plainLogit(e.x()));
-    EncryptedEncoder.Result r = encoder.classify(e.x());
+    EncryptedEncoder.Result r = encoder.classify(e.x(), progress);
     return new Classification(r, plain, e.tokens(), e.truncated());
   }
 

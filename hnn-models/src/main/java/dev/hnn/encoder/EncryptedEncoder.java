@@ -176,7 +176,7 @@ public final class EncryptedEncoder implements AutoCloseable {
     }
     int inputLevel = options.bootstrapping() == null ? keys.maxLevel()
         : options.bootstrapping().outputLevel(keys.parameters());
-    this.encoderClient = new EncoderClient(keys, endpoint.spec(), LIMITS, TIMEOUT, inputLevel);
+    this.encoderClient = new EncoderClient(keys, endpoint.spec(), LIMITS, timeout(options), inputLevel);
   }
 
   /** What a client must match to talk to this model's encoder server (spec id, model id, buckets, keys). */
@@ -243,12 +243,21 @@ public final class EncryptedEncoder implements AutoCloseable {
 
   /** Classifies token ids (from the tokenizer, special tokens included). */
   public Result classify(int[] ids) {
-    return classify(toDouble(model.embeddings().forward(ids)), null);
+    return classify(toDouble(model.embeddings().forward(ids)), (EncoderCircuit.StepListener) null);
   }
 
   /** Classifies an embedded sentence (n x hidden, the embedding LayerNorm's output). */
   public Result classify(double[][] embedded) {
-    return classify(embedded, null);
+    return classify(embedded, (EncoderCircuit.StepListener) null);
+  }
+
+  /**
+   * As {@link #classify(double[][])}, telling {@code progress} the name of each circuit step as the server finishes
+   * it ("L0 qkv", …, "head"; from the server's thread), for long runs.
+   */
+  public Result classify(double[][] embedded, java.util.function.Consumer<String> progress) {
+    Objects.requireNonNull(progress, "progress");
+    return classify(embedded, (step, registers) -> progress.accept(step));
   }
 
   Result classify(double[][] embedded, EncoderCircuit.StepListener listener) {
@@ -259,12 +268,12 @@ public final class EncryptedEncoder implements AutoCloseable {
     // Client and server talk the session protocol over an in-process transport: the server on its own thread with
     // public keys only, the client answering refresh requests on this one.
     EncoderServer driver = endpoint.driver(EncoderEndpoint.refreshBytes(LIMITS), listener);
-    InProcessTransport.Pair pair = InProcessTransport.pair(4, TIMEOUT);
+    InProcessTransport.Pair pair = InProcessTransport.pair(4, timeout(options));
     java.util.concurrent.atomic.AtomicReference<RuntimeException> serverFailure =
         new java.util.concurrent.atomic.AtomicReference<>();
     Thread serverThread = new Thread(() -> {
       try {
-        new ServerSession(pair.server(), LIMITS, TIMEOUT).run(driver);
+        new ServerSession(pair.server(), LIMITS, timeout(options)).run(driver);
       } catch (RuntimeException e) {
         serverFailure.set(e);
       }
@@ -289,7 +298,18 @@ public final class EncryptedEncoder implements AutoCloseable {
 
   /** Protocol limits of an encoder session: MiniLM at L = 64 makes dozens of refreshes of up to ~50 MB. */
   public static final ProtocolLimits LIMITS = ProtocolLimits.DEFAULTS.withMaxRoundTrips(4096);
+  /** Longest wait for a frame when refreshes are round trips (a few seconds apart at MiniLM size). */
   static final Duration TIMEOUT = Duration.ofMinutes(10);
+  /**
+   * Longest wait for a frame when the server bootstraps: no frame passes between the input and the result, and
+   * the whole MiniLM encoder takes ~19 minutes on two cores at N = 2^16 (slower machines and larger buckets more).
+   */
+  static final Duration NON_INTERACTIVE_TIMEOUT = Duration.ofHours(12);
+
+  /** The frame timeout of sessions under {@code options}. */
+  static Duration timeout(Options options) {
+    return options.bootstrapping() == null ? TIMEOUT : NON_INTERACTIVE_TIMEOUT;
+  }
 
   private static void join(Thread t) {
     try {

@@ -55,6 +55,9 @@ class NonInteractiveEncoderTest {
     for (int s : steps) assertTrue(keys.rotationKeyLevel(s) >= top, "step " + s);
     assertTrue(java.util.Arrays.stream(steps).anyMatch(s -> keys.rotationKeyLevel(s) == top),
         "the encoder's own rotation keys are restricted to the computing levels");
+    // No frame passes between the input and the result: the wait must cover a whole run (MiniLM: ~19 minutes on
+    // two cores), not the client-aided gap between round trips (a first CLI run stopped at 10 minutes).
+    assertTrue(EncryptedEncoder.timeout(options).toMinutes() >= 6 * 19, EncryptedEncoder.timeout(options).toString());
     try (EncryptedEncoder enc = new EncryptedEncoder(model, head, ranges, keys, options)) {
       for (int len : new int[] {5, 8}) {
         int[] ids = SmallModel.sentences(50 + len, 1, len, len).get(0);
