@@ -253,7 +253,7 @@ public final class EncryptedEncoder implements AutoCloseable {
 
   /**
    * As {@link #classify(double[][])}, telling {@code progress} the name of each circuit step as the server finishes
-   * it ("L0 qkv", …, "head"; from the server's thread), for long runs.
+   * it ("L0 qkv", …, "head output"; from the server's thread), for long runs.
    */
   public Result classify(double[][] embedded, java.util.function.Consumer<String> progress) {
     Objects.requireNonNull(progress, "progress");
