@@ -28,8 +28,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * <p><b>Two ciphertexts a bootstrap.</b> Bootstrapping refreshes complex slots at the cost of real ones, and the
  * circuits' values are real; so by default two ciphertexts of close scales, both at level 1 or above, share a
  * bootstrap of z = (Re a + i Re b) / 2B, and come back as a = B (z + conj z), b = -i B (z - conj z). Before it,
- * u = (a + i b) / 4B and v = (a - i b) / 4B are one rescale away from level 0 (the division's level, taken even
- * when B is 1), and z = u + conj v; after it, a conjugation, a multiplication by the monomial X^(N/2) (which is i
+ * A = a / 4B and iB = i b / 4B are one rescale away from level 0 (the division's level, taken even when B is 1),
+ * and z = (A + iB) + conj(A - iB); after it, a conjugation, a multiplication by the monomial X^(N/2) (which is i
  * in every slot, exactly) and integer multiplications. That halves the bootstraps of a refresh of many ciphertexts
  * for two conjugations a pair (one at level 0). A paired refresh returns the real parts only: imaginary parts,
  * noise for real values, are dropped; {@link #BootstrappingRefresher(Bootstrapper, boolean)} turns pairing off
@@ -178,43 +178,47 @@ public final class BootstrappingRefresher implements Refresher {
     }
   }
 
-  /** 2 (Re a + i Re b) / d at level 0: (a + i b) / d + conj((a - i b) / d). */
+  /**
+   * 2 (Re a + i Re b) / d at level 0, at a's scale: with A = a / d and iB = i b / d, (A + iB) + conj(A - iB).
+   * b's part is re-read at a's scale (no coefficient changes), so its coefficients come back at b's own.
+   */
   private static Ciphertext realParts(CkksContext context, Ciphertext a, Ciphertext b, double d) {
     Evaluator ev = context.evaluator();
-    Ciphertext z = combine(context, a, b, d, 1);
-    try (Ciphertext v = combine(context, a, b, d, -1);
-        Ciphertext conj = ev.conjugate(v)) {
-      ev.addInPlace(z, conj);
-      return z;
+    Ciphertext sum = divide(context, a, d, false, a.scale());
+    try (Ciphertext ib = divide(context, b, d, true, a.scale());
+        Ciphertext diff = ev.sub(sum, ib)) {
+      ev.addInPlace(sum, ib);
+      try (Ciphertext conj = ev.conjugate(diff)) {
+        ev.addInPlace(sum, conj);
+      }
+      return sum;
     } catch (RuntimeException | Error e) {
-      z.close();
+      sum.close();
       throw e;
     }
   }
 
   /**
-   * (a + sign i b) / d at a's scale, at level 0 ({@code b} null: a / d): at level 1, times 1/d (and sign i/d)
-   * encoded at q_1, rescaled by q_1, on primes ModRaise would drop anyway. b's part is re-read at a's scale
-   * (no coefficient changes), so that its coefficients come back at b's scale after the bootstrap.
+   * c / d (i c / d if {@code timesI}) at level 0, recorded at {@code scale}: at level 1, times 1/d (i/d) encoded
+   * at q_1, re-read at scale x q_1 (no coefficient changes), rescaled by q_1, on primes ModRaise would drop anyway.
    */
-  private static Ciphertext combine(CkksContext context, Ciphertext a, Ciphertext b, double d, double sign) {
+  private static Ciphertext divide(CkksContext context, Ciphertext c, double d, boolean timesI, double scale) {
     Evaluator ev = context.evaluator();
     double q1 = (double) context.prime(1);
-    Ciphertext z = ev.modSwitchTo(a, 1);
+    Ciphertext r = ev.modSwitchTo(c, 1);
     try {
-      ev.multiplyScalarInPlace(z, 1 / d, q1);
-      if (b != null) {
-        try (Ciphertext bb = ev.modSwitchTo(b, 1);
-            Plaintext iOverD = imaginaryUnit(context, sign / d, q1, 1)) {
-          ev.multiplyPlainInPlace(bb, iOverD);
-          ev.setScale(bb, z.scale());
-          ev.addInPlace(z, bb);
+      if (timesI) {
+        try (Plaintext iOverD = imaginaryUnit(context, 1 / d, q1, 1)) {
+          ev.multiplyPlainInPlace(r, iOverD);
         }
+      } else {
+        ev.multiplyScalarInPlace(r, 1 / d, q1);
       }
-      ev.rescaleInPlace(z);
-      return z;
+      if (r.scale() != scale * q1) ev.setScale(r, scale * q1);
+      ev.rescaleInPlace(r);
+      return r;
     } catch (RuntimeException | Error e) {
-      z.close();
+      r.close();
       throw e;
     }
   }
@@ -244,7 +248,7 @@ public final class BootstrappingRefresher implements Refresher {
     if (divisor == 1) {
       fresh = bootstrapper.bootstrap(ct);
     } else {
-      try (Ciphertext small = combine(context, ct, null, divisor, 0)) {
+      try (Ciphertext small = divide(context, ct, divisor, false, scale)) {
         fresh = bootstrapper.bootstrap(small);
       }
     }
